@@ -1,0 +1,66 @@
+// The one interface between drivers and the gateway runtime (cf. EVerest's powermeter interface):
+// the runtime knows no meter model, only samples of integer energy registers and instantaneous values.
+import type { Rational } from './rational.js';
+
+export type EnergyDirection = 'import' | 'export';
+
+/** A cumulative energy register exactly as the meter holds it. */
+export interface EnergyRegister {
+  /** Integer count in the meter's own resolution (never a float). */
+  value: bigint;
+  /** Watt-hours per count, exact (e.g. 10 Wh for 0.01 kWh, 1000/3304.61127328 Wh for a BL0942 pulse). */
+  whPerCount: Rational;
+  /** Width of the hardware counter in bits when it wraps (24 for BL0942 CF_CNT, 16 for CSE7766), else null. */
+  counterBits: number | null;
+  /**
+   * For registers decoded from float32: the Wh the float can still resolve at this magnitude
+   * (its unit in the last place). Null for integer registers.
+   */
+  floatUlpWh: number | null;
+  /** Register read-and-clear on the chip: value is then a delta the driver has already accumulated. */
+  accumulatedByDriver?: boolean;
+}
+
+export interface InstantValues {
+  /** Per phase, volts. */
+  voltageV?: number[];
+  /** Per phase, amperes. */
+  currentA?: number[];
+  /** Total active power, watts, positive = import (into the asset). */
+  powerW?: number;
+  /** Per-phase active power, watts. */
+  phasePowerW?: number[];
+  /** Total power factor, signed (negative = leading/capacitive where the meter reports it). */
+  powerFactor?: number;
+  /** Per-phase power factor. */
+  phasePowerFactor?: number[];
+  /** Per-phase voltage angles in degrees (L1 = 0), where the meter reports them: phase rotation checks. */
+  phaseAngleDeg?: number[];
+  frequencyHz?: number;
+}
+
+export interface MeterSample {
+  /** Clock time (ms since epoch) at which the read completed. */
+  at: number;
+  energy: Partial<Record<EnergyDirection, EnergyRegister>>;
+  instant: InstantValues;
+  /** Frame/CRC errors and retries seen while taking this sample (for the error-rate alarm). */
+  frameErrors: number;
+  retries: number;
+}
+
+export interface MeterIdentity {
+  vendor: string;
+  model: string;
+  serial?: string;
+  firmware?: string;
+}
+
+export interface MeterDriver {
+  readonly modelId: string;
+  /** One complete read of the energy registers and instantaneous values. Throws a named AmsgateError on failure. */
+  sample(): Promise<MeterSample>;
+  /** Reads serial number/firmware where the model exposes them. */
+  identify(): Promise<MeterIdentity>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+// The physics behind every simulator: energy is the integral of power over (injected) time, and
+// V, I, P, PF and f are mutually consistent. Registers are derived from this state by each device's codec.
+import type { Clock } from '../clock.js';
+import type { LoadProfile } from './load-profile.js';
+
+export interface OperatingPoint {
+  voltageV: number;
+  currentA: number;
+  /** Angle by which current lags voltage, degrees (negative = leading). */
+  phaseDeg: number;
+  frequencyHz: number;
+}
+
+export interface PhysicalMeterOptions {
+  clock: Clock;
+  profile: LoadProfile;
+  phases: 1 | 3;
+  nominalVoltageV?: number;
+  frequencyHz?: number;
+  /** Meter error as a fraction of true energy at a current and PF (e.g. 0.004 = +0.4 %). Bench DUTs use this. */
+  errorFraction?: (currentA: number, pf: number) => number;
+  /** Deterministic noise source; returns in [0,1). */
+  random?: () => number;
+}
+
+export interface PhysicalState {
+  at: number;
+  voltageV: number[];
+  currentA: number[];
+  phasePowerW: number[];
+  powerW: number;
+  powerFactor: number;
+  phaseAngleDeg: number[];
+  frequencyHz: number;
+  /** Registered (meter-measured, i.e. with the meter's error) cumulative energy, Wh, as exact as a double allows. */
+  importWh: number;
+  exportWh: number;
+  /** True energy, without the meter's error. */
+  trueImportWh: number;
+  trueExportWh: number;
+}
+
+export class PhysicalMeter {
+  private lastAt: number;
+  private importWh = 0;
+  private exportWh = 0;
+  private trueImportWh = 0;
+  private trueExportWh = 0;
+  private forced: OperatingPoint | null = null;
+  private readonly nominal: number;
+  private readonly freq: number;
+  private readonly rnd: () => number;
+
+  constructor(private readonly o: PhysicalMeterOptions) {
+    this.lastAt = o.clock.now();
+    this.nominal = o.nominalVoltageV ?? 230;
+    this.freq = o.frequencyHz ?? 50;
+    this.rnd = o.random ?? Math.random;
+  }
+
+  /** Lets a bench source impose the operating point (per phase values); null returns to the profile. */
+  force(point: OperatingPoint | null): void {
+    this.advance();
+    this.forced = point;
+  }
+
+  /** Sets the cumulative registers, e.g. to start near a wrap or to emulate a replaced meter (0). */
+  setRegisters(importWh: number, exportWh: number): void {
+    this.advance();
+    this.importWh = importWh;
+    this.exportWh = exportWh;
+  }
+
+  private pointAt(t: number): OperatingPoint {
+    if (this.forced) return this.forced;
+    const lp = this.o.profile(t);
+    const v = this.nominal * (1 + (this.rnd() - 0.5) * 0.004);
+    const perPhaseW = lp.powerW / this.o.phases;
+    const angle = (Math.acos(Math.min(1, Math.max(0, lp.pf))) * 180) / Math.PI;
+    const currentA = Math.abs(perPhaseW) / (v * lp.pf || 1);
+    // Export is modelled as current 180 degrees from import.
+    const phaseDeg = (lp.powerW < 0 ? 180 : 0) + (lp.leading ? -angle : angle);
+    return { voltageV: v, currentA, phaseDeg, frequencyHz: this.freq + (this.rnd() - 0.5) * 0.02 };
+  }
+
+  private powerOf(p: OperatingPoint): number {
+    return this.o.phases * p.voltageV * p.currentA * Math.cos((p.phaseDeg * Math.PI) / 180);
+  }
+
+  /** Integrates energy up to now (trapezoid-free: power is piecewise constant between calls, as on a real bus). */
+  private advance(): void {
+    const now = this.o.clock.now();
+    const dtH = (now - this.lastAt) / 3_600_000;
+    if (dtH <= 0) return;
+    const p = this.pointAt(this.lastAt);
+    const w = this.powerOf(p);
+    const pf = Math.abs(Math.cos((p.phaseDeg * Math.PI) / 180));
+    const err = this.o.errorFraction?.(p.currentA, pf) ?? 0;
+    const e = Math.abs(w) * dtH;
+    if (w >= 0) {
+      this.trueImportWh += e;
+      this.importWh += e * (1 + err);
+    } else {
+      this.trueExportWh += e;
+      this.exportWh += e * (1 + err);
+    }
+    this.lastAt = now;
+  }
+
+  state(): PhysicalState {
+    this.advance();
+    const p = this.pointAt(this.o.clock.now());
+    const n = this.o.phases;
+    const phaseW = this.powerOf(p) / n;
+    const pfSigned = Math.cos((p.phaseDeg * Math.PI) / 180);
+    return {
+      at: this.o.clock.now(),
+      voltageV: Array(n).fill(p.voltageV),
+      currentA: Array(n).fill(p.currentA),
+      phasePowerW: Array(n).fill(phaseW),
+      powerW: phaseW * n,
+      powerFactor: p.phaseDeg < 0 || (p.phaseDeg > 180) ? -Math.abs(pfSigned) : Math.abs(pfSigned),
+      phaseAngleDeg: n === 3 ? [0, -120, 120] : [0],
+      frequencyHz: p.frequencyHz,
+      importWh: this.importWh,
+      exportWh: this.exportWh,
+      trueImportWh: this.trueImportWh,
+      trueExportWh: this.trueExportWh,
+    };
+  }
+}
