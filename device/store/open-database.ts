@@ -1,0 +1,63 @@
+// Opens the gateway's SQLite file: WAL, synchronous FULL (docs/gateway-operation.md says why), and the
+// migrations up to SCHEMA_VERSION. A database written by a newer amsgate is refused rather than guessed at.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../../drivers/errors.js';
+import { migrations, SCHEMA_VERSION, type Migration } from './migrations.js';
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Applied in place of the built-in list (tests of the migration machinery). */
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(path: string, opts: OpenOptions = {}): Database.Database {
+  if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  try {
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      // FULL: a committed interval or outbox row survives power loss, so a sequence number once published
+      // is never reissued for different content.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    }
+    db.pragma('busy_timeout = 5000');
+    migrate(db, opts.migrations ?? migrations, path, opts.readonly ?? false);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: Database.Database, list: readonly Migration[], path: string, readonly: boolean): void {
+  const latest = list.length ? list[list.length - 1]!.version : 0;
+  const hasTable = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!hasTable) {
+    if (readonly) throw new ConfigError('store-empty', `store ${path} has no amsgate schema; run the gateway once to create it`);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  }
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  if (current > latest) {
+    throw new ConfigError(
+      'store-too-new',
+      `store ${path} has schema version ${current} but this amsgate knows versions up to ${latest}; ` +
+        'upgrade amsgate (or restore a store written by this version) instead of opening it',
+    );
+  }
+  if (readonly) return;
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    })();
+  }
+}
+
+export { SCHEMA_VERSION };
