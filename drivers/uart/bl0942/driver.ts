@@ -1,0 +1,98 @@
+// BL0942 driver: polls the 23-byte read-all packet (4800 8N1) and reports CF_CNT as a 24-bit wrapping
+// import counter. A rejected packet is counted and retried, never turned into energy.
+import type { Clock } from '../../clock.js';
+import type { ConnectionSpec } from '../../catalog.js';
+import { AmsgateError, FrameError, TimeoutError } from '../../errors.js';
+import type { MeterDriver, MeterIdentity, MeterSample } from '../../meter-driver.js';
+import { lineOf, serialOnly } from '../sim-line.js';
+import { SerialLine, lineDelay } from '../serial-line.js';
+import { wireTimeMs, type LineSettings } from '../../sim/wire-timing.js';
+import { BL0942_BOARDS, bl0942Instant, bl0942WhPerCount, type Bl0942Board } from './board.js';
+import { BL0942_FRAME_LENGTH, decodeBl0942Packet, encodeBl0942ReadRequest, type Bl0942Packet } from './codec.js';
+
+export const BL0942_LINE: LineSettings = { baud: 4800, parity: 'none', dataBits: 8, stopBits: 1 };
+
+export interface Bl0942DriverOptions {
+  clock: Clock;
+  /** Chip address 0..3 (address pins). */
+  addr?: number;
+  board?: Bl0942Board;
+  /** Reply timeout; ESPHome uses 200 ms at 4800 baud. */
+  timeoutMs?: number;
+  /** Extra attempts after a rejected or missing reply. */
+  retries?: number;
+}
+
+export class Bl0942Driver implements MeterDriver {
+  readonly modelId = 'bl0942';
+  private readonly board: Bl0942Board;
+  private readonly addr: number;
+  /** Every packet rejected since open (header, length or checksum). */
+  rejectedFrames = 0;
+
+  private constructor(private readonly line: SerialLine, private readonly o: Bl0942DriverOptions) {
+    this.board = o.board ?? BL0942_BOARDS.default!;
+    this.addr = o.addr ?? 0;
+  }
+
+  static async open(conn: ConnectionSpec, o: Bl0942DriverOptions): Promise<Bl0942Driver> {
+    const line = await SerialLine.open(lineOf(serialOnly(conn, 'BL0942'), BL0942_LINE));
+    return new Bl0942Driver(line, o);
+  }
+
+  /** One read-all packet, with retries; returns the packet and the errors met on the way. */
+  async readPacket(): Promise<{ packet: Bl0942Packet; frameErrors: number; retries: number }> {
+    const attempts = 1 + (this.o.retries ?? 2);
+    let frameErrors = 0;
+    let lastErr: AmsgateError | null = null;
+    for (let i = 0; i < attempts; i++) {
+      this.line.flushInput();
+      await this.line.write(encodeBl0942ReadRequest(undefined, this.addr));
+      try {
+        const raw = await this.line.read(BL0942_FRAME_LENGTH, this.o.timeoutMs ?? 200, 'BL0942 packet');
+        return { packet: decodeBl0942Packet(raw, this.addr), frameErrors, retries: i };
+      } catch (e) {
+        if (e instanceof FrameError) {
+          frameErrors++;
+          this.rejectedFrames++;
+          // Let the rest of a garbled reply arrive, then drop it before asking again.
+          await lineDelay(wireTimeMs(BL0942_FRAME_LENGTH, this.line.options));
+        } else if (!(e instanceof TimeoutError)) throw e;
+        lastErr = e;
+      }
+    }
+    const err = lastErr!;
+    err.details.frameErrors = frameErrors;
+    throw err;
+  }
+
+  async sample(): Promise<MeterSample> {
+    const { packet, frameErrors, retries } = await this.readPacket();
+    const v = bl0942Instant(packet, this.board);
+    return {
+      at: this.o.clock.now(),
+      energy: {
+        import: { value: BigInt(packet.cfCnt), whPerCount: bl0942WhPerCount(this.board), counterBits: 24, floatUlpWh: null },
+      },
+      instant: {
+        voltageV: [v.voltageV],
+        currentA: [v.currentA],
+        powerW: v.powerW,
+        phasePowerW: [v.powerW],
+        frequencyHz: v.frequencyHz,
+      },
+      frameErrors,
+      retries,
+    };
+  }
+
+  async identify(): Promise<MeterIdentity> {
+    // The chip has no serial number; answering a packet proves it is there.
+    await this.readPacket();
+    return { vendor: 'Shanghai Belling', model: 'BL0942' };
+  }
+
+  close(): Promise<void> {
+    return this.line.close();
+  }
+}

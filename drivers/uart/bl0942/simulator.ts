@@ -1,0 +1,127 @@
+// A simulated BL0942 on a serial line: answers read-all and register reads after the wire time at the
+// configured baud, accepts register writes, and injects the faults of a FaultSpec.
+import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import { wireTimeMs } from '../../sim/wire-timing.js';
+import { lineDelay } from '../serial-line.js';
+import { corruptChecksum, drawFault, garbage, openSimLine, physicalFor } from '../sim-line.js';
+import { BL0942_BOARDS, type Bl0942Board } from './board.js';
+import {
+  BL0942_READ_ALL,
+  BL0942_REG,
+  BL0942_UNLOCK,
+  decodeBl0942Write,
+  encodeBl0942Packet,
+  encodeBl0942RegisterReply,
+  type Bl0942Packet,
+} from './codec.js';
+import { BL0942_LINE } from './driver.js';
+
+/** Chip turnaround between the end of a request and the first reply bit. */
+const TURNAROUND_MS = 1;
+const MAX24 = 0x7fffff;
+
+export interface Bl0942SimOptions extends SimulatorOptions {
+  board?: Bl0942Board;
+  addr?: number;
+}
+
+/** Register counts from a physical state under a board's constants (what a real chip would show). */
+export function bl0942PacketFor(
+  s: { voltageV: number[]; currentA: number[]; powerW: number; frequencyHz: number; importWh: number },
+  board: Bl0942Board,
+): Bl0942Packet {
+  const clamp24 = (x: number) => Math.max(-MAX24, Math.min(MAX24, Math.round(x)));
+  const iRms = Math.min(0xffffff, Math.round(s.currentA[0]! * Number(board.iref)));
+  return {
+    iRms,
+    vRms: Math.min(0xffffff, Math.round(s.voltageV[0]! * Number(board.uref))),
+    iFastRms: iRms,
+    watt: clamp24(s.powerW * Number(board.pref)),
+    // The simulated board accumulates imported energy only; WATT carries the sign.
+    cfCnt: Math.floor((s.importWh * Number(board.eref)) / 1000) % 0x1000000,
+    freq: Math.round(1_000_000 / s.frequencyHz),
+    status: 0,
+  };
+}
+
+export async function startBl0942Simulator(o: Bl0942SimOptions): Promise<RunningSimulator> {
+  const board = o.board ?? BL0942_BOARDS.default!;
+  const addr = o.addr ?? o.unit ?? 0;
+  const rnd = o.random ?? Math.random;
+  const physical = physicalFor(o, 1);
+  const sim = await openSimLine(o.listen, 'BL0942', BL0942_LINE);
+  const settings = sim.line.options;
+  let faults: FaultSpec = { ...(o.faults ?? {}) };
+  let frozen: Bl0942Packet | null = null;
+  const regs = new Map<number, number>([[BL0942_REG.MODE, 0x87]]);
+  let inbox: number[] = [];
+  let chain = Promise.resolve();
+  let closed = false;
+
+  const packet = (): Bl0942Packet => {
+    if (faults.frozen && frozen) return frozen;
+    const p = bl0942PacketFor(physical.state(), board);
+    frozen = p;
+    return p;
+  };
+
+  const reply = (reqLen: number, make: () => Uint8Array): void => {
+    chain = chain.then(async () => {
+      const fault = drawFault(faults, rnd);
+      if (fault === 'timeout' || closed) return;
+      let out = make();
+      if (fault === 'checksum') out = corruptChecksum(out);
+      if (fault === 'garbage') out = garbage(rnd, out.length);
+      if (o.wireTiming !== false) await lineDelay(wireTimeMs(reqLen + out.length, settings) + TURNAROUND_MS);
+      if (!closed) await sim.line.write(out).catch(() => {});
+    });
+  };
+
+  sim.line.buffering = false;
+  sim.line.onData((chunk) => {
+    inbox.push(...chunk);
+    while (inbox.length > 0) {
+      const b0 = inbox[0]!;
+      if ((b0 & 0xfc) === 0x58) {
+        if (inbox.length < 2) break;
+        const reg = inbox[1]!;
+        inbox = inbox.slice(2);
+        if ((b0 & 3) !== addr) continue;
+        if (reg === BL0942_READ_ALL) reply(2, () => encodeBl0942Packet(packet(), addr));
+        else reply(2, () => encodeBl0942RegisterReply(reg, regs.get(reg) ?? 0, addr));
+      } else if ((b0 & 0xfc) === 0xa8) {
+        if (inbox.length < 6) break;
+        const frame = Uint8Array.from(inbox.slice(0, 6));
+        inbox = inbox.slice(6);
+        try {
+          const w = decodeBl0942Write(frame);
+          if (w.addr !== addr) continue;
+          // Writes other than the unlock itself need USR_WRPROT = 0x55, as on the chip.
+          if (w.reg === BL0942_REG.USR_WRPROT || regs.get(BL0942_REG.USR_WRPROT) === BL0942_UNLOCK) regs.set(w.reg, w.value);
+        } catch {
+          // A corrupted write is ignored by the chip.
+        }
+      } else {
+        inbox.shift();
+      }
+    }
+  });
+
+  return {
+    physical,
+    address: sim.address,
+    setFaults(f) {
+      faults = { ...f };
+      if (!f.frozen) frozen = null;
+    },
+    resetRegisters() {
+      physical.setRegisters(0, 0);
+      frozen = null;
+    },
+    async close() {
+      closed = true;
+      await chain;
+      await sim.close();
+    },
+  };
+}
