@@ -1,0 +1,78 @@
+// The one driver for every declarative Modbus meter model: plan the reads once, then each sample() reads every
+// planned block, decodes, and either returns a complete fresh sample or throws. It never returns old values.
+import type { Clock } from '../clock.js';
+import type { MeterDriver, MeterIdentity, MeterSample } from '../meter-driver.js';
+import type { ModbusClient } from '../modbus-client.js';
+import { DeviceError, FrameError } from '../errors.js';
+import { planReads, type PlannedRead } from '../planner/plan-reads.js';
+import { decodeSample, sampleRegisters } from './decode-sample.js';
+import { REGISTER_WIDTH, type MeterModel } from './model-schema.js';
+import { decodeExact } from './register-codec.js';
+
+export interface ModbusMeterDriverOptions {
+  client: ModbusClient;
+  model: MeterModel;
+  /** Modbus unit (slave) id, 1..247 (0 is broadcast and never answers). */
+  unit: number;
+  clock: Clock;
+}
+
+/** The reads one sample of `model` takes. */
+export function planForModel(model: MeterModel): PlannedRead[] {
+  return planReads(
+    sampleRegisters(model).map((r) => ({ address: r.address, count: REGISTER_WIDTH[r.type] })),
+    { functionCode: model.functionCode, maxCount: model.maxRegistersPerRead, maxGap: model.maxGap, holes: model.holes },
+  );
+}
+
+export class ModbusMeterDriver implements MeterDriver {
+  readonly modelId: string;
+  readonly plan: readonly PlannedRead[];
+
+  constructor(private readonly o: ModbusMeterDriverOptions) {
+    if (!Number.isInteger(o.unit) || o.unit < 1 || o.unit > 247) {
+      throw new DeviceError('unit', `Modbus unit is ${o.unit}; expected an integer 1..247`);
+    }
+    this.modelId = o.model.id;
+    this.plan = planForModel(o.model);
+  }
+
+  async sample(): Promise<MeterSample> {
+    const { client, model, unit, clock } = this.o;
+    const before = client.stats();
+    const image = new Map<number, number>();
+    for (const r of this.plan) {
+      const words = await client.readRegisters(unit, r.functionCode, r.address, r.count);
+      if (words.length !== r.count) {
+        throw new FrameError('short-read', `read of ${r.count} registers at 0x${r.address.toString(16)} returned ${words.length}`);
+      }
+      words.forEach((w, k) => image.set(r.address + k, w));
+    }
+    const at = clock.now();
+    const decoded = decodeSample(model, image);
+    const after = client.stats();
+    return {
+      at,
+      energy: decoded.energy,
+      instant: decoded.instant,
+      frameErrors: after.frameErrors - before.frameErrors,
+      retries: after.retries - before.retries,
+    };
+  }
+
+  async identify(): Promise<MeterIdentity> {
+    const { client, model, unit } = this.o;
+    const id: MeterIdentity = { vendor: model.vendor, model: model.model };
+    const serial = model.registers.find((r) => r.quantity === 'serial');
+    if (serial) {
+      const words = await client.readRegisters(unit, model.functionCode, serial.address, REGISTER_WIDTH[serial.type]);
+      const v = decodeExact(serial, words, model.notAvailableSentinels === true);
+      id.serial = (v.num / v.den).toString();
+    }
+    return id;
+  }
+
+  close(): Promise<void> {
+    return this.o.client.close();
+  }
+}
