@@ -1,0 +1,267 @@
+// Modbus RTU master over a serial port. One transaction on the bus at a time; every request is preceded
+// by t3.5 of silence and answered within a timeout that includes the wire time of both frames.
+// Responses are assembled from 'data' events (no polling): the expected length is known from the
+// function code and byte count, garbage before a frame is skipped, and a frame with a bad CRC ends the
+// attempt as soon as the line falls silent.
+//
+// Wire timing and response timeouts run on real time (performance.now/setTimeout) because the bus is
+// physical; the injected Clock is used for the back-off of dead units, which is bookkeeping.
+import { performance } from 'node:perf_hooks';
+import { SerialPort } from 'serialport';
+import type { Clock } from '../clock.js';
+import { ConfigError, FrameError, TimeoutError, TransportError } from '../errors.js';
+import type { ModbusClient, ReadFunctionCode } from '../modbus-client.js';
+import { t35Ms, wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
+import { emptyStats, type ModbusStats } from './client-stats.js';
+import { ModbusExceptionError } from './exception.js';
+import { hex, type ModbusRequest, type ModbusResponse } from './pdu.js';
+import { decodeRtuResponse, encodeRtuRequest, MAX_RTU_FRAME, scanRtuResponse } from './rtu-frame.js';
+import { SerialQueue } from './serial-queue.js';
+import { DEFAULT_BACKOFF, UnitHealth, type BackoffPolicy } from './unit-health.js';
+
+export interface RtuClientOptions {
+  path: string;
+  line: LineSettings;
+  clock: Clock;
+  /** Response timeout after the request and response wire time, ms (default 300, as mbmd). */
+  timeoutMs?: number;
+  /** Re-sends after a timeout or damaged response (default 2). */
+  retries?: number;
+  backoff?: Partial<BackoffPolicy>;
+}
+
+export const DEFAULT_RTU_TIMEOUT_MS = 300;
+export const DEFAULT_RETRIES = 2;
+
+/** Length of the normal response to `req`, to size the timeout. */
+const responseLength = (req: ModbusRequest): number => (req.fc === 3 || req.fc === 4 ? 5 + 2 * req.count : 8);
+
+interface Pending {
+  unit: number;
+  fc: number;
+  resolve(frame: Uint8Array): void;
+  reject(err: Error): void;
+}
+
+export class RtuClient implements ModbusClient {
+  readonly path: string;
+  readonly line: LineSettings;
+  private readonly port: SerialPort;
+  private readonly queue = new SerialQueue();
+  private readonly health: UnitHealth;
+  private readonly counters: ModbusStats = emptyStats();
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private rx: Buffer = Buffer.alloc(0);
+  private pending: Pending | null = null;
+  /** performance.now() when the bus was last busy (our last byte out, or the last byte in). */
+  private busyUntil = 0;
+  private closed = false;
+
+  private constructor(opts: RtuClientOptions, port: SerialPort) {
+    this.path = opts.path;
+    this.line = opts.line;
+    this.port = port;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_RTU_TIMEOUT_MS;
+    this.retries = opts.retries ?? DEFAULT_RETRIES;
+    this.health = new UnitHealth(opts.clock, { ...DEFAULT_BACKOFF, ...opts.backoff });
+    port.on('data', (chunk: Buffer) => this.onData(chunk));
+    port.on('error', (err: Error) => this.failPending(new TransportError('serial-error', `serial port ${this.path}: ${err.message}`)));
+    port.on('close', () => this.failPending(new TransportError('serial-closed', `serial port ${this.path} closed during a transaction`)));
+  }
+
+  static async open(opts: RtuClientOptions): Promise<RtuClient> {
+    const { line } = opts;
+    if (!Number.isInteger(line.baud) || line.baud < 300 || line.baud > 4_000_000) {
+      throw new ConfigError('serial-baud', `baud rate ${line.baud} is invalid; expected e.g. 9600, 19200 or 115200`);
+    }
+    const port = new SerialPort({
+      path: opts.path,
+      baudRate: line.baud,
+      dataBits: line.dataBits,
+      parity: line.parity,
+      stopBits: line.stopBits,
+      autoOpen: false,
+    });
+    await new Promise<void>((resolve, reject) =>
+      port.open((err) =>
+        err ? reject(new TransportError('serial-open', `cannot open serial port ${opts.path}: ${err.message}; expected an existing, free serial device`)) : resolve(),
+      ),
+    );
+    return new RtuClient(opts, port);
+  }
+
+  async readRegisters(unit: number, fc: ReadFunctionCode, address: number, count: number): Promise<Uint16Array> {
+    const r = await this.transact(unit, { fc, address, count });
+    return r && (r.fc === 3 || r.fc === 4) ? r.registers : new Uint16Array(0);
+  }
+
+  async writeRegister(unit: number, address: number, value: number): Promise<void> {
+    await this.transact(unit, { fc: 6, address, value });
+  }
+
+  async writeRegisters(unit: number, address: number, values: readonly number[]): Promise<void> {
+    await this.transact(unit, { fc: 16, address, values: [...values] });
+  }
+
+  stats(): ModbusStats {
+    return { ...this.counters };
+  }
+
+  /** Units that are failing or in back-off. */
+  unitHealth(): ReturnType<UnitHealth['snapshot']> {
+    return this.health.snapshot();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.idle();
+    if (this.port.isOpen) await new Promise<void>((resolve) => this.port.close(() => resolve()));
+  }
+
+  private checkUnit(unit: number, req: ModbusRequest): void {
+    if (!Number.isInteger(unit) || unit < 0 || unit > 247) {
+      throw new ConfigError('modbus-unit', `unit id ${unit} is invalid; expected 1..247 (0 = broadcast, writes only)`);
+    }
+    if (unit === 0 && (req.fc === 3 || req.fc === 4)) {
+      throw new ConfigError('modbus-unit', 'unit 0 is broadcast and never answers; reads need a unit id 1..247');
+    }
+  }
+
+  private async transact(unit: number, req: ModbusRequest): Promise<ModbusResponse | null> {
+    this.checkUnit(unit, req);
+    const frame = encodeRtuRequest(unit, req); // validates the request before it queues
+    if (this.closed) throw new TransportError('client-closed', `Modbus RTU client on ${this.path} is closed`);
+    this.rejectIfBackoff(unit);
+    return this.queue.run(async () => {
+      this.rejectIfBackoff(unit);
+      if (this.closed) throw new TransportError('client-closed', `Modbus RTU client on ${this.path} is closed`);
+      this.counters.transactions++;
+      if (unit === 0) {
+        await this.send(frame);
+        return null;
+      }
+      const retries = this.health.retriesFor(unit, this.retries);
+      let last: Error = new TimeoutError('modbus-timeout', 'no attempt made');
+      for (let attempt = 0; attempt <= retries; attempt++) {
+        if (attempt > 0) this.counters.retries++;
+        try {
+          const response = await this.attempt(frame, unit, req);
+          const decoded = decodeRtuResponse(response, unit, req.fc, req);
+          this.health.answered(unit);
+          return decoded;
+        } catch (err) {
+          if (err instanceof ModbusExceptionError) {
+            this.counters.exceptions++;
+            this.health.answered(unit);
+            throw err;
+          }
+          if (err instanceof TimeoutError) this.counters.timeouts++;
+          else if (err instanceof FrameError) this.counters.frameErrors++;
+          else throw err;
+          last = err;
+        }
+      }
+      if (last instanceof TimeoutError) this.health.timedOut(unit);
+      else this.health.answered(unit);
+      throw last;
+    });
+  }
+
+  private rejectIfBackoff(unit: number): void {
+    try {
+      this.health.check(unit);
+    } catch (err) {
+      this.counters.backoffRejections++;
+      throw err;
+    }
+  }
+
+  /** Waits for t3.5 of silence after the last bus activity, then writes the frame. */
+  private async send(frame: Uint8Array): Promise<void> {
+    const wait = this.busyUntil + t35Ms(this.line) - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.rx = Buffer.alloc(0); // bytes from before this request (late replies) belong to nobody
+    const start = performance.now();
+    this.busyUntil = start + wireTimeMs(frame.length, this.line);
+    await new Promise<void>((resolve, reject) =>
+      this.port.write(Buffer.from(frame), (err) =>
+        err ? reject(new TransportError('serial-write', `write to ${this.path} failed: ${err.message}`)) : resolve(),
+      ),
+    );
+  }
+
+  private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<Uint8Array> {
+    const result = new Promise<Uint8Array>((resolve, reject) => {
+      this.pending = { unit, fc: req.fc, resolve, reject };
+    });
+    try {
+      await this.send(frame);
+    } catch (err) {
+      this.pending = null;
+      throw err;
+    }
+    const budget = this.timeoutMs + wireTimeMs(frame.length + responseLength(req), this.line);
+    const timer = setTimeout(() => {
+      const got = this.rx.length;
+      this.failPending(
+        got > 0
+          ? new FrameError('rtu-garbage', `unit ${unit}: ${got} bytes received in ${budget.toFixed(0)} ms but no valid FC ${req.fc} response; expected a frame with a good CRC`, {
+              received: hex(this.rx.subarray(0, 64)),
+            })
+          : new TimeoutError('modbus-timeout', `unit ${unit} did not answer FC ${req.fc} within ${budget.toFixed(0)} ms on ${this.path}; expected a response`, {
+              unit,
+              timeoutMs: budget,
+            }),
+      );
+    }, budget);
+    // A candidate frame with a bad CRC is final once the line stays quiet: do not wait for the timeout.
+    let silence: NodeJS.Timeout | null = null;
+    const gapMs = Math.max(10, 3 * t35Ms(this.line));
+    const pending = this.pending!;
+    const onDamaged = () => {
+      if (silence) clearTimeout(silence);
+      silence = setTimeout(() => {
+        if (this.pending !== pending) return;
+        this.failPending(
+          new FrameError('rtu-crc', `unit ${unit}: response to FC ${req.fc} failed its CRC check; expected a frame with a good CRC`, {
+            received: hex(this.rx.subarray(0, 64)),
+          }),
+        );
+      }, gapMs);
+    };
+    (pending as Pending & { onDamaged?: () => void }).onDamaged = onDamaged;
+    try {
+      return await result;
+    } finally {
+      clearTimeout(timer);
+      if (silence) clearTimeout(silence);
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.busyUntil = Math.max(this.busyUntil, performance.now());
+    const p = this.pending as (Pending & { onDamaged?: () => void }) | null;
+    if (!p) return;
+    this.rx = this.rx.length === 0 ? chunk : Buffer.concat([this.rx, chunk]);
+    const scan = scanRtuResponse(this.rx, p.unit, p.fc);
+    if (scan.kind === 'frame') {
+      if (scan.start > 0) this.counters.frameErrors++; // garbage on the line before the answer
+      this.pending = null;
+      p.resolve(Uint8Array.prototype.slice.call(this.rx, scan.start, scan.end));
+      return;
+    }
+    if (scan.damaged > 0) p.onDamaged?.();
+    if (this.rx.length > 4 * MAX_RTU_FRAME) this.rx = this.rx.subarray(this.rx.length - 2 * MAX_RTU_FRAME);
+  }
+
+  private failPending(err: Error): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    p.reject(err);
+  }
+}
+
+export const openRtuClient = (opts: RtuClientOptions): Promise<RtuClient> => RtuClient.open(opts);
