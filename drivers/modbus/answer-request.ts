@@ -13,7 +13,7 @@ export function answerRequest(bank: RegisterBank, unit: number, request: ModbusR
       if (r.length !== request.count) return encodeExceptionPdu(request.fc, 4);
       return encodeResponsePdu(request, r);
     }
-    const values = request.fc === 6 ? [request.value] : request.values;
+    const values = request.fc === 6 ? [request.value] : request.fc === 16 ? request.values : [];
     const code = bank.write(unit, request.address, values);
     if (typeof code === 'number' && code !== 0) return encodeExceptionPdu(request.fc, code);
     return encodeResponsePdu(request);
