@@ -16,7 +16,7 @@ export const abbB23: MeterModel = {
   functionCode: 3,
   phases: 3,
   maxRegistersPerRead: 125,
-  maxGap: 12,
+  maxGap: 16,
   holes: [],
   notAvailableSentinels: true,
   defaultLine: { baud: 9600, parity: 'even', dataBits: 8, stopBits: 1 },

@@ -19,7 +19,7 @@ export const em340: MeterModel = {
   functionCode: 4,
   phases: 3,
   maxRegistersPerRead: 50,
-  maxGap: 12,
+  maxGap: 16,
   holes: [],
   defaultLine: { baud: 9600, parity: 'none', dataBits: 8, stopBits: 1 },
   probe: [{ quantity: 'voltage_l1', min: 80, max: 300 }],

@@ -1,8 +1,9 @@
 // Eastron SDM630 (three-phase), register map from standards.md §4.1 [V-code: mbmd sdm.go, ESPHome sdm_meter].
 // FC 04, IEEE-754 float32, high word first, 0-based PDU addresses.
 // [U] the per-read limit (80) and maxGap are not from an Eastron document: 80 is a conservative limit below
-// Modbus' 125, maxGap 12 is derived from wire cost (one extra transaction at 9600 8N1 costs about as much
-// wire time as reading 12 more registers). [U] export power sign (expected negative) is not checked.
+// Modbus' 125. maxGap 16 [D]: at 9600 8N1 one more transaction costs 13 header/CRC characters, two t3.5
+// silences (7 characters) and the meter's turnaround (assumed >= 12 ms), about what 16 more registers cost.
+// [U] export power sign (expected negative) is not checked.
 import type { MeterModel } from './model-schema.js';
 
 const f32 = (quantity: MeterModel['registers'][number]['quantity'], address: number, unit: MeterModel['registers'][number]['unit']) =>
@@ -16,7 +17,7 @@ export const sdm630: MeterModel = {
   functionCode: 4,
   phases: 3,
   maxRegistersPerRead: 80,
-  maxGap: 12,
+  maxGap: 16,
   holes: [],
   // [U] Eastron's factory default line is 9600 baud, no parity, 1 stop bit (from memory of the manual).
   defaultLine: { baud: 9600, parity: 'none', dataBits: 8, stopBits: 1 },

@@ -44,8 +44,7 @@ export function encodeState(model: MeterModel, s: PhysicalState, serialNumber = 
   const image = new Map<number, number>();
   for (const def of model.registers) {
     const v = valueOf(def.quantity, s, serialNumber);
-    const unitV = def.unit === 'kWh' && !def.energy ? v / 1000 : v;
-    const words = def.energy ? encodeEnergyWh(def, unitV) : encodeNumber(def, unitV);
+    const words = def.energy ? encodeEnergyWh(def, v) : encodeNumber(def, v);
     words.forEach((w, k) => image.set(def.address + k, w));
   }
   return image;
@@ -86,6 +85,11 @@ export class SimulatedBank implements RegisterBank {
     this.serial = o.serialNumber ?? 12345678;
     this.readable = readableAddresses(model);
     this.setFaults(o.faults ?? {});
+  }
+
+  /** The unit ids this bank serves (same shape as MemoryRegisterBank.units). */
+  get units(): readonly number[] {
+    return [this.unit];
   }
 
   setFaults(faults: FaultSpec): void {
