@@ -305,7 +305,9 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
 export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig): { state: ChannelState; closed: ClosedInterval[] } {
   checkConfig(state, cfg);
   const closed: ClosedInterval[] = [];
-  if (!state.last || !state.open || !(nowMs >= state.open.endMs + cfg.closeAfterMs)) return { state, closed };
+  if (!state.last || !state.open) return { state, closed };
+  // An open period that was already issued is re-checked whatever nowMs says: it is overdue by definition.
+  if (!(nowMs >= state.open.endMs + cfg.closeAfterMs) && state.open.issued === null) return { state, closed };
   const tz = cfg.tz ?? DEFAULT_TZ;
   const unit = rationalFromText(state.whPerCount ?? '1');
   const lastC = rationalFromText(state.last.c);

@@ -147,6 +147,15 @@ test('comms lost: provisional estimated intervals, then late data re-issues them
   assert.is(sum, 1000n);
 });
 
+test('readings exactly maxGapMs apart still cover; one ms more is a gap', () => {
+  const ch = new Channel({ ...cfg, resolution: 'PT15M' });
+  ch.read(reading(T0, 0n));
+  ch.read(reading(T0 + 15 * MIN, 15n));
+  ch.read(reading(T0 + 30 * MIN + 1, 30n));
+  assert.equal([ch.out[0]!.quality, ch.out[0]!.coveragePermille, ch.out[0]!.flags], ['actual', 1000, []]);
+  assert.equal([ch.out[1]!.quality, ch.out[1]!.coveragePermille, ch.out[1]!.flags], ['estimated', 0, ['gap']]);
+});
+
 test('state is bounded during a long outage', () => {
   const ch = new Channel({ ...cfg, resolution: 'PT15M' });
   ch.read(reading(T0, 0n));
