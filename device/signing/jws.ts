@@ -1,0 +1,106 @@
+// JWS compact serialisation (RFC 7515) with the two algorithms a gateway may use: ES256 (RFC 7518
+// section 3.4: the signature is raw r||s, 64 bytes, not DER) and EdDSA with Ed25519 (RFC 8037).
+import { createHash, createPublicKey, KeyObject, sign, verify, type JsonWebKey } from 'node:crypto';
+import { algorithmOfKey, type DeviceKey } from './device-key.js';
+import { b64url, fromB64url } from './base64url.js';
+import { SignatureError } from './errors.js';
+
+export const RECORD_JWS_TYPE = 'amsgate-record+jws';
+
+export interface JwsHeader {
+  alg: string;
+  kid: string;
+  typ?: string;
+}
+
+function signingInput(compact: string): string {
+  return compact.slice(0, compact.lastIndexOf('.'));
+}
+
+export function signCompact(payload: object, key: DeviceKey): string {
+  const header = { alg: key.alg, kid: key.kid, typ: RECORD_JWS_TYPE };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  const data = Buffer.from(input, 'ascii');
+  const signature =
+    key.alg === 'ES256'
+      ? sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
+      : sign(null, data, key.privateKey);
+  return `${input}.${b64url(signature)}`;
+}
+
+function parseJsonPart(part: string, what: string): unknown {
+  const buf = fromB64url(part);
+  if (!buf) throw new SignatureError('malformed', `JWS ${what} is not base64url; expected unpadded base64url (RFC 7515)`);
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    throw new SignatureError('malformed', `JWS ${what} is not JSON; expected a base64url-encoded JSON object`);
+  }
+}
+
+/** Splits and decodes a compact JWS without checking the signature (for routing and display). */
+export function decodeCompactUnverified(compact: string): { header: JwsHeader; payload: unknown } {
+  if (typeof compact !== 'string') throw new SignatureError('malformed', 'JWS is not a string; expected header.payload.signature');
+  const parts = compact.trim().split('.');
+  if (parts.length !== 3) {
+    throw new SignatureError('malformed', `JWS has ${parts.length} dot-separated parts; expected 3 (header.payload.signature)`);
+  }
+  const header = parseJsonPart(parts[0]!, 'header') as Partial<JwsHeader> | null;
+  if (!header || typeof header !== 'object' || Array.isArray(header)) {
+    throw new SignatureError('malformed', 'JWS header is not a JSON object');
+  }
+  if (typeof header.alg !== 'string') throw new SignatureError('malformed', 'JWS header has no "alg"; expected "ES256" or "EdDSA"');
+  if (typeof header.kid !== 'string' || header.kid === '') {
+    throw new SignatureError('malformed', 'JWS header has no "kid"; expected the JWK thumbprint of the signing key');
+  }
+  const payload = parseJsonPart(parts[1]!, 'payload');
+  return { header: header as JwsHeader, payload };
+}
+
+function toKeyObject(publicKey: KeyObject | JsonWebKey): KeyObject {
+  if (publicKey instanceof KeyObject) return publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
+  try {
+    return createPublicKey({ key: publicKey as JsonWebKey, format: 'jwk' });
+  } catch (err) {
+    throw new SignatureError('malformed', `verification key is not a usable JWK (${(err as Error).message}); expected an EC P-256 or OKP Ed25519 public JWK`);
+  }
+}
+
+/** Verifies a compact JWS against one public key; throws SignatureError when it does not verify. */
+export function verifyCompact(
+  compact: string,
+  publicKey: KeyObject | JsonWebKey,
+): { header: JwsHeader; payload: unknown } {
+  const decoded = decodeCompactUnverified(compact);
+  const { alg } = decoded.header;
+  if (alg !== 'ES256' && alg !== 'EdDSA') {
+    throw new SignatureError('unsupported-alg', `JWS alg "${alg}" is not accepted; expected "ES256" or "EdDSA"`);
+  }
+  if ('crit' in (decoded.header as object)) {
+    throw new SignatureError('unsupported-alg', 'JWS header has "crit" extensions this verifier does not understand; expected none');
+  }
+  const key = toKeyObject(publicKey);
+  const keyAlg = algorithmOfKey(key);
+  if (keyAlg !== alg) {
+    throw new SignatureError('bad-signature', `JWS is signed with ${alg} but the key given is ${keyAlg ?? key.asymmetricKeyType}; expected a ${alg} public key`);
+  }
+  const trimmed = compact.trim();
+  const sig = fromB64url(trimmed.slice(trimmed.lastIndexOf('.') + 1));
+  if (!sig) throw new SignatureError('malformed', 'JWS signature is not base64url; expected unpadded base64url');
+  const expectedLen = 64; // ES256 r||s and Ed25519 signatures are both 64 bytes
+  if (sig.length !== expectedLen) {
+    throw new SignatureError('bad-signature', `JWS signature is ${sig.length} bytes; expected ${expectedLen} for ${alg} (ES256 must be raw r||s, not DER)`);
+  }
+  const data = Buffer.from(signingInput(trimmed), 'ascii');
+  const ok =
+    alg === 'ES256'
+      ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)
+      : verify(null, data, key, sig);
+  if (!ok) throw new SignatureError('bad-signature', `JWS signature does not verify with key ${decoded.header.kid}; the record was altered or signed by another key`);
+  return decoded;
+}
+
+/** base64url(SHA-256(compact as ASCII)): what the next record's `prev` holds. */
+export function recordHash(compact: string): string {
+  return b64url(createHash('sha256').update(Buffer.from(compact.trim(), 'ascii')).digest());
+}
