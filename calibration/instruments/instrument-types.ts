@@ -1,0 +1,29 @@
+// What the bench needs from its instruments, whatever their transport (serial SCPI, in-process, manual).
+
+/** A source output setting; values are per phase. */
+export interface SourceSetting {
+  voltageV: number;
+  currentA: number;
+  /** Angle by which current lags voltage, degrees (negative = leading). */
+  phaseDeg: number;
+  /** Hz; null for d.c. */
+  frequencyHz: number | null;
+}
+
+export interface BenchSource {
+  identify(): Promise<string>;
+  apply(s: SourceSetting): Promise<void>;
+  output(on: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ReferenceStandard {
+  identify(): Promise<string>;
+  /** Zeroes the energy accumulator. */
+  reset(): Promise<void>;
+  /** Energy since the last reset, Wh (total of all phases). */
+  readEnergyWh(): Promise<number>;
+  /** The accuracy class the instrument declares, +- percent, if it declares one. */
+  accuracyPct(): Promise<number | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+// The test plan file a lab edits (YAML or JSON): its shape, checked field by field with zod.
+import { z } from 'zod';
+
+export const PLAN_FORMAT = 'amsgate-bench-plan/1';
+
+export const pointSchema = z.object({
+  id: z.string().min(1),
+  /** Per-phase current, A. */
+  currentA: z.number().positive(),
+  /** Per-phase (line-to-neutral) voltage, V. */
+  voltageV: z.number().positive(),
+  /** Power factor magnitude (1 for d.c.). */
+  pf: z.number().gt(0).lte(1),
+  pfKind: z.enum(['unity', 'lag', 'lead', 'dc']),
+  /** Hz; null for d.c. */
+  frequencyHz: z.number().positive().nullable(),
+  /** Limit of error to judge this point against, +- percent (may be tighter than the table, never looser). */
+  limitPct: z.number().positive(),
+  /** Table row the limit comes from, e.g. "T4-R1". */
+  row: z.string().nullable().optional(),
+  repetitions: z.number().int().optional(),
+  /** Fixed measuring time per repetition, s; when absent the resolution rule chooses it. */
+  durationS: z.number().positive().optional(),
+  note: z.string().optional(),
+});
+
+export const planSchema = z.object({
+  format: z.literal(PLAN_FORMAT),
+  table: z.string(),
+  device: z.object({
+    supply: z.enum(['ac', 'dc']),
+    phases: z.union([z.literal(1), z.literal(3)]),
+    unV: z.number().positive(),
+    inA: z.number().positive(),
+    imaxA: z.number().positive(),
+    fnHz: z.number().positive().nullable().default(50),
+    model: z.string().optional(),
+    serial: z.string().optional(),
+  }),
+  defaults: z.object({
+    repetitions: z.number().int().default(3),
+    /** Time at the point with output on before the first repetition, s. */
+    settleS: z.number().nonnegative().default(10),
+    /** Wait after switching the output off before reading registers (meters update registers late), s. */
+    registerSettleS: z.number().nonnegative().default(2),
+    /** Shortest measuring time per repetition, s. */
+    minDurationS: z.number().positive().default(30),
+    /** Longest measuring time the resolution rule may ask for before the plan is refused, s. */
+    maxDurationS: z.number().positive().default(4 * 3600),
+    /** Share of the limit the register resolution may use up (0.1 = a tenth). */
+    resolutionShare: z.number().positive().lte(1).default(0.1),
+  }),
+  reference: z
+    .object({
+      /** Accuracy class of the reference standard, +- percent (treated as a rectangular distribution). */
+      accuracyPct: z.number().nonnegative().default(0.05),
+      /** Expanded uncertainty (k=2) from its calibration certificate, percent: used instead when given. */
+      certificateUncertaintyPct: z.number().nonnegative().optional(),
+    })
+    .default({ accuracyPct: 0.05 }),
+  environment: z
+    .object({
+      temperatureC: z.number().optional(),
+      humidityPct: z.number().optional(),
+      notes: z.string().optional(),
+    })
+    .default({}),
+  operator: z.string().default(''),
+  points: z.array(pointSchema).min(1),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanPoint = z.infer<typeof pointSchema>;
+
+/** Angle by which current lags voltage for a point, degrees (negative = leading, 0 for d.c.). */
+export function phaseDegOf(p: Pick<PlanPoint, 'pf' | 'pfKind'>): number {
+  const a = (Math.acos(Math.min(1, p.pf)) * 180) / Math.PI;
+  if (p.pfKind === 'lag') return a;
+  if (p.pfKind === 'lead') return -a;
+  return 0;
+}
+
+/** Total active power at a point, W. */
+export function pointPowerW(p: PlanPoint, phases: number): number {
+  return phases * p.voltageV * p.currentA * (p.pfKind === 'dc' ? 1 : p.pf);
+}

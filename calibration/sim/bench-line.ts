@@ -1,0 +1,44 @@
+// The wiring of a simulated bench: what the source outputs reaches every load in series/parallel
+// (the DUT and the reference standard), as on a real bench.
+import type { SourceSetting } from '../instruments/instrument-types.js';
+import type { Forceable } from './integrating-meter.js';
+
+export class BenchLine {
+  private setting: SourceSetting = { voltageV: 0, currentA: 0, phaseDeg: 0, frequencyHz: 50 };
+  private on = false;
+  constructor(
+    private readonly loads: Forceable[],
+    /** The source's own setting error (fraction): what it outputs differs from what it was told. */
+    private readonly sourceError = 0,
+  ) {}
+
+  attach(load: Forceable): void {
+    this.loads.push(load);
+    this.push();
+  }
+
+  set(s: SourceSetting): void {
+    this.setting = { ...s };
+    this.push();
+  }
+
+  output(on: boolean): void {
+    this.on = on;
+    this.push();
+  }
+
+  state(): { setting: SourceSetting; on: boolean } {
+    return { setting: { ...this.setting }, on: this.on };
+  }
+
+  private push(): void {
+    const s = this.setting;
+    const point = {
+      voltageV: this.on ? s.voltageV * (1 + this.sourceError) : 0,
+      currentA: this.on ? s.currentA * (1 + this.sourceError) : 0,
+      phaseDeg: s.phaseDeg,
+      frequencyHz: s.frequencyHz ?? 0,
+    };
+    for (const l of this.loads) l.force(point);
+  }
+}

@@ -1,0 +1,39 @@
+// The simulated reference standard: integrates the true power with its own small error and read noise.
+import type { Clock } from '../../drivers/clock.js';
+import { IntegratingMeter } from './integrating-meter.js';
+import { gaussian, seededRandom } from './seeded-random.js';
+
+export interface ReferenceModelOptions {
+  clock: Clock;
+  phases: 1 | 3;
+  /** Systematic error of the standard, fraction (e.g. 0.0002 = +0.02 %). */
+  error?: number;
+  /** Standard deviation of the read noise, fraction of the reading. */
+  noise?: number;
+  /** Declared accuracy class, +- percent. */
+  accuracyPct?: number;
+  seed?: number;
+}
+
+export class ReferenceModel {
+  readonly meter: IntegratingMeter;
+  private zero = 0;
+  private readonly rnd: () => number;
+  readonly accuracyPct: number;
+  constructor(private readonly o: ReferenceModelOptions) {
+    this.meter = new IntegratingMeter(o.clock, o.phases, () => o.error ?? 0);
+    this.rnd = seededRandom(o.seed ?? 1);
+    this.accuracyPct = o.accuracyPct ?? 0.05;
+  }
+  reset(): void {
+    this.zero = this.meter.registeredWh();
+  }
+  energyWh(): number {
+    const e = this.meter.registeredWh() - this.zero;
+    return e * (1 + (this.o.noise ?? 0) * gaussian(this.rnd));
+  }
+  powerW(): number {
+    const p = this.meter.operatingPoint();
+    return p ? IntegratingMeter.powerW(p, this.o.phases) : 0;
+  }
+}
