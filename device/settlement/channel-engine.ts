@@ -43,9 +43,15 @@ export interface EngineConfig {
   closeAfterMs: number;
   /** Two consecutive readings further apart than this leave a gap between them (not covered). Default 15 min. */
   maxGapMs?: number;
+  /**
+   * closeDue issues at most this many empty periods per call (default 5000) so that a clock jump cannot flood the
+   * outbox in one go; the next call continues where this one stopped.
+   */
+  maxEmptyPerClose?: number;
 }
 
 export const DEFAULT_MAX_GAP_MS = 15 * 60_000;
+export const DEFAULT_MAX_EMPTY_PER_CLOSE = 5000;
 
 /** The earliest period not yet final (it contains the last reading). Rationals as "num/den" strings. */
 export interface OpenPeriodState {
@@ -162,6 +168,9 @@ function checkConfig(state: ChannelState, cfg: EngineConfig): void {
     throw new ConfigError('resolution-changed', `channel state was built at ${state.resolution} but the config says ${cfg.resolution}; expected the same resolution (start a new channel state to change it)`);
   }
   if (!(cfg.closeAfterMs >= 0)) throw new ConfigError('bad-close-after', `closeAfterMs is ${cfg.closeAfterMs}; expected a number >= 0`);
+  if (cfg.maxEmptyPerClose !== undefined && !(Number.isInteger(cfg.maxEmptyPerClose) && cfg.maxEmptyPerClose > 0)) {
+    throw new ConfigError('bad-max-empty', `maxEmptyPerClose is ${cfg.maxEmptyPerClose}; expected a positive integer`);
+  }
   if (cfg.maxGapMs !== undefined && !(cfg.maxGapMs > 0)) throw new ConfigError('bad-max-gap', `maxGapMs is ${cfg.maxGapMs}; expected a number > 0`);
 }
 
@@ -319,7 +328,8 @@ export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig):
   let s = Math.max(open.endMs, state.emptyIssuedThroughMs ?? open.endMs);
   const lastCText = rationalToText(lastC);
   const lastCountsText = rationalToText(lastCounts);
-  for (;;) {
+  const maxEmpty = cfg.maxEmptyPerClose ?? DEFAULT_MAX_EMPTY_PER_CLOSE;
+  for (let n = 0; n < maxEmpty; n++) {
     const p = periodAt(s, cfg.resolution, tz);
     if (!(nowMs >= p.endMs + cfg.closeAfterMs)) break;
     const empty: OpenPeriodState = {

@@ -164,6 +164,21 @@ test('state is bounded during a long outage', () => {
   assert.ok(JSON.stringify(ch.state).length < 1000);
 });
 
+test('closeDue issues at most maxEmptyPerClose empty periods per call and continues on the next', () => {
+  const ch = new Channel({ ...cfg, maxEmptyPerClose: 10 });
+  ch.read(reading(T0, 0n));
+  const now = T0 + 24 * 60 * MIN;
+  ch.now(now);
+  assert.is(ch.out.length, 11); // the open period + 10 empty
+  ch.now(now);
+  ch.now(now);
+  ch.now(now);
+  ch.now(now);
+  assert.is(ch.out.length, 47);
+  const starts = ch.out.map((i) => i.period.startMs);
+  assert.is(new Set(starts).size, starts.length);
+});
+
 test('readings not after the last are ignored; config changes are refused', () => {
   const ch = new Channel();
   ch.read(reading(T0, 0n));
