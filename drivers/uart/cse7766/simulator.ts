@@ -1,0 +1,82 @@
+// A simulated CSE7766: streams a 24-byte frame back to back (about every 50 ms at 4800 8E1) from a
+// PhysicalMeter, with the chip's range flags and the faults of a FaultSpec.
+import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import type { PhysicalState } from '../../sim/physical-meter.js';
+import { wireTimeMs } from '../../sim/wire-timing.js';
+import { lineDelay } from '../serial-line.js';
+import { corruptChecksum, drawFault, garbage, openSimLine, physicalFor } from '../sim-line.js';
+import { CSE7766_ADJ, CSE7766_NORMAL, encodeCse7766Frame, type Cse7766FrameFields } from './codec.js';
+import { CSE7766_LINE } from './driver.js';
+
+/** Coefficients of the simulated board (a Sonoff POW R2-like divider and shunt). */
+export const CSE7766_SIM_COEFFICIENTS = { voltage: 190_000, current: 16_000, power: 5_000_000 } as const;
+/** Below these the chip flags the cycle out of range ([V-code] ESPHome: minimum current 50 mA). */
+const MIN_CURRENT_A = 0.05;
+const MIN_POWER_W = 1;
+const FRAME_INTERVAL_MS = 50;
+const MAX24 = 0xffffff;
+
+export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS): Cse7766FrameFields {
+  const v = s.voltageV[0]!;
+  const i = s.currentA[0]!;
+  const p = Math.abs(s.powerW);
+  const iLow = i < MIN_CURRENT_A;
+  const pLow = p < MIN_POWER_W;
+  const cycle = (coef: number, x: number) => Math.min(MAX24, Math.max(1, Math.round(coef / x)));
+  const flags = (iLow ? 0x04 : 0) | (pLow ? 0x02 : 0);
+  // Wh per pulse = Pcoef / 3.6e6; the chip counts energy in either direction.
+  const whPerPulse = c.power / 3_600_000;
+  return {
+    header: flags ? 0xf0 | flags : CSE7766_NORMAL,
+    voltageCoef: c.voltage,
+    voltageCycle: cycle(c.voltage, v),
+    currentCoef: c.current,
+    currentCycle: iLow ? MAX24 : cycle(c.current, i),
+    powerCoef: c.power,
+    powerCycle: pLow ? MAX24 : cycle(c.power, p),
+    adj: CSE7766_ADJ.voltageValid | (iLow ? 0 : CSE7766_ADJ.currentValid) | (pLow ? 0 : CSE7766_ADJ.powerValid),
+    cfPulses: Math.floor((s.importWh + s.exportWh) / whPerPulse) % 0x10000,
+  };
+}
+
+export async function startCse7766Simulator(o: SimulatorOptions): Promise<RunningSimulator> {
+  const rnd = o.random ?? Math.random;
+  const physical = physicalFor(o, 1);
+  const sim = await openSimLine(o.listen, 'CSE7766', CSE7766_LINE);
+  sim.line.buffering = false;
+  let faults: FaultSpec = { ...(o.faults ?? {}) };
+  let last: Cse7766FrameFields | null = null;
+  let closed = false;
+  const frameTime = wireTimeMs(24, sim.line.options);
+
+  const loop = (async () => {
+    while (!closed) {
+      const fault = drawFault(faults, rnd);
+      const fields: Cse7766FrameFields = faults.frozen && last ? last : cse7766FieldsFor(physical.state());
+      last = fields;
+      let out = encodeCse7766Frame(fields);
+      if (fault === 'checksum') out = corruptChecksum(out);
+      if (fault === 'garbage') out = Uint8Array.from([...garbage(rnd, 5 + Math.floor(rnd() * 30)), ...out]);
+      if (fault !== 'timeout') await sim.line.write(out).catch(() => {});
+      const wire = o.wireTiming === false ? 0 : wireTimeMs(out.length, sim.line.options);
+      await lineDelay(Math.max(FRAME_INTERVAL_MS, wire, o.wireTiming === false ? 0 : frameTime));
+    }
+  })();
+
+  return {
+    physical,
+    address: sim.address,
+    setFaults(f) {
+      faults = { ...f };
+    },
+    resetRegisters() {
+      physical.setRegisters(0, 0);
+      last = null;
+    },
+    async close() {
+      closed = true;
+      await loop;
+      await sim.close();
+    },
+  };
+}
