@@ -1,4 +1,94 @@
-// Modbus meters (SDM630, SDM120, EM340, B23): filled in by the meter-model work.
-import type { CatalogEntry } from '../catalog.js';
+// Modbus meters (SDM630, SDM120, EM340, B23): one catalog entry per declarative model, all served by the same
+// generic driver and the same simulated register bank.
+import type { CatalogEntry, ConnectionSpec, SimulatorOptions, RunningSimulator } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import type { MeterDriver } from '../meter-driver.js';
+import { ConfigError } from '../errors.js';
+import { profileByName } from '../sim/load-profile.js';
+import { PhysicalMeter } from '../sim/physical-meter.js';
+import { openModbusClient } from '../modbus/open-client.js';
+import { startModbusRtuServer } from '../modbus/rtu-server.js';
+import { startModbusTcpServer } from '../modbus/tcp-server.js';
+import { meterModels } from './meter-models.js';
+import type { MeterModel } from './model-schema.js';
+import { ModbusMeterDriver } from './modbus-meter-driver.js';
+import { SimulatedBank } from './simulated-bank.js';
 
-export const modbusCatalogEntries: CatalogEntry[] = [];
+/** Parses "host:port" (port 0 lets the system choose, for tests). */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new ConfigError('tcp-address', `"${text}" is not host:port; expected e.g. 127.0.0.1:1502`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Fills a serial connection's missing line settings with the model's defaults. */
+export function withModelLine(model: MeterModel, conn: ConnectionSpec): ConnectionSpec {
+  if ('tcp' in conn) return conn;
+  const d = model.defaultLine;
+  return { ...conn, baud: conn.baud ?? d.baud, parity: conn.parity ?? d.parity, dataBits: conn.dataBits ?? d.dataBits, stopBits: conn.stopBits ?? d.stopBits };
+}
+
+export async function openModelDriver(model: MeterModel, conn: ConnectionSpec, opts: { unit?: number; clock: Clock }): Promise<MeterDriver> {
+  const client = await openModbusClient(withModelLine(model, conn), { clock: opts.clock });
+  try {
+    return new ModbusMeterDriver({ client, model, unit: opts.unit ?? 1, clock: opts.clock });
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+}
+
+export async function startModelSimulator(model: MeterModel, opts: SimulatorOptions): Promise<RunningSimulator> {
+  const physical = new PhysicalMeter({
+    clock: opts.clock,
+    profile: profileByName(opts.profile, opts.ratingW),
+    phases: model.phases,
+    errorFraction: opts.errorFraction,
+    random: opts.random,
+  });
+  if (opts.initialImportWh || opts.initialExportWh) physical.setRegisters(opts.initialImportWh ?? 0, opts.initialExportWh ?? 0);
+  const unit = opts.unit ?? 1;
+  const bank = new SimulatedBank(model, physical, { unit, faults: opts.faults });
+  const listen = withModelLine(model, opts.listen);
+  const server =
+    'tcp' in listen
+      ? await startModbusTcpServer({ ...parseHostPort(listen.tcp), bank, unitIds: [unit], faults: opts.faults, random: opts.random })
+      : await startModbusRtuServer({
+          path: listen.serial,
+          line: { baud: listen.baud!, parity: listen.parity!, dataBits: listen.dataBits!, stopBits: listen.stopBits! },
+          bank,
+          unitIds: [unit],
+          faults: opts.faults,
+          wireTiming: opts.wireTiming ?? true,
+          random: opts.random,
+        });
+  return {
+    physical,
+    address: server.address,
+    setFaults(f) {
+      bank.setFaults(f);
+      server.setFaults(f);
+    },
+    resetRegisters() {
+      physical.setRegisters(0, 0);
+    },
+    close: () => server.close(),
+  };
+}
+
+export function modelCatalogEntry(model: MeterModel): CatalogEntry {
+  return {
+    id: model.id,
+    vendor: model.vendor,
+    model: model.model,
+    description: model.description,
+    transport: 'modbus',
+    phases: model.phases,
+    defaultLine: model.defaultLine,
+    openDriver: (conn, opts) => openModelDriver(model, conn, opts),
+    startSimulator: (opts) => startModelSimulator(model, opts),
+  };
+}
+
+export const modbusCatalogEntries: CatalogEntry[] = meterModels.map(modelCatalogEntry);
