@@ -1,0 +1,289 @@
+// The head-end collector daemon: a shared MQTT subscription to the fleet's signed records, verification, batched
+// storage, and a PUBACK for each message only after the transaction holding it (record or rejection) has committed.
+//
+// mqtt.js (5.16) handles incoming packets one at a time: the next PUBLISH is not parsed until the PUBACK of the
+// previous one has been written. Acknowledging after each commit would therefore cost one database commit per
+// message. Instead ("deferred" mode) handleMessage queues the message and returns at once, and the PUBACK that
+// mqtt.js then writes through its internal _sendPacket is held back (the packet pipeline goes on) until the batch
+// is committed; held PUBACKs go out in arrival order, as MQTT requires. If the connection drops, held PUBACKs are
+// discarded: the broker redelivers those messages (persistent session) and storage is idempotent. When _sendPacket
+// is not there (another mqtt.js), "serial" mode acks through handleMessage's callback after each commit.
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import { shared, topics } from '../../device/mqtt/topics.js';
+import { systemClock, type Clock } from '../../drivers/clock.js';
+import { KeyRing } from './key-ring.js';
+import type { CollectorStore, Rejection, RejectReason, VerifiedRecord } from './store-types.js';
+import { verifyMessage } from './verify-message.js';
+
+export interface CollectorOptions {
+  broker: string;
+  store: CollectorStore;
+  group?: string;
+  clientId?: string;
+  /** 5 for Mosquitto (default); 4 (3.1.1) for brokers such as aedes. */
+  protocolVersion?: 4 | 5;
+  /** Use a shared subscription ($share/<group>/...); default true. */
+  shared?: boolean;
+  batchSize?: number;
+  flushMs?: number;
+  keyRefreshMs?: number;
+  ackMode?: 'deferred' | 'serial';
+  clock?: Clock;
+  log?: (event: Record<string, unknown>) => void;
+  /** Session expiry for MQTT v5 persistent sessions, seconds (default 7 days). */
+  sessionExpiry?: number;
+}
+
+export interface CollectorStats {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  byReason: Partial<Record<RejectReason, number>>;
+  batches: number;
+  storeErrors: number;
+  acked: number;
+}
+
+interface Pending {
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  messageId: number | undefined;
+  gen: number;
+  receivedAt: number;
+  puback?: unknown;
+  ack?: () => void;
+}
+
+type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
+
+export class Collector {
+  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0 };
+  private client: MqttClient | null = null;
+  private ring = new KeyRing();
+  private queue: Pending[] = [];
+  private byMessageId = new Map<number, Pending>();
+  private gen = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+  private origSend: SendPacket | null = null;
+  private readonly clock: Clock;
+  private readonly log: (e: Record<string, unknown>) => void;
+  readonly clientId: string;
+  readonly group: string;
+  ackMode: 'deferred' | 'serial';
+
+  constructor(private readonly o: CollectorOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.log = o.log ?? (() => undefined);
+    this.group = o.group ?? 'amsgate-collectors';
+    this.clientId = o.clientId ?? `amsgate-collector-${randomUUID().slice(0, 8)}`;
+    this.ackMode = o.ackMode ?? 'deferred';
+  }
+
+  get keyCount(): number {
+    return this.ring.size;
+  }
+
+  async refreshKeys(): Promise<void> {
+    this.ring = KeyRing.from(await this.o.store.listKeys(), this.clock.now());
+  }
+
+  /** Connects, subscribes to intervals and alarms, and resolves once the broker has granted the subscriptions. */
+  async start(): Promise<void> {
+    await this.refreshKeys();
+    const v = this.o.protocolVersion ?? 5;
+    const opts: IClientOptions = {
+      clientId: this.clientId,
+      clean: false,
+      protocolVersion: v,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      ...(v === 5 ? { properties: { sessionExpiryInterval: this.o.sessionExpiry ?? 7 * 24 * 3600, receiveMaximum: 65535 } } : {}),
+    };
+    const client = mqtt.connect(this.o.broker, opts);
+    this.client = client;
+    const internal = client as unknown as { _sendPacket?: SendPacket; handleMessage: (packet: mqtt.IPublishPacket, cb: (err?: Error) => void) => void };
+    if (this.ackMode === 'deferred' && typeof internal._sendPacket !== 'function') this.ackMode = 'serial';
+    if (this.ackMode === 'deferred') {
+      const orig = internal._sendPacket!.bind(client) as SendPacket;
+      this.origSend = orig;
+      internal._sendPacket = (packet, cb, ...rest) => {
+        if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+          const p = this.byMessageId.get(packet.messageId);
+          if (p && p.gen === this.gen) {
+            p.puback = packet;
+            cb?.();
+            return;
+          }
+        }
+        orig(packet, cb, ...rest);
+      };
+    }
+    internal.handleMessage = (packet, cb) => {
+      const p: Pending = {
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        qos: packet.qos,
+        messageId: packet.messageId,
+        gen: this.gen,
+        receivedAt: this.clock.now(),
+      };
+      this.stats.received++;
+      if (packet.qos === 1 && packet.messageId !== undefined && this.ackMode === 'deferred') {
+        this.byMessageId.set(packet.messageId, p);
+        this.enqueue(p);
+        cb();
+      } else if (packet.qos === 1 && this.ackMode === 'serial') {
+        p.ack = () => cb();
+        this.enqueue(p);
+      } else {
+        this.enqueue(p);
+        cb();
+      }
+    };
+    client.on('close', () => {
+      // Held PUBACKs belong to the connection that just ended; the broker will redeliver those messages.
+      this.gen++;
+      this.byMessageId.clear();
+    });
+    client.on('error', (err) => this.log({ event: 'mqtt-error', error: err.message }));
+    client.on('connect', (ack) => this.log({ event: 'connected', sessionPresent: ack.sessionPresent, clientId: this.clientId }));
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (err: Error): void => reject(err);
+      client.once('error', onErr);
+      client.once('connect', (ack) => {
+        client.off('error', onErr);
+        const useShared = this.o.shared ?? true;
+        const subs = [topics.allIntervals, topics.allAlarms].map((t) => (useShared ? shared(this.group, t) : t));
+        if (ack.sessionPresent) {
+          resolve();
+          return;
+        }
+        client.subscribe(subs, { qos: 1 }, (err, granted) => {
+          if (err) return reject(err);
+          const bad = (granted ?? []).filter((g) => g.qos !== 1);
+          if (bad.length) return reject(new Error(`broker refused subscription ${bad.map((b) => b.topic).join(', ')} (granted ${bad.map((b) => b.qos).join(', ')})`));
+          resolve();
+        });
+      });
+    });
+  }
+
+  private enqueue(p: Pending): void {
+    this.queue.push(p);
+    if (this.queue.length >= (this.o.batchSize ?? 500)) void this.kick();
+    else if (!this.timer) this.timer = setTimeout(() => void this.kick(), this.o.flushMs ?? 5);
+  }
+
+  private kick(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      try {
+        while (this.queue.length > 0 && !this.stopped) {
+          const batch = this.queue.splice(0, this.o.batchSize ?? 500);
+          await this.process(batch);
+        }
+      } finally {
+        this.flushing = null;
+      }
+      if (this.queue.length > 0 && !this.stopped) void this.kick();
+    })();
+    return this.flushing;
+  }
+
+  private verifyAll(batch: Pending[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean } {
+    const records: VerifiedRecord[] = [];
+    const rejections: Rejection[] = [];
+    let unknownKey = false;
+    for (const p of batch) {
+      const v = verifyMessage(p.topic, p.payload, this.ring, p.receivedAt);
+      if (v.ok) records.push(v.record);
+      else {
+        if (v.rejection.reason === 'unknown-key') unknownKey = true;
+        rejections.push(v.rejection);
+      }
+    }
+    return { records, rejections, unknownKey };
+  }
+
+  private async process(batch: Pending[]): Promise<void> {
+    let v = this.verifyAll(batch);
+    if (v.unknownKey && this.clock.now() - this.ring.loadedAt >= (this.o.keyRefreshMs ?? 1000)) {
+      await this.refreshKeys();
+      v = this.verifyAll(batch);
+    }
+    for (;;) {
+      try {
+        const r = await this.o.store.ingest(v.records, v.rejections);
+        this.stats.batches++;
+        this.stats.accepted += r.accepted;
+        this.stats.duplicates += r.duplicates;
+        this.stats.rejected += r.rejections.length;
+        for (const rj of r.rejections) this.stats.byReason[rj.reason] = (this.stats.byReason[rj.reason] ?? 0) + 1;
+        for (const rj of r.rejections) this.log({ event: 'rejected', reason: rj.reason, device: rj.device, id: rj.recordId, detail: rj.detail });
+        break;
+      } catch (e) {
+        this.stats.storeErrors++;
+        this.log({ event: 'store-error', error: (e as Error).message, batch: batch.length });
+        if (this.stopped) return; // not acked: the broker keeps the messages
+        await this.clock.sleep(1000);
+      }
+    }
+    this.ackBatch(batch);
+  }
+
+  private ackBatch(batch: Pending[]): void {
+    for (const p of batch) {
+      if (p.ack) {
+        if (p.gen === this.gen) {
+          p.ack();
+          this.stats.acked++;
+        }
+        continue;
+      }
+      if (p.messageId === undefined) continue;
+      const held = this.byMessageId.get(p.messageId);
+      if (held === p) this.byMessageId.delete(p.messageId);
+      if (p.gen === this.gen && p.puback && this.origSend) {
+        this.origSend(p.puback as { cmd: string; messageId?: number });
+        this.stats.acked++;
+      }
+    }
+  }
+
+  /** Flushes what has arrived, sends its PUBACKs and disconnects cleanly. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.kick();
+    this.stopped = true;
+    const c = this.client;
+    if (c) await new Promise<void>((r) => c.end(false, {}, () => r()));
+  }
+
+  /** Drops the connection without acknowledging anything still queued (a crash, for tests). */
+  async kill(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.length = 0;
+    const c = this.client;
+    if (c) await new Promise<void>((r) => c.end(true, {}, () => r()));
+    await this.flushing;
+  }
+
+  /** Publishes gateway commands (resend requests) at QoS 1. */
+  async publishCommand(device: string, command: unknown): Promise<void> {
+    const c = this.client;
+    if (!c) throw new Error('collector is not connected');
+    await c.publishAsync(topics.command(device), JSON.stringify(command), { qos: 1 });
+  }
+}

@@ -1,0 +1,45 @@
+// The device registry as the verifier sees it: public keys by device and kid, with their validity windows.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { RegisteredKey } from './store-types.js';
+
+export interface RingKey extends RegisteredKey {
+  key: KeyObject;
+}
+
+export class KeyRing {
+  private byDevice = new Map<string, Map<string, RingKey>>();
+  private deviceOfKid = new Map<string, string>();
+  loadedAt = 0;
+
+  static from(keys: RegisteredKey[], now = Date.now()): KeyRing {
+    const ring = new KeyRing();
+    for (const k of keys) ring.add(k);
+    ring.loadedAt = now;
+    return ring;
+  }
+
+  add(k: RegisteredKey): void {
+    let m = this.byDevice.get(k.device);
+    if (!m) this.byDevice.set(k.device, (m = new Map()));
+    m.set(k.kid, { ...k, key: createPublicKey({ key: k.jwk, format: 'jwk' }) });
+    this.deviceOfKid.set(k.kid, k.device);
+  }
+
+  get(device: string, kid: string): RingKey | undefined {
+    return this.byDevice.get(device)?.get(kid);
+  }
+
+  /** The device a kid is registered to, if any (for a clearer rejection message). */
+  deviceOf(kid: string): string | undefined {
+    return this.deviceOfKid.get(kid);
+  }
+
+  get size(): number {
+    return this.deviceOfKid.size;
+  }
+}
+
+/** A key is valid for a record created at t when validFrom <= t < validTo (validTo null = open). */
+export function keyValidAt(k: RegisteredKey, t: number): boolean {
+  return t >= k.validFrom && (k.validTo === null || t < k.validTo);
+}

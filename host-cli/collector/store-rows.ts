@@ -1,0 +1,42 @@
+// Row <-> object conversions shared by both backends (PostgreSQL returns BIGINT as strings).
+import type { JsonWebKey } from 'node:crypto';
+import type { ChainReport, RegisteredKey, StoredInterval } from './store-types.js';
+
+export interface KeyRow {
+  device: string; kid: string; alg: string; jwk: string;
+  valid_from: number | string; valid_to: number | string | null; source: string; added_at: number | string;
+}
+
+export function keyFromRow(r: KeyRow): RegisteredKey {
+  return {
+    device: r.device, kid: r.kid, alg: r.alg as RegisteredKey['alg'], jwk: JSON.parse(r.jwk) as JsonWebKey,
+    validFrom: Number(r.valid_from), validTo: r.valid_to === null ? null : Number(r.valid_to), source: r.source, addedAt: Number(r.added_at),
+  };
+}
+
+export function intervalFromRow(r: Record<string, unknown>): StoredInterval {
+  return {
+    id: String(r.id), device: String(r.device), seq: Number(r.seq), receivedAt: Number(r.received_at),
+    payload: JSON.parse(String(r.payload)) as StoredInterval['payload'],
+  };
+}
+
+/** Seq gaps and link breaks from rows ordered by device, seq. */
+export function chainFromRows(rows: { device: string; seq: number | string; hash: string; prev: string }[]): ChainReport {
+  const report: ChainReport = { gaps: [], breaks: [] };
+  let last: { device: string; seq: number; hash: string } | null = null;
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    if (last && last.device === row.device) {
+      if (seq === last.seq + 1) {
+        if (row.prev !== last.hash) report.breaks.push({ device: row.device, seq, detail: `prev ${row.prev} != hash of seq ${last.seq} (${last.hash})` });
+      } else if (seq > last.seq + 1) {
+        report.gaps.push({ device: row.device, from: last.seq + 1, to: seq - 1 });
+      }
+    } else if (seq > 1) {
+      report.gaps.push({ device: row.device, from: 1, to: seq - 1 });
+    }
+    last = { device: row.device, seq, hash: row.hash };
+  }
+  return report;
+}

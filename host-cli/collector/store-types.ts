@@ -1,0 +1,142 @@
+// The collector store: one schema, two backends (SQLite for one site, PostgreSQL for a fleet), same behaviour.
+import type { SignedRecordPayload } from '../../device/records/record-types.js';
+import type { JsonWebKey } from 'node:crypto';
+
+/** Every reason a message is refused; docs/collector.md explains each. */
+export type RejectReason =
+  | 'malformed-jws'
+  | 'payload-not-json'
+  | 'payload-shape'
+  | 'topic-mismatch'
+  | 'unsupported-alg'
+  | 'kid-mismatch'
+  | 'unknown-key'
+  | 'key-not-valid'
+  | 'bad-signature'
+  | 'replay-conflict'
+  | 'chain-broken'
+  | 'chain-fork';
+
+export const REJECT_REASONS: readonly RejectReason[] = [
+  'malformed-jws',
+  'payload-not-json',
+  'payload-shape',
+  'topic-mismatch',
+  'unsupported-alg',
+  'kid-mismatch',
+  'unknown-key',
+  'key-not-valid',
+  'bad-signature',
+  'replay-conflict',
+  'chain-broken',
+  'chain-fork',
+];
+
+/** A record whose signature, key and shape have been checked; the store still checks replay and chain. */
+export interface VerifiedRecord {
+  id: string;
+  device: string;
+  seq: number;
+  /** recordHash(compact) */
+  hash: string;
+  prev: string;
+  kid: string;
+  type: 'interval' | 'alarm';
+  receivedAt: number;
+  compact: string;
+  payload: SignedRecordPayload;
+}
+
+export interface Rejection {
+  receivedAt: number;
+  topic: string;
+  device: string | null;
+  recordId: string | null;
+  reason: RejectReason;
+  detail: string;
+  /** The message as received, cut to 4096 characters. */
+  raw: string;
+}
+
+export interface RegisteredKey {
+  device: string;
+  kid: string;
+  alg: 'ES256' | 'EdDSA';
+  jwk: JsonWebKey;
+  /** Valid for records created at or after this time (ms since epoch). */
+  validFrom: number;
+  /** Revoked for records created at or after this time; null while valid. */
+  validTo: number | null;
+  source: string;
+  addedAt: number;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejections: Rejection[];
+}
+
+export interface IntervalFilter {
+  device?: string;
+  /** Period start >= fromMs */
+  fromMs?: number;
+  /** Period start < toMs */
+  toMs?: number;
+}
+
+/** One stored interval record (any revision). */
+export interface StoredInterval {
+  id: string;
+  device: string;
+  seq: number;
+  receivedAt: number;
+  payload: Extract<SignedRecordPayload, { type: 'interval' }>;
+}
+
+export interface ChainReport {
+  /** Per device: stored seq range and the missing seq ranges inside it. */
+  gaps: { device: string; from: number; to: number }[];
+  /** Adjacent stored records whose link does not match (can only arise from a race between collectors). */
+  breaks: { device: string; seq: number; detail: string }[];
+}
+
+export interface StoreCounts {
+  records: number;
+  intervals: number;
+  alarms: number;
+  duplicates: number;
+  rejections: Partial<Record<RejectReason, number>>;
+}
+
+export interface CollectorStore {
+  readonly kind: 'sqlite' | 'postgres';
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  addKey(key: RegisteredKey): Promise<void>;
+  /** Sets validTo on the key; returns how many keys changed. */
+  revokeKey(kid: string, atMs: number, device?: string): Promise<number>;
+  listKeys(device?: string): Promise<RegisteredKey[]>;
+
+  /** Stores verified records and the rejections in one transaction; replay and chain rules apply (ingest-rules.ts). */
+  ingest(records: VerifiedRecord[], rejections: Rejection[]): Promise<IngestResult>;
+
+  counts(): Promise<StoreCounts>;
+  listRejections(limit: number): Promise<Rejection[]>;
+  /** Interval records, every revision, ordered by device, meter, channel, period start, revision. */
+  intervals(filter: IntervalFilter): Promise<StoredInterval[]>;
+  chainReport(device?: string): Promise<ChainReport>;
+}
+
+/** The primitives ingest-rules.ts needs inside one transaction. */
+export interface IngestTx {
+  byIds(ids: string[]): Promise<Map<string, { hash: string }>>;
+  bySeqs(keys: { device: string; seq: number }[]): Promise<Map<string, { id: string; hash: string; prev: string }>>;
+  /** Inserts, skipping any row that clashes with a stored id or (device, seq); returns the ids inserted. */
+  insertRecords(rows: VerifiedRecord[]): Promise<Set<string>>;
+  insertRejections(rows: Rejection[]): Promise<void>;
+  addCounter(name: string, n: number): Promise<void>;
+}
+
+export const seqKey = (device: string, seq: number): string => `${device}\u0000${seq}`;
