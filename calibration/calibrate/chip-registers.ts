@@ -65,7 +65,8 @@ export interface AtmRegisters {
 
 /**
  * New ATM90E26 registers from the present ones: the energy gain is multiplied by gainFactor, the phase
- * correction moves by -phaseErrorDeg, and the RMS gains scale by reference / measured.
+ * correction grows by the measured phase error d (a correction of d cancels an error d: the chip sees
+ * phi - d + correction), and the RMS gains scale by reference / measured.
  */
 export function atm90e26NewRegisters(
   present: AtmRegisters,
@@ -79,7 +80,7 @@ export function atm90e26NewRegisters(
   if (lgain < -0x8000 || lgain > 0x7fff) {
     throw new ConfigError('lgain-range', `gain correction x${gainFactor.toFixed(5)} needs Lgain ${lgain}, outside -32768..32767; the meter's error is too large for register calibration (check wiring and scaling)`);
   }
-  const phase = phaseErrorDeg === null ? eff.phaseDeg : eff.phaseDeg - phaseErrorDeg;
+  const phase = phaseErrorDeg === null ? eff.phaseDeg : eff.phaseDeg + phaseErrorDeg;
   const lphiSteps = phase / PHASE_DEG_PER_LSB.atm90e26;
   if (Math.abs(lphiSteps) > 0x7fff) throw new ConfigError('lphi-range', `phase correction ${phase.toFixed(3)} degrees is outside the Lphi range`);
   const scale = (v: number, f: number, name: string): number => {
@@ -95,10 +96,10 @@ export function atm90e26NewRegisters(
   };
 }
 
-/** New ADE7953 channel A registers: AWGAIN scaled by gainFactor, PHCALA moved by -phaseErrorDeg. */
+/** New ADE7953 channel A registers: AWGAIN scaled by gainFactor, PHCALA grows by the measured phase error. */
 export function ade7953NewRegisters(present: { AWGAIN: number; PHCALA: number }, gainFactor: number, phaseErrorDeg: number | null): { AWGAIN: number; PHCALA: number } {
   const aw = Math.round(present.AWGAIN * gainFactor);
   if (aw < 1 || aw > 0xffffff) throw new ConfigError('awgain-range', `AWGAIN ${aw} is outside the 24-bit range`);
-  const ph = signMagnitude16.decode(present.PHCALA) * PHASE_DEG_PER_LSB.ade7953 - (phaseErrorDeg ?? 0);
+  const ph = signMagnitude16.decode(present.PHCALA) * PHASE_DEG_PER_LSB.ade7953 + (phaseErrorDeg ?? 0);
   return { AWGAIN: aw, PHCALA: signMagnitude16.encode(ph / PHASE_DEG_PER_LSB.ade7953) };
 }

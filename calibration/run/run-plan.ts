@@ -47,6 +47,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   notes?: string;
+  /** Gateway compensation to apply to the device's registered energy (calibration factor), default 1. */
+  deviceFactor?: number;
 }
 
 export interface RunResult {
@@ -99,7 +101,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
       referenceId: await reference.identify(),
       referenceAccuracyPct: plan.reference.accuracyPct,
       decisionRule: DECISION_RULE,
-      notes: (o.notes ?? '') + (scale !== 1 ? ` dwell scaled x${scale}: not valid for certification.` : ''),
+      notes: (o.notes ?? '') + (o.deviceFactor && o.deviceFactor !== 1 ? ` device energy x${o.deviceFactor} (gateway calibration factor).` : '') + (scale !== 1 ? ` dwell scaled x${scale}: not valid for certification.` : ''),
     });
   const sleep = (s: number): Promise<void> => clock.sleep(s * 1000 * scale);
   const first = await deviceWh(dut);
@@ -146,7 +148,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         await sleep(plan.defaults.registerSettleS);
         const e1 = await deviceWh(dut);
         const refWh = await reference.readEnergyWh();
-        const devWh = e1.wh - e0.wh;
+        const devWh = (e1.wh - e0.wh) * (o.deviceFactor ?? 1);
         const err = errorPercent(devWh, refWh);
         store.addRepetition({ runId, pointId: p.id, rep, deviceWh: devWh, referenceWh: refWh, errorPct: err, startedAt, finishedAt: clock.now() });
         errors.push(err);

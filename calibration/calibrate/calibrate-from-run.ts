@@ -1,0 +1,76 @@
+// Derives corrections from a finished run and applies them: chip registers written and read back where
+// the device has them, otherwise a calibration factor for the gateway's compensation config.
+import { ConfigError, DeviceError } from '../../drivers/errors.js';
+import type { Plan } from '../plan/plan-schema.js';
+import type { ResultsStore } from '../run/results-store.js';
+import type { ChipCalibrationPort } from '../sim/sim-dut.js';
+import { deriveCorrections, type Corrections, type MeasuredPoint } from './corrections.js';
+import { atm90e26NewRegisters, type AtmRegisters, type RmsCheck } from './chip-registers.js';
+import { calibrationFactorString } from './calibration-factor.js';
+
+export interface CalibrationOutcome {
+  calibrationId: number;
+  beforeRunId: number;
+  method: 'atm90e26-registers' | 'gateway-factor';
+  corrections: Corrections;
+  registers?: { before: AtmRegisters; written: AtmRegisters; readBack: AtmRegisters };
+  /** For the gateway compensation config: multiply register energy by this exact decimal. */
+  calibrationFactor?: string;
+  /** Phase error the gateway factor cannot correct (only chip registers can). */
+  uncorrectedPhaseDeg?: number | null;
+}
+
+export function measuredPointsOf(store: ResultsStore, runId: number): { plan: Plan; points: MeasuredPoint[] } {
+  const run = store.run(runId);
+  if (!run) throw new ConfigError('no-run', `no run ${runId} in the results database`);
+  const plan = JSON.parse(run.planJson) as Plan;
+  const byId = new Map(plan.points.map((p) => [p.id, p]));
+  const points = store.points(runId).map((r) => {
+    const p = byId.get(r.pointId)!;
+    return { pointId: p.id, currentA: p.currentA, voltageV: p.voltageV, frequencyHz: p.frequencyHz, pf: p.pf, pfKind: p.pfKind, meanErrorPct: r.meanErrorPct };
+  });
+  if (points.length === 0) throw new ConfigError('no-results', `run ${runId} has no finished points to calibrate from`);
+  return { plan, points };
+}
+
+export async function calibrateFromRun(o: {
+  store: ResultsStore;
+  runId: number;
+  chip?: ChipCalibrationPort;
+  rms?: RmsCheck | null;
+  at: number;
+}): Promise<CalibrationOutcome> {
+  const { plan, points } = measuredPointsOf(o.store, o.runId);
+  const corrections = deriveCorrections(points, plan.device.unV, plan.device.fnHz ?? null);
+  if (o.chip) {
+    const before = await o.chip.readCalibration();
+    const written = atm90e26NewRegisters(before, corrections.gainFactor, corrections.phaseErrorDeg, o.rms ?? null);
+    const readBack = await o.chip.writeCalibration(written);
+    for (const k of ['Lgain', 'Lphi', 'Ugain', 'IgainL'] as const) {
+      if (readBack[k] !== written[k]) {
+        throw new DeviceError('calibration-readback', `wrote ${k} = 0x${written[k].toString(16)} but read back 0x${readBack[k].toString(16)}; the chip did not take the calibration (locked? checksum?)`);
+      }
+    }
+    const id = o.store.addCalibration({
+      beforeRunId: o.runId,
+      afterRunId: null,
+      method: 'atm90e26-registers',
+      gainFactor: corrections.gainFactor,
+      phaseErrorDeg: corrections.phaseErrorDeg,
+      detailJson: JSON.stringify({ before, written, readBack, rms: o.rms ?? null }),
+      at: o.at,
+    });
+    return { calibrationId: id, beforeRunId: o.runId, method: 'atm90e26-registers', corrections, registers: { before, written, readBack } };
+  }
+  const factor = calibrationFactorString(corrections.gainFactor);
+  const id = o.store.addCalibration({
+    beforeRunId: o.runId,
+    afterRunId: null,
+    method: 'gateway-factor',
+    gainFactor: corrections.gainFactor,
+    phaseErrorDeg: corrections.phaseErrorDeg,
+    detailJson: JSON.stringify({ calibrationFactor: factor }),
+    at: o.at,
+  });
+  return { calibrationId: id, beforeRunId: o.runId, method: 'gateway-factor', corrections, calibrationFactor: factor, uncorrectedPhaseDeg: corrections.phaseErrorDeg };
+}
