@@ -127,8 +127,11 @@ test('calibrating a chip with gain and phase off brings every point inside the l
   assert.equal(outcome.registers!.readBack, outcome.registers!.written);
   const after = await runPlan({ plan: acPlan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock, label: 'after' });
   assert.ok(after.points.every((p) => p.verdict === 'pass' && Math.abs(p.meanErrorPct) < 0.3), JSON.stringify(after.points.map((p) => [p.pointId, p.meanErrorPct.toFixed(3)])));
+  await bench.source.apply({ voltageV: 230, currentA: 16, phaseDeg: 0, frequencyHz: 50 });
+  await bench.source.output(true);
   const s = await bench.dut.sample();
-  assert.ok(Math.abs(s.instant.voltageV![0]! / 230 - 1) < 0.002, `Urms after Ugain ${s.instant.voltageV}`);
+  assert.ok(Math.abs(s.instant.currentA![0]! / (16 * 1.001) - 1) < 0.002, `Irms after IgainL ${s.instant.currentA}`);
+  assert.ok(Math.abs(s.instant.voltageV![0]! / (230 * 1.001) - 1) < 0.002, `Urms after Ugain ${s.instant.voltageV}`);
   store.close();
 });
 
