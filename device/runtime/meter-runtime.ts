@@ -1,0 +1,323 @@
+// One meter's share of the gateway: counter extension, the settlement engine per resolution, interval sealing,
+// reading persistence and the meter's alarms. Every sample is processed in one SQLite transaction, so a crash
+// leaves the store either before or after it, never in between.
+import { parseDecimal, floor, mul, rational, type Rational } from '../../drivers/rational.js';
+import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
+import { FrameError } from '../../drivers/errors.js';
+import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
+import { extendCounter, type CounterState, type CounterEvent } from '../settlement/counter-extension.js';
+import {
+  applyReading,
+  closeDue,
+  initialChannelState,
+  type ChannelReading,
+  type ChannelState,
+  type ClosedInterval,
+  type EngineConfig,
+} from '../settlement/channel-engine.js';
+import { rationalToText } from '../settlement/rational-text.js';
+import { formatKwh } from '../records/record-chain.js';
+import type { Channel, IntervalRecord, Resolution } from '../records/record-types.js';
+import type { GatewayStore } from '../store/gateway-store.js';
+import type { AlarmManager } from '../alarms/alarm-manager.js';
+import type { RecordWriter, IntervalBody } from './record-writer.js';
+import { persistDecision } from './persist-policy.js';
+import { maxPlausibleAdvance } from './plausible-advance.js';
+import { RESOLUTION_MS } from '../config/gateway-config.js';
+
+interface StoredCounter {
+  state: CounterState;
+  atMs: number;
+}
+
+interface MemReading {
+  atMs: number;
+  raw: bigint;
+  extended: bigint;
+  whPerCount: string;
+  event: CounterEvent;
+}
+
+interface ChannelRt {
+  channel: Channel;
+  counter: CounterState | null;
+  counterAtMs: number | null;
+  engines: Map<Resolution, ChannelState>;
+  last: MemReading | null;
+  lastStoredAtMs: number | null;
+  /** Memory is ahead of the store (written at the next periodic point or at shutdown). */
+  dirty: boolean;
+}
+
+/** Consecutive failed polls before meter-comms-failure is raised. */
+export const COMMS_FAILURE_POLLS = 3;
+const FRAME_WINDOW = 50;
+
+export interface SampleOutcome {
+  closed: IntervalRecord[];
+  lifetimeImportWh: bigint | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+export class MeterRuntime {
+  private readonly channels: ChannelRt[];
+  private consecutiveFailures = 0;
+  private frameWindow: number[] = [];
+  private lastExportRaw: bigint | null = null;
+  lastSample: MeterSample | null = null;
+  lastError: string | null = null;
+  lastOkMs: number | null = null;
+
+  constructor(
+    readonly m: MeterConfig,
+    private readonly cfg: GatewayConfig,
+    private readonly store: GatewayStore,
+    private readonly writer: RecordWriter,
+    private readonly alarms: AlarmManager,
+  ) {
+    const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
+    this.channels = chans.map((channel) => {
+      const stored = store.getCounterState<StoredCounter>(m.id, channel);
+      const engines = new Map<Resolution, ChannelState>();
+      for (const r of cfg.resolutions) engines.set(r, store.getEngineState<ChannelState>(m.id, channel, r) ?? initialChannelState());
+      return {
+        channel,
+        counter: stored?.state ?? null,
+        counterAtMs: stored?.atMs ?? null,
+        engines,
+        last: null,
+        lastStoredAtMs: stored?.atMs ?? null,
+        dirty: false,
+      };
+    });
+  }
+
+  private engineConfig(resolution: Resolution): EngineConfig {
+    return {
+      resolution,
+      compensation: this.m.compensation,
+      limits: { nominalVoltageV: this.m.ratedVoltageV, maxCurrentA: this.m.maxCurrentA },
+      tz: this.cfg.timeZone,
+      closeAfterMs: this.cfg.closeAfterMs,
+      maxGapMs: this.cfg.maxGapMs,
+    };
+  }
+
+  private get shortestPeriodMs(): number {
+    return Math.min(...this.cfg.resolutions.map((r) => RESOLUTION_MS[r]));
+  }
+
+  /** Engine states whose open period starts earliest (raw readings after it are still needed). */
+  oldestOpenPeriodMs(): number | null {
+    let oldest: number | null = null;
+    for (const c of this.channels) for (const s of c.engines.values()) {
+      const start = s.open?.startMs;
+      if (start !== undefined && (oldest === null || start < oldest)) oldest = start;
+    }
+    return oldest;
+  }
+
+  private intervalBody(ch: Channel, ci: ClosedInterval): IntervalBody {
+    return {
+      type: 'interval',
+      meter: { id: this.m.id, serial: this.m.serial, model: this.m.model },
+      amsid: ch === 'import' ? this.m.amsid.import : this.m.amsid.export!,
+      channel: ch,
+      period: {
+        start: iso(ci.period.startMs),
+        end: iso(ci.period.endMs),
+        resolution: ci.period.resolution,
+        settlementDate: ci.period.settlementDate,
+        settlementPeriod: ci.period.settlementPeriod,
+      },
+      energyWh: Number(ci.energyWh),
+      energyKwh: formatKwh(ci.energyWh),
+      rawCounts: ci.rawCounts.toString(),
+      register: { start: floor(ci.registerStart).toString(), end: floor(ci.registerEnd).toString(), whPerCount: rationalToText(ci.whPerCount) },
+      quality: ci.quality,
+      coveragePermille: ci.coveragePermille,
+      flags: ci.flags,
+      revision: ci.revision,
+    };
+  }
+
+  private writeClosed(ch: ChannelRt, closed: ClosedInterval[], nowMs: number, out: IntervalRecord[]): void {
+    for (const ci of closed) {
+      const s = this.writer.writeInterval(this.intervalBody(ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
+      out.push(s.payload as IntervalRecord);
+    }
+  }
+
+  private persistChannel(ch: ChannelRt, r: MemReading, source: string, nowMs: number): void {
+    this.store.insertReading({
+      meter: this.m.id, channel: ch.channel, at: r.atMs, raw: r.raw, extended: r.extended,
+      whPerCount: r.whPerCount, source, event: r.event,
+    });
+    if (ch.counter) this.store.setCounterState(this.m.id, ch.channel, { state: ch.counter, atMs: ch.counterAtMs ?? r.atMs } satisfies StoredCounter, nowMs);
+    for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
+    ch.lastStoredAtMs = r.atMs;
+    ch.dirty = false;
+  }
+
+  private hasActiveAlarm(): boolean {
+    return this.store.activeAlarms().some((a) => a.meter === this.m.id);
+  }
+
+  /** A successful read. `clockUnsynchronised` comes from the gateway's clock watch. */
+  onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
+    const out: IntervalRecord[] = [];
+    let lifetimeImportWh: bigint | null = null;
+    this.store.transaction(() => {
+      this.consecutiveFailures = 0;
+      this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
+      this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      this.trackReverseEnergy(s, nowMs);
+      const alarmActive = this.hasActiveAlarm();
+      const voltages = s.instant.voltageV ?? [];
+      const worstV = voltages.length
+        ? voltages.reduce((w, v) => (Math.abs(v - this.m.ratedVoltageV) > Math.abs(w - this.m.ratedVoltageV) ? v : w))
+        : null;
+      const currents = s.instant.currentA ?? [];
+      for (const ch of this.channels) {
+        const reg: EnergyRegister | undefined = s.energy[ch.channel];
+        if (!reg) throw new FrameError('missing-register', `meter ${this.m.id} sample has no ${ch.channel} energy register; expected one for every configured AMSID`);
+        const opts = ch.counter && ch.counterAtMs !== null
+          ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - ch.counterAtMs, this.m, reg.whPerCount) }
+          : {};
+        const ext = extendCounter(ch.counter, reg.value, reg.counterBits, opts);
+        if (ext.event === 'reset') {
+          this.alarms.pulse('counter-reset', this.m.id, `${ch.channel} register went from ${ch.counter?.lastRaw} to ${reg.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+        } else if (ext.event === 'decrease') {
+          this.alarms.raise('counter-decrease', this.m.id, `${ch.channel} register stepped back from ${ch.counter?.lastRaw} to ${reg.value} counts`, s.at, nowMs);
+        } else if (ext.advance > 0n) {
+          this.alarms.clear('counter-decrease', this.m.id, `${ch.channel} register advancing again`, s.at, nowMs);
+        }
+        ch.counter = ext.state;
+        ch.counterAtMs = s.at;
+        if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
+        const reading: ChannelReading = {
+          atMs: s.at,
+          extended: ext.extended,
+          whPerCount: reg.whPerCount,
+          pf: s.instant.powerFactor ?? null,
+          voltageV: worstV,
+          frequencyHz: s.instant.frequencyHz ?? null,
+          currentA: currents.length ? Math.max(...currents) : null,
+          alarmActive,
+          event: ext.event,
+          clockUnsynchronised,
+        };
+        let closedAny = false;
+        for (const [res, st] of ch.engines) {
+          const r = applyReading(st, reading, this.engineConfig(res));
+          ch.engines.set(res, r.state);
+          if (r.closed.length) {
+            closedAny = true;
+            this.writeClosed(ch, r.closed, nowMs, out);
+          }
+        }
+        const mem: MemReading = { atMs: s.at, raw: reg.value, extended: ext.extended, whPerCount: rationalToText(reg.whPerCount), event: ext.event };
+        const d = persistDecision({
+          prevAtMs: ch.last?.atMs ?? null,
+          atMs: s.at,
+          lastStoredAtMs: ch.lastStoredAtMs,
+          persistIntervalMs: this.cfg.persistIntervalMs,
+          periodMs: this.shortestPeriodMs,
+          counterEvent: ext.event,
+        });
+        if (d.storePrevious && ch.last) {
+          this.store.insertReading({ meter: this.m.id, channel: ch.channel, at: ch.last.atMs, raw: ch.last.raw, extended: ch.last.extended, whPerCount: ch.last.whPerCount, source: 'boundary-last', event: ch.last.event });
+        }
+        ch.last = mem;
+        // Engine state is written whenever an interval closes, so that a restart never re-issues a closed period.
+        if (d.reason || closedAny || ext.event !== 'none') this.persistChannel(ch, mem, d.reason ?? 'boundary-first', nowMs);
+        else ch.dirty = true;
+      }
+    });
+    this.lastSample = s;
+    this.lastError = null;
+    this.lastOkMs = s.at;
+    return { closed: out, lifetimeImportWh };
+  }
+
+  /** A failed read: counts towards meter-comms-failure and closes overdue periods provisionally. */
+  onFailure(err: Error, nowMs: number): IntervalRecord[] {
+    this.consecutiveFailures++;
+    this.lastError = err.message;
+    const out: IntervalRecord[] = [];
+    this.store.transaction(() => {
+      if (err instanceof FrameError) this.trackFrameErrors(1, nowMs, nowMs);
+      if (this.consecutiveFailures >= COMMS_FAILURE_POLLS) {
+        this.alarms.raise('meter-comms-failure', this.m.id, `${this.consecutiveFailures} polls failed; last error: ${err.message}`, nowMs);
+      }
+      out.push(...this.closeDue(nowMs));
+    });
+    return out;
+  }
+
+  /** Closes periods that are overdue (no reading after their end); persists engine state if any closed. */
+  closeDue(nowMs: number): IntervalRecord[] {
+    const out: IntervalRecord[] = [];
+    this.store.transaction(() => {
+      for (const ch of this.channels) {
+        let closedAny = false;
+        for (const [res, st] of ch.engines) {
+          const r = closeDue(st, nowMs, this.engineConfig(res));
+          ch.engines.set(res, r.state);
+          if (r.closed.length) {
+            closedAny = true;
+            this.writeClosed(ch, r.closed, nowMs, out);
+          }
+        }
+        if (closedAny) for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
+      }
+    });
+    return out;
+  }
+
+  private trackFrameErrors(errors: number, atMs: number, nowMs: number): void {
+    this.frameWindow.push(errors);
+    if (this.frameWindow.length > FRAME_WINDOW) this.frameWindow.shift();
+    if (this.frameWindow.length < 10) return;
+    const rate = this.frameWindow.reduce((a, b) => a + b, 0) / this.frameWindow.length;
+    if (rate > 0.1) this.alarms.raise('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame/CRC errors per poll over the last ${this.frameWindow.length} polls (limit 0.10): check wiring, termination and baud rate`, atMs, nowMs);
+    else if (rate < 0.02) this.alarms.clear('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame errors per poll`, atMs, nowMs);
+  }
+
+  /** Export counted on a meter registered for import only: wiring or CT reversed. */
+  private trackReverseEnergy(s: MeterSample, nowMs: number): void {
+    if (this.m.amsid.export !== undefined) return;
+    const exp = s.energy.export;
+    if (!exp) return;
+    const prev = this.lastExportRaw;
+    this.lastExportRaw = exp.value;
+    if (prev === null) return;
+    if (exp.value > prev) {
+      this.alarms.raise('reverse-energy', this.m.id, `export register advanced ${exp.value - prev} counts on an import-only meter: check CT direction and wiring`, s.at, nowMs);
+    } else {
+      this.alarms.clear('reverse-energy', this.m.id, 'no reverse energy in the last poll', s.at, nowMs);
+    }
+  }
+
+  /** Writes whatever memory holds ahead of the store (clean shutdown). */
+  flush(nowMs: number): void {
+    this.store.transaction(() => {
+      for (const ch of this.channels) if (ch.dirty && ch.last) this.persistChannel(ch, ch.last, 'shutdown', nowMs);
+    });
+  }
+
+  /** For status: last extended registers in Wh (uncompensated) per channel. */
+  registersWh(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const ch of this.channels) {
+      if (ch.last) out[ch.channel] = formatKwh(floor(mul(rational(ch.last.extended), parseDecimalRational(ch.last.whPerCount))));
+    }
+    return out;
+  }
+}
+
+function parseDecimalRational(text: string): Rational {
+  const [n, d] = text.split('/');
+  return d ? rational(BigInt(n!), BigInt(d)) : parseDecimal(n!);
+}
