@@ -107,6 +107,23 @@ test('a meter replaced mid-period: meter-reset flag, no energy invented or lost'
   assert.is(ch.out[0]!.quality, 'actual');
 });
 
+test('compensation: exact multipliers, and the transformer correction applied per advance with its pf', () => {
+  const comp = { ...NEUTRAL_COMPENSATION, ctRatio: '40', lossMultiplier: '1.02' };
+  const ch = new Channel({ ...cfg, compensation: comp });
+  ch.read(reading(T0, 0n, { whPerCount: rational(10n) }));
+  ch.read(reading(T0 + 15 * MIN, 3n, { whPerCount: rational(10n) }));
+  ch.read(reading(T0 + 30 * MIN, 7n, { whPerCount: rational(10n) }));
+  assert.is(ch.out[0]!.energyWh, 2856n); // 7 x 10 x 40 x 1.02 = 2856 exactly
+  const withCt = { ...comp, ctRatioErrorPct: -0.2, ctPhaseMinutes: 10, vtRatioErrorPct: 0.1, vtPhaseMinutes: 5 };
+  const ch2 = new Channel({ ...cfg, compensation: withCt });
+  ch2.read(reading(T0, 0n, { whPerCount: rational(10n) }));
+  ch2.read(reading(T0 + 15 * MIN, 1000n, { whPerCount: rational(10n), pf: 0.8 }));
+  ch2.read(reading(T0 + 30 * MIN, 2000n, { whPerCount: rational(10n), pf: -0.8 }));
+  // 408 000 Wh per 1000 counts; 0.8 lag reads 0.0087 % high, 0.8 lead 0.2093 % low
+  const expected = 408_000 / 1.000087 + 408_000 / (1 - 0.002093);
+  assert.ok(Math.abs(Number(ch2.out[0]!.energyWh) - expected) < 3, `${ch2.out[0]!.energyWh} vs ${expected}`);
+});
+
 test('limits flag the period the reading falls in', () => {
   const ch = new Channel();
   ch.read(reading(T0, 0n));
