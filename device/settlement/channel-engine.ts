@@ -83,6 +83,11 @@ export interface ChannelState {
   emptyIssuedThroughMs: number | null;
   /** whPerCount of the last reading ("num/den"); closeDue reports it on intervals it closes without a reading. */
   whPerCount: string | null;
+  /**
+   * Added to reading counts after the engine had to re-anchor because extended counts went backwards (decimal
+   * string; absent means 0). Register values in intervals are in this shifted, monotone count space.
+   */
+  countsOffset?: string;
 }
 
 export interface ClosedInterval {
@@ -259,12 +264,20 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
 
   const c0 = rationalFromText(state.last.c);
   const k0 = rationalFromText(state.last.counts);
-  // Extended counts never go back; a lower value is held (no negative energy).
-  const k1 = r.extended > floor(k0) ? rational(r.extended) : k0;
+  // Extended counts from extendCounter never go back. If they do (counter state lost while this state was kept),
+  // the engine re-anchors: that one step counts nothing, later advances count again, and the period is flagged.
+  let countsOffset = BigInt(state.countsOffset ?? '0');
+  let reanchored = false;
+  const k0Int = floor(k0);
+  if (r.extended + countsOffset < k0Int) {
+    countsOffset = k0Int - r.extended;
+    reanchored = true;
+  }
+  const k1 = rational(r.extended + countsOffset);
   const advance = sub(k1, k0);
   const c1 = add(c0, mul(mul(advance, r.whPerCount), compensationFactor(cfg.compensation, r.pf)));
   const gap = t1 - t0 > (cfg.maxGapMs ?? DEFAULT_MAX_GAP_MS);
-  const evFlags = eventFlags(r.event);
+  const evFlags = reanchored ? mergeFlags(eventFlags(r.event), ['meter-reset']) : eventFlags(r.event);
   const closed: ClosedInterval[] = [];
   let emptyThrough = state.emptyIssuedThroughMs;
 
@@ -302,6 +315,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     open: cur,
     emptyIssuedThroughMs: emptyThrough,
     whPerCount: unit,
+    ...(countsOffset !== 0n ? { countsOffset: countsOffset.toString() } : {}),
   };
   return { state: next, closed };
 }

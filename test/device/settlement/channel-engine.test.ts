@@ -124,6 +124,21 @@ test('compensation: exact multipliers, and the transformer correction applied pe
   assert.ok(Math.abs(Number(ch2.out[0]!.energyWh) - expected) < 3, `${ch2.out[0]!.energyWh} vs ${expected}`);
 });
 
+test('extended counts going backwards (counter state lost): re-anchored, later energy counted, meter-reset flag', () => {
+  const ch = new Channel();
+  ch.read(reading(T0, 5_000_000n));
+  ch.read(reading(T0 + 10 * MIN, 5_000_100n));
+  ch.read(reading(T0 + 15 * MIN, 200n, { event: 'first' })); // a fresh extendCounter started again from the raw value
+  ch.read(reading(T0 + 20 * MIN, 260n));
+  ch.read(reading(T0 + 30 * MIN, 300n));
+  assert.equal([ch.out[0]!.energyWh, ch.out[0]!.rawCounts, ch.out[0]!.flags], [200n, 200n, ['meter-reset']]);
+  const s = JSON.parse(JSON.stringify(ch.state)) as ChannelState;
+  assert.is(s.countsOffset, String(5_000_100n - 200n));
+  ch.read(reading(T0 + 45 * MIN, 350n));
+  ch.read(reading(T0 + 60 * MIN, 400n));
+  assert.equal([ch.out[1]!.energyWh, ch.out[1]!.flags], [100n, []]);
+});
+
 test('limits flag the period the reading falls in', () => {
   const ch = new Channel();
   ch.read(reading(T0, 0n));

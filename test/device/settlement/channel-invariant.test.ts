@@ -42,7 +42,8 @@ const compensationArb: fc.Arbitrary<CompensationSettings> = fc.record({
 
 type Op =
   | { kind: 'read'; dtMs: number; advance: bigint; reset: number | null; pf: number | null; voltageV: number; restart: boolean }
-  | { kind: 'close'; dtMs: number; restart: boolean };
+  | { kind: 'close'; dtMs: number; restart: boolean }
+  | { kind: 'lose-counter'; restart: boolean };
 
 const dtArb = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 1000, max: 5 * MIN }) },
@@ -72,7 +73,15 @@ const scenarioArb = fc.record({
   closeAfterMs: fc.constantFrom(0, 2 * MIN, 10 * MIN),
   maxGapMs: fc.constantFrom(undefined, 5 * MIN, 30 * MIN),
   firstRaw: fc.bigInt(0n, 60000n),
-  ops: fc.array(fc.oneof({ weight: 4, arbitrary: readArb }, { weight: 1, arbitrary: closeArb }), { minLength: 1, maxLength: 70 }),
+  ops: fc.array(
+    fc.oneof(
+      { weight: 12, arbitrary: readArb },
+      { weight: 3, arbitrary: closeArb },
+      // counter state lost while the engine state survives: extended counts restart from the raw value
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose-counter' as const), restart: fc.boolean() }) },
+    ),
+    { minLength: 1, maxLength: 70 },
+  ),
 });
 
 interface Reading {
@@ -127,12 +136,20 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
       let c: Rational = rational(0n);
       let at = sc.start + sc.startOffsetMs;
       let now = at;
+      let countsOffset = 0n;
 
       const read = (pf: number | null, voltageV: number): void => {
         const e = extendCounter(counter, raw, sc.bits, { maxPlausibleAdvance: 3000n });
         counter = e.state;
-        if (readings.length > 0) c = add(c, mul(mul(rational(e.advance), sc.unit), compensationFactor(sc.compensation, pf)));
-        readings.push({ at, c, k: e.extended });
+        // The engine's count space: extended counts, re-anchored upwards if they ever went back.
+        let k = e.extended + countsOffset;
+        const prevK = readings.at(-1)?.k;
+        if (prevK !== undefined && k < prevK) {
+          countsOffset = prevK - e.extended;
+          k = prevK;
+        }
+        if (prevK !== undefined) c = add(c, mul(mul(rational(k - prevK), sc.unit), compensationFactor(sc.compensation, pf)));
+        readings.push({ at, c, k });
         const res = applyReading(state, { atMs: at, extended: e.extended, whPerCount: sc.unit, pf, voltageV, frequencyHz: 50, currentA: 5, alarmActive: false, event: e.event }, cfg);
         assert.is(res.ignored, undefined);
         state = res.state;
@@ -146,6 +163,8 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
           if (op.reset !== null) raw = BigInt(op.reset);
           else raw = modulus === null ? raw + op.advance : (raw + op.advance) % modulus;
           read(op.pf, op.voltageV);
+        } else if (op.kind === 'lose-counter') {
+          counter = null;
         } else {
           now += op.dtMs;
           const res = closeDue(state, now, cfg);
