@@ -277,7 +277,6 @@ export class Collector {
     this.queue.length = 0;
     const c = this.client;
     if (c) await new Promise<void>((r) => c.end(true, {}, () => r()));
-    await this.flushing;
   }
 
   /** Publishes gateway commands (resend requests) at QoS 1. */

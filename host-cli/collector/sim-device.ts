@@ -1,12 +1,14 @@
-// A simulated gateway's signed record stream (identity, hash chain, interval and alarm payloads), used by the
-// collector's tests and the fleet bench. The real gateway signs in device/signing; this copy keeps host tools
-// testable on their own and follows the same payload contract (device/records/record-types.ts).
+// A simulated gateway's signed record stream for the collector's tests and the fleet bench: the payloads are
+// sealed by the gateway's own code (device/records/record-chain.ts, device/signing), so the head-end is tested
+// against exactly what a gateway emits.
 import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution, SignedRecordPayload } from '../../device/records/record-types.js';
+import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution } from '../../device/records/record-types.js';
+import { sealRecord, type RecordBody } from '../../device/records/record-chain.js';
+import { deviceKeyFromPrivate, type DeviceKey } from '../../device/signing/device-key.js';
 import { formatKwh } from '../exports/kwh.js';
 import { settlementPeriodOf } from '../exports/settlement-day.js';
 import { RESOLUTION_MS } from './gaps.js';
-import { jwkThumbprint, publicJwkOf, recordHash, signCompactWith } from './jws.js';
+import { jwkThumbprint, publicJwkOf } from './jws.js';
 
 export interface SimIdentity {
   device: string;
@@ -43,19 +45,21 @@ export class SimDevice {
   seq = 0;
   prevHash = '';
   private registers = new Map<string, bigint>();
-  constructor(public identity: SimIdentity) {}
+  private key: DeviceKey;
+  constructor(public identity: SimIdentity) {
+    this.key = deviceKeyFromPrivate(identity.privateKey);
+  }
 
   get device(): string {
     return this.identity.device;
   }
 
-  /** Signs and chains any payload body; returns the compact string and the payload. */
-  seal<T extends SignedRecordPayload>(body: Omit<T, 'v' | 'dev' | 'seq' | 'prev' | 'kid' | 'created'> & { created?: string }, created: string): { compact: string; payload: T } {
-    this.seq += 1;
-    const payload = { v: 1, ...body, dev: this.device, seq: this.seq, prev: this.prevHash, kid: this.identity.kid, created } as unknown as T;
-    const compact = signCompactWith(payload, this.identity.privateKey, this.identity.kid);
-    this.prevHash = recordHash(compact);
-    return { compact, payload };
+  /** Seals (numbers, links, signs) a payload body with the gateway's sealRecord. */
+  seal<T extends IntervalRecord | AlarmRecord>(body: RecordBody, created: string): { compact: string; payload: T } {
+    const r = sealRecord(body, { deviceId: this.device, chain: { seq: this.seq, prevHash: this.prevHash }, key: this.key, nowMs: Date.parse(created) });
+    this.seq = r.chain.seq;
+    this.prevHash = r.chain.prevHash;
+    return { compact: r.compact, payload: r.payload as T };
   }
 
   interval(s: IntervalSpec): { compact: string; payload: IntervalRecord } {
@@ -75,7 +79,6 @@ export class SimDevice {
     return this.seal<IntervalRecord>(
       {
         type: 'interval',
-        id: `${this.device}/${meter}/${channel}/${startIso}/r${revision}`,
         meter: { id: meter, serial: `SN-${meter}`, model: 'sdm630' },
         amsid: s.amsid ?? `AMS${this.device.toUpperCase()}${channel === 'import' ? 'I' : 'E'}`,
         channel,
@@ -101,7 +104,7 @@ export class SimDevice {
 
   alarm(kind: AlarmRecord['alarm'], at: string, state: 'raised' | 'cleared' = 'raised'): { compact: string; payload: AlarmRecord } {
     return this.seal<AlarmRecord>(
-      { type: 'alarm', id: `${this.device}/alarm/${this.seq + 1}`, alarm: kind, meter: null, state, at, detail: 'simulated' },
+      { type: 'alarm', alarm: kind, meter: null, state, at, detail: 'simulated' },
       at,
     );
   }

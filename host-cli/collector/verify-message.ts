@@ -1,5 +1,6 @@
 // Turns one MQTT message into a verified record or a rejection with its reason. Never throws on bad input.
 import { deviceOfTopic } from '../../device/mqtt/topics.js';
+import { expectedRecordId } from '../../device/records/record-chain.js';
 import { JwsFormatError, parseCompact, recordHash, verifySignature } from './jws.js';
 import { keyValidAt, type KeyRing } from './key-ring.js';
 import { checkPayload } from './record-schema.js';
@@ -34,6 +35,13 @@ export function verifyMessage(topic: string, message: Buffer | string, ring: Key
   if (device === null || p.dev !== device || kind !== p.type) {
     return no('topic-mismatch', `record of device "${p.dev}", type ${p.type} arrived on topic ${topic}; expected amsgate/v1/${p.dev}/${p.type}`);
   }
+  let expectedId: string;
+  try {
+    expectedId = expectedRecordId(p);
+  } catch (e) {
+    return no('payload-shape', (e as Error).message);
+  }
+  if (p.id !== expectedId) return no('payload-shape', `id "${p.id}" does not follow from the record's fields; expected "${expectedId}"`);
   const alg = parsed.header.alg;
   if (alg !== 'ES256' && alg !== 'EdDSA') return no('unsupported-alg', `JWS alg "${alg}" is not accepted: expected ES256 or EdDSA`);
   if (parsed.header.kid !== p.kid) return no('kid-mismatch', `header kid "${String(parsed.header.kid)}" differs from payload kid "${p.kid}"`);

@@ -1,0 +1,197 @@
+// `amsgate collect`: the head-end collector. Subscribes to the fleet's signed interval and alarm records through an
+// MQTT shared subscription, verifies each (signature, registered key valid at creation, payload shape, id, replay,
+// hash chain), stores accepted records and every rejection with its reason, and acknowledges a message only after
+// the transaction holding it has committed. docs/collector.md describes the rules and the schema.
+import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import mqtt from 'mqtt';
+import { topics } from '../../device/mqtt/topics.js';
+import { ConfigError } from '../../drivers/errors.js';
+import { Collector } from '../collector/collector.js';
+import { findPeriodGaps, resendCommands, type PeriodGap } from '../collector/gaps.js';
+import { openStore } from '../collector/open-store.js';
+import { parseDateOption } from '../collector/registry.js';
+import type { ChainReport, CollectorStore } from '../collector/store-types.js';
+import { EXIT } from '../exit-codes.js';
+import { printJson, table } from '../output.js';
+import { intArg } from './read.js';
+
+interface CollectOpts {
+  broker?: string;
+  db: string;
+  group: string;
+  clientId?: string;
+  jsonLog?: boolean;
+  mqttVersion: number;
+  shared: boolean;
+  batch: number;
+  gaps?: boolean;
+  requestResend?: boolean;
+  gapInterval?: number;
+  gapWindow: number;
+  device?: string;
+  from?: string;
+  to?: string;
+  stats?: boolean;
+  json?: boolean;
+}
+
+export interface GapReport {
+  periods: PeriodGap[];
+  chain: ChainReport;
+}
+
+export async function gapReport(store: CollectorStore, o: { device?: string; fromMs?: number; toMs?: number }): Promise<GapReport> {
+  const intervals = await store.intervals({ device: o.device, fromMs: o.fromMs, toMs: o.toMs });
+  return { periods: findPeriodGaps(intervals, { fromMs: o.fromMs, toMs: o.toMs }), chain: await store.chainReport(o.device) };
+}
+
+function printGaps(r: GapReport): void {
+  if (r.periods.length === 0) process.stdout.write('no missing periods\n');
+  else {
+    process.stdout.write(`${table(['device', 'meter', 'channel', 'res', 'from', 'to', 'missing'], r.periods.map((g) => [g.device, g.meter, g.channel, g.resolution, g.from, g.to, g.missing]))}\n`);
+  }
+  if (r.chain.gaps.length) process.stdout.write(`\nsequence gaps (records never received):\n${table(['device', 'from seq', 'to seq'], r.chain.gaps.map((g) => [g.device, g.from, g.to]))}\n`);
+  if (r.chain.breaks.length) process.stdout.write(`\nbroken links:\n${table(['device', 'seq', 'detail'], r.chain.breaks.map((b) => [b.device, b.seq, b.detail]))}\n`);
+}
+
+async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[]): Promise<number> {
+  const cmds = resendCommands(gaps, randomUUID);
+  if (cmds.length === 0) return 0;
+  const client = await mqtt.connectAsync(broker, { protocolVersion: version, connectTimeout: 10_000, reconnectPeriod: 0 });
+  try {
+    for (const c of cmds) await client.publishAsync(topics.command(c.device), JSON.stringify(c.command), { qos: 1 });
+  } finally {
+    await client.endAsync();
+  }
+  return cmds.length;
+}
+
+async function runGaps(o: CollectOpts): Promise<void> {
+  const store = await openStore(o.db);
+  try {
+    const fromMs = o.from ? parseDateOption(o.from, '--from') : undefined;
+    const toMs = o.to ? parseDateOption(o.to, '--to') : undefined;
+    const r = await gapReport(store, { device: o.device, fromMs, toMs });
+    let requested = 0;
+    if (o.requestResend && r.periods.length) {
+      if (!o.broker) throw new ConfigError('option', '--request-resend needs --broker URL to publish resend commands');
+      requested = await publishResends(o.broker, o.mqttVersion as 4 | 5, r.periods);
+    }
+    if (o.json) printJson({ ...r, resendRequests: requested });
+    else {
+      printGaps(r);
+      if (o.requestResend) process.stdout.write(`\nresend requests published: ${requested}\n`);
+    }
+    if (r.periods.length || r.chain.gaps.length || r.chain.breaks.length) process.exitCode = EXIT.failed;
+  } finally {
+    await store.close();
+  }
+}
+
+async function runStats(o: CollectOpts): Promise<void> {
+  const store = await openStore(o.db);
+  try {
+    const counts = await store.counts();
+    const recent = await store.listRejections(20);
+    if (o.json) printJson({ counts, recentRejections: recent.map(({ raw: _raw, ...r }) => r) });
+    else {
+      process.stdout.write(`records ${counts.records} (intervals ${counts.intervals}, alarms ${counts.alarms}), duplicates ${counts.duplicates}\n`);
+      const rj = Object.entries(counts.rejections);
+      process.stdout.write(rj.length ? `${table(['rejection reason', 'count'], rj)}\n` : 'no rejections\n');
+      if (recent.length) {
+        process.stdout.write(`\nlatest rejections:\n${table(['received', 'device', 'reason', 'detail'], recent.map((r) => [new Date(r.receivedAt).toISOString(), r.device ?? '-', r.reason, r.detail.slice(0, 100)]))}\n`);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function runDaemon(o: CollectOpts): Promise<void> {
+  if (!o.broker) throw new ConfigError('option', '--broker URL is required to collect, e.g. --broker mqtt://127.0.0.1:1883');
+  const store = await openStore(o.db);
+  const log = (e: Record<string, unknown>): void => {
+    if (o.jsonLog) process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...e })}\n`);
+    else if (e.event !== 'rejected') process.stderr.write(`collect: ${Object.entries(e).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`);
+  };
+  const clientId = o.clientId ?? `amsgate-collector-${hostname()}-${o.group}`;
+  const collector = new Collector({
+    broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, log,
+  });
+  try {
+    await collector.start();
+  } catch (e) {
+    await store.close();
+    throw new (await import('../../drivers/errors.js')).TransportError('broker', `cannot subscribe at ${o.broker}: ${(e as Error).message}`);
+  }
+  log({ event: 'started', clientId, group: o.group, store: store.kind, keys: collector.keyCount, ackMode: collector.ackMode });
+  const statsTimer = setInterval(() => log({ event: 'stats', ...collector.stats }), 10_000);
+  let gapTimer: NodeJS.Timeout | null = null;
+  if (o.gapInterval) {
+    gapTimer = setInterval(() => {
+      void (async () => {
+        const now = Date.now();
+        const r = await gapReport(store, { fromMs: now - o.gapWindow * 3600_000 });
+        const cmds = resendCommands(r.periods, randomUUID);
+        for (const c of cmds) await collector.publishCommand(c.device, c.command);
+        log({ event: 'gaps', missingPeriods: r.periods.reduce((n, g) => n + g.missing, 0), resendRequests: cmds.length, seqGaps: r.chain.gaps.length });
+      })().catch((e: Error) => log({ event: 'gap-error', error: e.message }));
+    }, o.gapInterval * 1000);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  clearInterval(statsTimer);
+  if (gapTimer) clearInterval(gapTimer);
+  await collector.stop();
+  log({ event: 'stopped', ...collector.stats });
+  await store.close();
+}
+
+export function register(program: Command): void {
+  program
+    .command('collect')
+    .description(
+      'Head-end collector: verify and store the fleet\'s signed interval and alarm records (MQTT shared subscription, QoS 1,\n' +
+        'acknowledged only after the database commit). Also reports missing periods (--gaps) and store counters (--stats).',
+    )
+    .requiredOption('--db <path|url>', 'store: a SQLite file (created if absent) or postgres://user@host/db[?schema=NAME]')
+    .option('--broker <url>', 'MQTT broker, e.g. mqtt://127.0.0.1:1883')
+    .option('--group <name>', 'shared-subscription group: collectors in one group split the fleet', 'amsgate-collectors')
+    .option('--client-id <id>', 'MQTT client id; keep it stable per collector so its session (and un-acked messages) survive a restart')
+    .option('--mqtt-version <n>', 'MQTT protocol version: 5 (default) or 4 (3.1.1)', intArg('--mqtt-version', 4, 5), 5)
+    .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
+    .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 10_000), 500)
+    .option('--json-log', 'log one JSON object per line on stdout (rejections, stats every 10 s)')
+    .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
+    .option('--gap-window <h>', 'daemon: how many hours back the timed gap check looks', intArg('--gap-window', 1, 24 * 400), 48)
+    .option('--gaps', 'report missing periods and sequence gaps in the store, then exit (exit 1 when any)')
+    .option('--request-resend', 'with --gaps: publish a resend command to each gateway with missing periods (needs --broker)')
+    .option('--device <id>', 'with --gaps: one device only')
+    .option('--from <date>', 'with --gaps: first period start (YYYY-MM-DD = 00:00 UTC, or ISO time)')
+    .option('--to <date>', 'with --gaps: end of the checked range (exclusive)')
+    .option('--stats', 'print record, duplicate and rejection counts and the latest rejections, then exit')
+    .option('--json', 'with --gaps or --stats: print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  amsgate collect --broker mqtt://127.0.0.1:1883 --db collector.sqlite
+  amsgate collect --broker mqtt://127.0.0.1:1883 --db postgres://postgres@127.0.0.1/amsgate --client-id col-a --json-log
+  amsgate collect --db collector.sqlite --gaps --from 2026-10-25 --to 2026-10-26
+  amsgate collect --db collector.sqlite --gaps --request-resend --broker mqtt://127.0.0.1:1883
+  amsgate collect --db collector.sqlite --stats --json
+
+Keys must be registered first: amsgate devices add --device ID --key FILE.
+Run several collectors with the same --group and distinct --client-id to share one broker's load.`,
+    )
+    .action(async (o: CollectOpts) => {
+      if (o.gaps) return runGaps(o);
+      if (o.stats) return runStats(o);
+      return runDaemon(o);
+    });
+}
