@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 import { type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
 import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
-import { openModbusClient } from '../../drivers/modbus/open-client.js';
+import { discoverMeters, worstCaseProbes } from '../../drivers/models/discover-meters.js';
 import { meterModels } from '../../drivers/models/meter-models.js';
-import { probeModel, probeOrder } from '../../drivers/models/probe-model.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { commsExitCode, intArg } from './read.js';
@@ -39,16 +38,7 @@ function parityOf(text: string): Parity {
   return text;
 }
 
-export interface Found {
-  model: string;
-  vendor: string;
-  name: string;
-  unit: number;
-  connection: ConnectionSpec;
-  voltageV?: number;
-}
-
-interface DiscoverOptions {
+interface DiscoverCliOptions {
   tcp?: string;
   serial?: string;
   bauds: number[];
@@ -63,44 +53,25 @@ function lineText(c: ConnectionSpec): string {
   return 'tcp' in c ? `tcp ${c.tcp}` : `${c.serial} ${c.baud} 8${(c.parity ?? 'none')[0]!.toUpperCase()}1`;
 }
 
-async function discover(o: DiscoverOptions): Promise<void> {
+async function discover(o: DiscoverCliOptions): Promise<void> {
   if (!o.tcp === !o.serial) throw new ConfigError('connection', 'give exactly one of --serial PATH or --tcp host:port');
   const lines: ConnectionSpec[] = o.tcp
     ? [{ tcp: o.tcp }]
     : o.bauds.flatMap((baud) => o.parities.map((parity) => ({ serial: o.serial!, baud, parity, dataBits: 8 as const, stopBits: 1 as const })));
-  const models = probeOrder(meterModels);
-  const worstProbes = lines.length * o.units.length * models.reduce((n, m) => n + m.probe.length, 0);
   const tty = process.stderr.isTTY;
   const progress = (text: string) => process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
-  progress(`discover: ${lines.length} line setting(s) x ${o.units.length} unit(s) x ${models.length} models; at most ~${Math.ceil((worstProbes * o.timeout) / 1000)} s`);
+  const worst = worstCaseProbes(lines.length, o.units.length);
+  progress(`discover: ${lines.length} line setting(s) x ${o.units.length} unit(s) x ${meterModels.length} models; at most ~${Math.ceil((worst * o.timeout) / 1000)} s`);
   if (!tty) progress('');
   const started = Date.now();
-  const found: Found[] = [];
-  let probes = 0;
-  for (const conn of lines) {
-    // No retries, a short timeout, and no back-off: a silent unit must cost one timeout, not several.
-    const client = await openModbusClient(conn, { clock: systemClock, timeoutMs: o.timeout, retries: 0, backoff: { deadAfter: 1_000_000 } });
-    const before = found.length;
-    try {
-      for (const unit of o.units) {
-        for (const model of models) {
-          progress(`probing ${lineText(conn)} unit ${unit} as ${model.id} ...`);
-          probes++;
-          const r = await probeModel(client, model, unit);
-          if (r.match) {
-            found.push({ model: model.id, vendor: model.vendor, name: model.model, unit, connection: conn, voltageV: r.values.voltage_l1 });
-            break;
-          }
-          // Nothing answered at all: no device at this unit, whatever the model.
-          if (r.reason === 'silent') break;
-        }
-      }
-    } finally {
-      await client.close();
-    }
-    // A bus runs at one line setting: once meters answer, the other settings need not be tried.
-    if (found.length > before && !o.allLines) break;
-  }
+  const { found, probes } = await discoverMeters({
+    lines,
+    units: o.units,
+    clock: systemClock,
+    timeoutMs: o.timeout,
+    allLines: o.allLines,
+    onProgress: (conn, unit, model) => progress(`probing ${lineText(conn)} unit ${unit} as ${model.id} ...`),
+  });
   if (tty) progress('');
   const elapsedMs = Date.now() - started;
   if (o.json) {
@@ -147,7 +118,7 @@ Examples:
 Models are told apart by what their registers decode to: an SDM630 wired to one phase only reads no L2 voltage
 and is reported as sdm120 (same L1 registers). Exit codes: 0 meters found, 2 bad usage, 3 nothing answered.`,
     )
-    .action(async (o: DiscoverOptions) => {
+    .action(async (o: DiscoverCliOptions) => {
       try {
         await discover(o);
       } catch (e) {

@@ -1,0 +1,65 @@
+// Scans line settings x unit ids x known models for meters that answer plausibly (used by `amsgate discover`).
+import type { ConnectionSpec } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import { openModbusClient } from '../modbus/open-client.js';
+import { meterModels } from './meter-models.js';
+import type { MeterModel } from './model-schema.js';
+import { probeModel, probeOrder } from './probe-model.js';
+
+export interface FoundMeter {
+  model: string;
+  vendor: string;
+  name: string;
+  unit: number;
+  connection: ConnectionSpec;
+  voltageV?: number;
+}
+
+export interface DiscoverOptions {
+  /** Connections to try in order (one per line setting for a serial port). */
+  lines: ConnectionSpec[];
+  units: number[];
+  clock: Clock;
+  /** Answer timeout per probe, ms. */
+  timeoutMs: number;
+  /** Keep trying later line settings after meters were found on one. */
+  allLines?: boolean;
+  models?: readonly MeterModel[];
+  onProgress?: (conn: ConnectionSpec, unit: number, model: MeterModel) => void;
+}
+
+export async function discoverMeters(o: DiscoverOptions): Promise<{ found: FoundMeter[]; probes: number }> {
+  const models = probeOrder(o.models ?? meterModels);
+  const found: FoundMeter[] = [];
+  let probes = 0;
+  for (const conn of o.lines) {
+    // No retries and no back-off: a silent unit must cost one timeout, not several.
+    const client = await openModbusClient(conn, { clock: o.clock, timeoutMs: o.timeoutMs, retries: 0, backoff: { deadAfter: 1_000_000 } });
+    const before = found.length;
+    try {
+      for (const unit of o.units) {
+        for (const model of models) {
+          o.onProgress?.(conn, unit, model);
+          probes++;
+          const r = await probeModel(client, model, unit);
+          if (r.match) {
+            found.push({ model: model.id, vendor: model.vendor, name: model.model, unit, connection: conn, voltageV: r.values.voltage_l1 });
+            break;
+          }
+          // Nothing answered at all: no device at this unit, whatever the model.
+          if (r.reason === 'silent') break;
+        }
+      }
+    } finally {
+      await client.close();
+    }
+    // A bus runs at one line setting: once meters answer, the other settings need not be tried.
+    if (found.length > before && !o.allLines) break;
+  }
+  return { found, probes };
+}
+
+/** Worst-case number of probe reads, for the time estimate shown before a scan. */
+export function worstCaseProbes(lines: number, units: number, models: readonly MeterModel[] = meterModels): number {
+  return lines * units * models.reduce((n, m) => n + m.probe.length, 0);
+}
