@@ -16,6 +16,7 @@ import { emptyStats, type ModbusStats } from './client-stats.js';
 import { ModbusExceptionError } from './exception.js';
 import { hex, type ModbusRequest, type ModbusResponse } from './pdu.js';
 import { decodeRtuResponse, encodeRtuRequest, MAX_RTU_FRAME, scanRtuResponse } from './rtu-frame.js';
+import { sleepUntil } from './precise-timer.js';
 import { SerialQueue } from './serial-queue.js';
 import { DEFAULT_BACKOFF, UnitHealth, type BackoffPolicy } from './unit-health.js';
 
@@ -180,8 +181,8 @@ export class RtuClient implements ModbusClient {
 
   /** Waits for t3.5 of silence after the last bus activity, then writes the frame. */
   private async send(frame: Uint8Array): Promise<void> {
-    const wait = this.busyUntil + t35Ms(this.line) - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const quietAt = this.busyUntil + t35Ms(this.line);
+    if (quietAt > performance.now()) await sleepUntil(quietAt);
     this.rx = Buffer.alloc(0); // bytes from before this request (late replies) belong to nobody
     const start = performance.now();
     this.busyUntil = start + wireTimeMs(frame.length, this.line);

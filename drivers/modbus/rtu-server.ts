@@ -13,6 +13,7 @@ import { answerRequest } from './answer-request.js';
 import { ModbusExceptionError } from './exception.js';
 import { drawFault, garbageBytes } from './fault-draw.js';
 import { encodeExceptionPdu } from './pdu.js';
+import { runAt, type PreciseTimer } from './precise-timer.js';
 import { decodeRtuRequest, encodeRtuFrame, MAX_RTU_FRAME, rtuCrcOk, rtuRequestLength } from './rtu-frame.js';
 
 export interface RtuServerOptions {
@@ -79,15 +80,14 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
   let silenceTimer: NodeJS.Timeout | null = null;
   /** When the simulated line is free again (replies are sent in order). */
   let lineFreeAt = 0;
-  const replyTimers = new Set<NodeJS.Timeout>();
+  const replyTimers = new Set<PreciseTimer>();
   let closed = false;
 
   const sendAt = (at: number, bytes: Uint8Array) => {
-    const delay = Math.max(0, at - performance.now());
-    const t = setTimeout(() => {
+    const t = runAt(at, () => {
       replyTimers.delete(t);
       if (!closed && port.isOpen) port.write(Buffer.from(bytes));
-    }, delay);
+    });
     replyTimers.add(t);
   };
 
@@ -192,7 +192,7 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
       if (closed) return;
       closed = true;
       if (silenceTimer) clearTimeout(silenceTimer);
-      for (const t of replyTimers) clearTimeout(t);
+      for (const t of replyTimers) t.cancel();
       replyTimers.clear();
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     },
