@@ -137,6 +137,7 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
       let at = sc.start + sc.startOffsetMs;
       let now = at;
       let countsOffset = 0n;
+      const finalised = new Set<number>();
 
       const read = (pf: number | null, voltageV: number): void => {
         const e = extendCounter(counter, raw, sc.bits, { maxPlausibleAdvance: 3000n });
@@ -153,6 +154,12 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
         const res = applyReading(state, { atMs: at, extended: e.extended, whPerCount: sc.unit, pf, voltageV, frequencyHz: 50, currentA: 5, alarmActive: false, event: e.event }, cfg);
         assert.is(res.ignored, undefined);
         state = res.state;
+        for (const i of res.closed) {
+          // a period that ends at or before an accepted reading is final: it must never be issued again
+          assert.not.ok(finalised.has(i.period.startMs), 'a final period is never re-issued');
+          assert.ok(i.period.endMs <= at, 'applyReading only closes periods that the reading covers');
+          finalised.add(i.period.startMs);
+        }
         out.push(...res.closed);
       };
       read(null, 230);
@@ -169,6 +176,10 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
           now += op.dtMs;
           const res = closeDue(state, now, cfg);
           state = res.state;
+          for (const i of res.closed) {
+            assert.not.ok(finalised.has(i.period.startMs), 'closeDue never touches a final period');
+            assert.ok(i.period.endMs + sc.closeAfterMs <= now || i.revision > 0, 'closeDue only closes due periods');
+          }
           out.push(...res.closed);
         }
         if (op.restart) state = JSON.parse(JSON.stringify(state)) as ChannelState;
@@ -180,8 +191,12 @@ test('latest revisions sum exactly, match the oracle, and tile time without over
       // revisions of a period come in order 0, 1, 2, ...
       const latest = new Map<number, ClosedInterval>();
       for (const i of out) {
-        const prevRev = latest.get(i.period.startMs)?.revision ?? -1;
-        assert.is(i.revision, prevRev + 1, 'revisions are consecutive');
+        const prev = latest.get(i.period.startMs);
+        assert.is(i.revision, (prev?.revision ?? -1) + 1, 'revisions are consecutive');
+        if (prev) {
+          const content = (x: ClosedInterval): string => `${x.energyWh}|${x.rawCounts}|${x.quality}|${x.coveragePermille}|${x.flags.filter((f) => f !== 'late-data')}`;
+          assert.is.not(content(i), content(prev), 'a revision changes settlement content');
+        }
         assert.is(i.flags.includes('late-data'), i.revision > 0);
         latest.set(i.period.startMs, i);
       }
@@ -237,8 +252,7 @@ test('the invariant holds at every closeDue, not only at the end', () => {
         let k = 0n;
         const latest = new Map<number, ClosedInterval>();
         const take = (closed: ClosedInterval[]): void => closed.forEach((i) => latest.set(i.period.startMs, i));
-        take(applyReading(state, { atMs: at, extended: k, whPerCount: rational(1n), pf: null, voltageV: null, frequencyHz: null, currentA: null, alarmActive: false, event: 'first' }, cfg).closed);
-        state = applyReading(initialChannelState(), { atMs: at, extended: k, whPerCount: rational(1n), pf: null, voltageV: null, frequencyHz: null, currentA: null, alarmActive: false, event: 'first' }, cfg).state;
+        state = applyReading(state, { atMs: at, extended: k, whPerCount: rational(1n), pf: null, voltageV: null, frequencyHz: null, currentA: null, alarmActive: false, event: 'first' }, cfg).state;
         for (const [dt, adv, wait] of steps) {
           at += dt;
           k += adv;
