@@ -15,15 +15,20 @@ export interface RegisterInfo {
   encodingStatus: 'V-code' | 'D' | 'U';
 }
 
-/** Degrees of phase per LSB of the phase calibration register. [U] for both chips: check the datasheet. */
-export const PHASE_DEG_PER_LSB: Record<ChipId, number> = { atm90e26: 0.02, ade7953: 0.02 };
+/**
+ * Degrees of phase per LSB of the phase calibration register. ATM90E26: 0.001 as the project's ATM90E26
+ * simulator models it (drivers/uart/atm90e26/registers.ts); ADE7953: 0.02. Both [U] against the datasheets.
+ */
+export const PHASE_DEG_PER_LSB: Record<ChipId, number> = { atm90e26: 0.001, ade7953: 0.02 };
+/** Register value of unity gain for the ATM90E26 gains, as the project's simulator models it. [U] datasheet. */
+export const ATM90E26_GAIN_UNITY = 0x8000;
 
 export const CHIP_REGISTERS: Record<ChipId, Record<string, RegisterInfo>> = {
   atm90e26: {
-    Lgain: { name: 'Lgain', address: 0x23, bits: 16, addressStatus: 'V-code', encoding: 'signed 16-bit, energy gain = 1 + Lgain / 2^15', encodingStatus: 'U' },
-    Lphi: { name: 'Lphi', address: 0x24, bits: 16, addressStatus: 'V-code', encoding: 'sign-magnitude (bit 15 = sign), delay = magnitude x PHASE_DEG_PER_LSB, positive advances the current channel', encodingStatus: 'U' },
-    Ugain: { name: 'Ugain', address: 0x31, bits: 16, addressStatus: 'V-code', encoding: 'unsigned, Urms proportional to Ugain', encodingStatus: 'U' },
-    IgainL: { name: 'IgainL', address: 0x32, bits: 16, addressStatus: 'V-code', encoding: 'unsigned, Irms proportional to IgainL', encodingStatus: 'U' },
+    Lgain: { name: 'Lgain', address: 0x23, bits: 16, addressStatus: 'V-code', encoding: 'unsigned 16-bit, energy gain = Lgain / 0x8000', encodingStatus: 'U' },
+    Lphi: { name: 'Lphi', address: 0x24, bits: 16, addressStatus: 'V-code', encoding: "two's complement, 0.001 degree per LSB; the chip's angle = true angle + its phase error - Lphi", encodingStatus: 'U' },
+    Ugain: { name: 'Ugain', address: 0x31, bits: 16, addressStatus: 'V-code', encoding: 'unsigned, Urms gain = Ugain / 0x8000', encodingStatus: 'U' },
+    IgainL: { name: 'IgainL', address: 0x32, bits: 16, addressStatus: 'V-code', encoding: 'unsigned, Irms gain = IgainL / 0x8000', encodingStatus: 'U' },
   },
   ade7953: {
     AWGAIN: { name: 'AWGAIN', address: 0x382, bits: 24, addressStatus: 'V-code', encoding: 'unsigned 24-bit, 0x400000 = unity, active power proportional', encodingStatus: 'V-code' },
@@ -41,12 +46,19 @@ export const signMagnitude16 = {
   },
 };
 
-const toSigned16 = (v: number): number => (v & 0x8000 ? v - 0x10000 : v);
-const toU16 = (x: number): number => ((x % 0x10000) + 0x10000) % 0x10000;
 
-/** Energy gain factor and phase correction a set of ATM90E26 registers applies. */
-export function atm90e26Effect(regs: { Lgain: number; Lphi: number }): { gain: number; phaseDeg: number } {
-  return { gain: 1 + toSigned16(regs.Lgain) / 0x8000, phaseDeg: signMagnitude16.decode(regs.Lphi) * PHASE_DEG_PER_LSB.atm90e26 };
+const twos16 = {
+  encode: (n: number): number => ((Math.round(n) % 0x10000) + 0x10000) % 0x10000,
+  decode: (v: number): number => (v & 0x8000 ? v - 0x10000 : v),
+};
+
+/**
+ * What a set of ATM90E26 registers does to energy: gain multiplier, and the phase shift Lphi subtracts
+ * from the chip's angle (degrees). A chip with phase error d (it sees the current lagging phi - d) is
+ * cancelled by Lphi = -d.
+ */
+export function atm90e26Effect(regs: { Lgain: number; Lphi: number }): { gain: number; lphiDeg: number } {
+  return { gain: regs.Lgain / ATM90E26_GAIN_UNITY, lphiDeg: twos16.decode(regs.Lphi) * PHASE_DEG_PER_LSB.atm90e26 };
 }
 
 export interface RmsCheck {
@@ -64,9 +76,8 @@ export interface AtmRegisters {
 }
 
 /**
- * New ATM90E26 registers from the present ones: the energy gain is multiplied by gainFactor, the phase
- * correction grows by the measured phase error d (a correction of d cancels an error d: the chip sees
- * phi - d + correction), and the RMS gains scale by reference / measured.
+ * New ATM90E26 registers from the present ones: the energy gain is multiplied by gainFactor, Lphi moves by
+ * -d (the measured phase error, corrections.ts convention), and the RMS gains scale by reference / measured.
  */
 export function atm90e26NewRegisters(
   present: AtmRegisters,
@@ -74,23 +85,20 @@ export function atm90e26NewRegisters(
   phaseErrorDeg: number | null,
   rms: RmsCheck | null,
 ): AtmRegisters {
-  const eff = atm90e26Effect(present);
-  const newGain = eff.gain * gainFactor;
-  const lgain = Math.round((newGain - 1) * 0x8000);
-  if (lgain < -0x8000 || lgain > 0x7fff) {
-    throw new ConfigError('lgain-range', `gain correction x${gainFactor.toFixed(5)} needs Lgain ${lgain}, outside -32768..32767; the meter's error is too large for register calibration (check wiring and scaling)`);
-  }
-  const phase = phaseErrorDeg === null ? eff.phaseDeg : eff.phaseDeg + phaseErrorDeg;
-  const lphiSteps = phase / PHASE_DEG_PER_LSB.atm90e26;
-  if (Math.abs(lphiSteps) > 0x7fff) throw new ConfigError('lphi-range', `phase correction ${phase.toFixed(3)} degrees is outside the Lphi range`);
   const scale = (v: number, f: number, name: string): number => {
     const n = Math.round(v * f);
-    if (n < 1 || n > 0xffff) throw new ConfigError('rms-gain-range', `${name} ${v} x ${f.toFixed(5)} = ${n} is outside 1..65535`);
+    if (n < 1 || n > 0xffff) {
+      throw new ConfigError('gain-range', `${name} 0x${v.toString(16)} x ${f.toFixed(5)} = ${n} is outside 1..65535; the error is too large for register calibration (check wiring and scaling)`);
+    }
     return n;
   };
+  const eff = atm90e26Effect(present);
+  const lphiDeg = phaseErrorDeg === null ? eff.lphiDeg : eff.lphiDeg - phaseErrorDeg;
+  const steps = Math.round(lphiDeg / PHASE_DEG_PER_LSB.atm90e26);
+  if (steps < -0x8000 || steps > 0x7fff) throw new ConfigError('lphi-range', `phase correction ${lphiDeg.toFixed(3)} degrees is outside the Lphi range`);
   return {
-    Lgain: toU16(lgain),
-    Lphi: signMagnitude16.encode(lphiSteps),
+    Lgain: scale(present.Lgain, gainFactor, 'Lgain'),
+    Lphi: twos16.encode(steps),
     Ugain: rms && rms.measuredV > 0 ? scale(present.Ugain, rms.referenceV / rms.measuredV, 'Ugain') : present.Ugain,
     IgainL: rms && rms.measuredA > 0 ? scale(present.IgainL, rms.referenceA / rms.measuredA, 'IgainL') : present.IgainL,
   };

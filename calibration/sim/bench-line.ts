@@ -2,6 +2,7 @@
 // (the DUT and the reference standard), as on a real bench.
 import type { SourceSetting } from '../instruments/instrument-types.js';
 import type { Forceable } from './integrating-meter.js';
+import type { LatchedClock } from './latched-clock.js';
 
 export class BenchLine {
   private setting: SourceSetting = { voltageV: 0, currentA: 0, phaseDeg: 0, frequencyHz: 50 };
@@ -10,6 +11,8 @@ export class BenchLine {
     private readonly loads: Forceable[],
     /** The source's own setting error (fraction): what it outputs differs from what it was told. */
     private readonly sourceError = 0,
+    /** When given, every load is switched at one instant of this clock. */
+    private readonly latch: LatchedClock | null = null,
   ) {}
 
   attach(load: Forceable): void {
@@ -39,6 +42,10 @@ export class BenchLine {
       phaseDeg: s.phaseDeg,
       frequencyHz: s.frequencyHz ?? 0,
     };
-    for (const l of this.loads) l.force(point);
+    const all = () => {
+      for (const l of this.loads) l.force(point);
+    };
+    if (this.latch) this.latch.hold(all);
+    else all();
   }
 }

@@ -7,7 +7,7 @@ import type { MeterDriver, MeterIdentity, MeterSample } from '../../drivers/mete
 import type { OperatingPoint } from '../../drivers/sim/physical-meter.js';
 import { IntegratingMeter } from './integrating-meter.js';
 import type { ErrorCurve } from './dut-error-curves.js';
-import { atm90e26Effect, type AtmRegisters } from '../calibrate/chip-registers.js';
+import { ATM90E26_GAIN_UNITY, atm90e26Effect, type AtmRegisters } from '../calibrate/chip-registers.js';
 
 const pfOf = (p: OperatingPoint): number => Math.abs(Math.cos((p.phaseDeg * Math.PI) / 180));
 
@@ -57,9 +57,9 @@ export interface ChipFaults {
   currentRmsError?: number;
 }
 
-export const ATM_DEFAULT_REGISTERS: AtmRegisters = { Lgain: 0, Lphi: 0, Ugain: 0x6800, IgainL: 0x7a00 };
+export const ATM_DEFAULT_REGISTERS: AtmRegisters = { Lgain: ATM90E26_GAIN_UNITY, Lphi: 0, Ugain: ATM90E26_GAIN_UNITY, IgainL: ATM90E26_GAIN_UNITY };
 
-/** A simulated ATM90E26-like chip: 1 + e = (1 + g0)(1 + Lgain/2^15) cos(phi - d0 + Lphi_deg)/cos(phi). */
+/** A simulated ATM90E26-like chip: 1 + e = (1 + g0)(Lgain/0x8000) cos(phi - d0 - Lphi_deg)/cos(phi). */
 export class SimChipDut extends SimMeterDut implements ChipCalibrationPort {
   private regs: AtmRegisters = { ...ATM_DEFAULT_REGISTERS };
   constructor(clock: Clock, phases: 1 | 3, private readonly faults: ChipFaults, whPerCount: Rational = rational(1, 32)) {
@@ -69,7 +69,7 @@ export class SimChipDut extends SimMeterDut implements ChipCalibrationPort {
   private errorAt(p: OperatingPoint): number {
     const eff = atm90e26Effect(this.regs);
     const phi = (p.phaseDeg * Math.PI) / 180;
-    const seen = phi - ((this.faults.phaseErrorDeg - eff.phaseDeg) * Math.PI) / 180;
+    const seen = phi - ((this.faults.phaseErrorDeg + eff.lphiDeg) * Math.PI) / 180;
     return (1 + this.faults.gainError) * eff.gain * (Math.cos(seen) / Math.cos(phi)) - 1;
   }
   override async sample(): Promise<MeterSample> {

@@ -1,6 +1,7 @@
 // Assembles a whole simulated bench in one process: source -> line -> (DUT, reference standard).
 // Instruments are in-process here; host-cli wraps the same models in SCPI simulators on pty pairs.
 import type { Clock } from '../../drivers/clock.js';
+import { LatchedClock } from './latched-clock.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { BenchLine } from './bench-line.js';
 import { InProcessReference, InProcessSource } from './in-process-instruments.js';
@@ -21,6 +22,8 @@ export interface SimBenchOptions {
 }
 
 export interface SimBench {
+  /** The clock every simulated load reads (pass it to catalog simulators attached to the line). */
+  clock: LatchedClock;
   line: BenchLine;
   reference: ReferenceModel;
   dut: SimMeterDut;
@@ -30,6 +33,9 @@ export interface SimBench {
 
 export function simulatedBench(o: SimBenchOptions): SimBench {
   const phases = o.plan.device.phases;
+  // Loads share one latched clock so a source switch reaches all of them at the same instant.
+  const latch = o.clock instanceof LatchedClock ? o.clock : new LatchedClock(o.clock);
+  o = { ...o, clock: latch };
   const dut =
     'chip' in o.dut
       ? new SimChipDut(o.clock, phases, o.dut.chip, o.dut.whPerCount ?? rational(1, 32))
@@ -42,6 +48,6 @@ export function simulatedBench(o: SimBenchOptions): SimBench {
     accuracyPct: o.plan.reference.accuracyPct,
     seed: o.seed ?? 7,
   });
-  const line = new BenchLine([dut.meter, reference.meter], o.sourceError ?? 0.001);
-  return { line, reference, dut, source: new InProcessSource(line), referenceInstrument: new InProcessReference(reference) };
+  const line = new BenchLine([dut.meter, reference.meter], o.sourceError ?? 0.001, latch);
+  return { clock: latch, line, reference, dut, source: new InProcessSource(line), referenceInstrument: new InProcessReference(reference) };
 }

@@ -1,0 +1,29 @@
+// Driver for a reference standard (energy comparator) speaking the bench line protocol.
+import type { ReferenceStandard } from './instrument-types.js';
+import { ScpiLine, type ScpiLineOptions } from './scpi-line.js';
+
+export class ScpiReference implements ReferenceStandard {
+  private constructor(private readonly line: ScpiLine) {}
+  static async open(o: ScpiLineOptions): Promise<ScpiReference> {
+    return new ScpiReference(await ScpiLine.open(o));
+  }
+  identify(): Promise<string> {
+    return this.line.request('*IDN?');
+  }
+  reset(): Promise<void> {
+    return this.line.expectOk('ENER:RES');
+  }
+  readEnergyWh(): Promise<number> {
+    return this.line.number('MEAS:ENER?');
+  }
+  async accuracyPct(): Promise<number | null> {
+    try {
+      return await this.line.number('SYST:ACC?');
+    } catch {
+      return null;
+    }
+  }
+  close(): Promise<void> {
+    return this.line.close();
+  }
+}
