@@ -146,7 +146,8 @@ export function channelTotals(state: ChannelState): { atMs: number; cumulativeWh
 function instantFlags(r: ChannelReading, limits: ChannelLimits): IntervalFlag[] {
   const flags: IntervalFlag[] = [];
   const un = limits.nominalVoltageV;
-  if (r.voltageV !== null && (r.voltageV < 0.9 * un || r.voltageV > 1.1 * un)) flags.push('voltage-out-of-range');
+  // Scaled by 10 so the limits are not moved by float rounding (1.1 x 230 is 253.00000000000003 in float64).
+  if (r.voltageV !== null && (r.voltageV * 10 < 9 * un || r.voltageV * 10 > 11 * un)) flags.push('voltage-out-of-range');
   if (r.frequencyHz !== null && (r.frequencyHz < 49 || r.frequencyHz > 51)) flags.push('frequency-out-of-range');
   if (r.currentA !== null && r.currentA > limits.maxCurrentA) flags.push('overcurrent');
   if (r.alarmActive) flags.push('alarm-active');
@@ -171,6 +172,9 @@ function checkConfig(state: ChannelState, cfg: EngineConfig): void {
   if (state.v !== 1) throw new FrameError('bad-channel-state', `channel state version ${String(state.v)}; expected 1`);
   if (state.resolution !== null && state.resolution !== cfg.resolution) {
     throw new ConfigError('resolution-changed', `channel state was built at ${state.resolution} but the config says ${cfg.resolution}; expected the same resolution (start a new channel state to change it)`);
+  }
+  if (!(cfg.limits.nominalVoltageV > 0) || !(cfg.limits.maxCurrentA > 0)) {
+    throw new ConfigError('bad-limits', `limits are Un ${cfg.limits.nominalVoltageV} V, Imax ${cfg.limits.maxCurrentA} A; expected both > 0`);
   }
   if (!(cfg.closeAfterMs >= 0)) throw new ConfigError('bad-close-after', `closeAfterMs is ${cfg.closeAfterMs}; expected a number >= 0`);
   if (cfg.maxEmptyPerClose !== undefined && !(Number.isInteger(cfg.maxEmptyPerClose) && cfg.maxEmptyPerClose > 0)) {
