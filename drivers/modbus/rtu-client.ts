@@ -40,6 +40,9 @@ const responseLength = (req: ModbusRequest): number => (req.fc === 3 || req.fc =
 interface Pending {
   unit: number;
   fc: number;
+  /** The request as sent: RS-485 adapters with local echo hand it back first. */
+  request: Uint8Array;
+  onDamaged?: () => void;
   resolve(frame: Uint8Array): void;
   reject(err: Error): void;
 }
@@ -183,6 +186,7 @@ export class RtuClient implements ModbusClient {
   private async send(frame: Uint8Array): Promise<void> {
     const quietAt = this.busyUntil + t35Ms(this.line);
     if (quietAt > performance.now()) await sleepUntil(quietAt);
+    if (!this.port.isOpen) await this.reopen();
     this.rx = Buffer.alloc(0); // bytes from before this request (late replies) belong to nobody
     const start = performance.now();
     this.busyUntil = start + wireTimeMs(frame.length, this.line);
@@ -193,9 +197,18 @@ export class RtuClient implements ModbusClient {
     );
   }
 
+  /** A USB adapter that was unplugged and plugged back comes back under the same path. */
+  private reopen(): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.port.open((err) =>
+        err ? reject(new TransportError('serial-open', `serial port ${this.path} is closed and cannot be reopened: ${err.message}`)) : resolve(),
+      ),
+    );
+  }
+
   private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<Uint8Array> {
     const result = new Promise<Uint8Array>((resolve, reject) => {
-      this.pending = { unit, fc: req.fc, resolve, reject };
+      this.pending = { unit, fc: req.fc, request: frame, resolve, reject };
     });
     try {
       await this.send(frame);
@@ -219,7 +232,8 @@ export class RtuClient implements ModbusClient {
     }, budget);
     // A candidate frame with a bad CRC is final once the line stays quiet: do not wait for the timeout.
     let silence: NodeJS.Timeout | null = null;
-    const gapMs = Math.max(10, 3 * t35Ms(this.line));
+    // Long enough for a genuine reply that starts right after the damaged bytes to complete.
+    const gapMs = Math.max(20, 2 * t35Ms(this.line) + wireTimeMs(responseLength(req), this.line));
     const pending = this.pending!;
     const onDamaged = () => {
       if (silence) clearTimeout(silence);
@@ -232,7 +246,7 @@ export class RtuClient implements ModbusClient {
         );
       }, gapMs);
     };
-    (pending as Pending & { onDamaged?: () => void }).onDamaged = onDamaged;
+    pending.onDamaged = onDamaged;
     try {
       return await result;
     } finally {
@@ -243,14 +257,16 @@ export class RtuClient implements ModbusClient {
 
   private onData(chunk: Buffer): void {
     this.busyUntil = Math.max(this.busyUntil, performance.now());
-    const p = this.pending as (Pending & { onDamaged?: () => void }) | null;
+    const p = this.pending;
     if (!p) return;
     this.rx = this.rx.length === 0 ? chunk : Buffer.concat([this.rx, chunk]);
-    const scan = scanRtuResponse(this.rx, p.unit, p.fc);
+    // Local echo of our own request. (An FC 06 reply is byte-identical to its request, so it is never skipped.)
+    const from = p.fc !== 6 && startsWith(this.rx, p.request) ? p.request.length : 0;
+    const scan = scanRtuResponse(from > 0 ? this.rx.subarray(from) : this.rx, p.unit, p.fc);
     if (scan.kind === 'frame') {
       if (scan.start > 0) this.counters.frameErrors++; // garbage on the line before the answer
       this.pending = null;
-      p.resolve(Uint8Array.prototype.slice.call(this.rx, scan.start, scan.end));
+      p.resolve(Uint8Array.prototype.slice.call(this.rx, from + scan.start, from + scan.end));
       return;
     }
     if (scan.damaged > 0) p.onDamaged?.();
@@ -263,6 +279,12 @@ export class RtuClient implements ModbusClient {
     this.pending = null;
     p.reject(err);
   }
+}
+
+function startsWith(buf: Uint8Array, prefix: Uint8Array): boolean {
+  if (buf.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[i] !== prefix[i]) return false;
+  return true;
 }
 
 export const openRtuClient = (opts: RtuClientOptions): Promise<RtuClient> => RtuClient.open(opts);

@@ -8,6 +8,7 @@ import { MemoryRegisterBank } from '../../../drivers/modbus/memory-bank.js';
 import { openRtuClient, type RtuClient } from '../../../drivers/modbus/rtu-client.js';
 import { startModbusRtuServer, type RunningModbusServer } from '../../../drivers/modbus/rtu-server.js';
 import { UnitBackoffError } from '../../../drivers/modbus/unit-health.js';
+import { encodeRtuFrame } from '../../../drivers/modbus/rtu-frame.js';
 import { wireTimeMs, t35Ms, type LineSettings } from '../../../drivers/sim/wire-timing.js';
 import { openPtyPair, type PtyPair } from '../../helpers/pty-pair.js';
 
@@ -43,7 +44,7 @@ async function rig(opts: {
   const line = opts.line ?? line9600;
   const pair = await openPtyPair();
   const server = await startModbusRtuServer({ path: pair.b, line, bank: makeBank(opts.units), unitIds: opts.units, random: seeded(7), ...opts.server });
-  const client = await openRtuClient({ path: pair.a, line, clock: systemClock, timeoutMs: 100, ...opts.client });
+  const client = await openRtuClient({ path: pair.a, line, clock: systemClock, timeoutMs: 300, ...opts.client });
   return {
     pair,
     server,
@@ -85,21 +86,26 @@ test('9600 8N1 two-register read takes about the wire time', async () => {
   const r = await rig({});
   try {
     await r.client.readRegisters(1, 4, 0, 2); // warm up
-    const n = 10;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await r.client.readRegisters(1, 4, 0x48, 2);
-    const each = (performance.now() - t0) / n;
-    const wire = wireTimeMs(8 + 9, line9600); // 17.7 ms of bytes
-    const floor = wire + 2 * t35Ms(line9600); // ~25.7 ms with both silences
-    assert.ok(each >= wire, `a transaction took ${each.toFixed(1)} ms, less than the ${wire.toFixed(1)} ms wire time`);
-    assert.ok(each < floor * 1.25 + 3, `a transaction took ${each.toFixed(1)} ms; expected about ${floor.toFixed(1)} ms`);
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      await r.client.readRegisters(1, 4, 0x48, 2);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[7]!;
+    const wire = wireTimeMs(8 + 9, line9600); // 17.7 ms of bytes on the line
+    const floor = wire + 2 * t35Ms(line9600); // 25.0 ms with both silences
+    assert.ok(times[0]! >= wire, `a transaction took ${times[0]!.toFixed(1)} ms, less than the ${wire.toFixed(1)} ms wire time`);
+    // Generous: shared CI machines are noisy. The 10 % budget is measured by the bench, not here.
+    assert.ok(median < floor * 2, `median transaction ${median.toFixed(1)} ms; expected about ${floor.toFixed(1)} ms`);
   } finally {
     await r.close();
   }
 });
 
 test('a unit the server does not own gets silence (timeout), others keep answering', async () => {
-  const r = await rig({ units: [1, 2], client: { retries: 1 } });
+  const r = await rig({ units: [1, 2], client: { retries: 1, timeoutMs: 100 } });
   try {
     assert.equal([...(await r.client.readRegisters(2, 4, 0x48, 2))], [0x4499, 0x8002]);
     const t0 = performance.now();
@@ -125,8 +131,8 @@ test('CRC errors are retried and counted; the retry succeeds', async () => {
     for (let i = 0; i < 10; i++) assert.equal([...(await r.client.readRegisters(1, 4, 0, 2))], [0x4366, 0]);
     const s = r.client.stats();
     assert.ok(s.frameErrors > 0, 'some CRC errors were injected');
-    assert.is(s.retries, s.frameErrors);
-    assert.is(s.timeouts, 0);
+    assert.is(s.timeouts, 0, JSON.stringify(s));
+    assert.is(s.retries, s.frameErrors, JSON.stringify(s));
   } finally {
     await r.close();
   }
@@ -207,7 +213,7 @@ test('a dead unit is backed off so that the live unit keeps its poll rate', asyn
       assert.is(await poll(1), 'ok');
     }
     const cycle = (performance.now() - t0) / 5;
-    assert.ok(cycle < 60, `poll cycle with a dead unit took ${cycle.toFixed(1)} ms; expected about one live read (~26 ms)`);
+    assert.ok(cycle < 75, `poll cycle with a dead unit took ${cycle.toFixed(1)} ms; expected about one live read (~26 ms)`);
     assert.is(r.client.stats().backoffRejections, 5);
     assert.is(r.client.stats().timeouts, 4, 'no bus time was spent on the dead unit');
     // After the back-off: one probe without retries, then back-off again.
@@ -224,6 +230,30 @@ test('a dead unit is backed off so that the live unit keeps its poll rate', asyn
     }
   } finally {
     await r.close();
+  }
+});
+
+test('an adapter that echoes our own request (local echo) does not confuse response assembly', async () => {
+  const pair = await openPtyPair();
+  const { SerialPort } = await import('serialport');
+  const peer = new SerialPort({ path: pair.b, baudRate: 9600 });
+  await new Promise((r) => peer.once('open', r));
+  const timers: NodeJS.Timeout[] = [];
+  // Reading 1 holding register at 0x0200: the echoed request "01 03 02 00 00 01 .." looks like a 7-byte response.
+  const response = encodeRtuFrame(1, Uint8Array.of(3, 2, 0x12, 0x34));
+  peer.on('data', (req: Buffer) => {
+    peer.write(req);
+    timers.push(setTimeout(() => peer.write(Buffer.from(response)), 30));
+  });
+  const client = await openRtuClient({ path: pair.a, line: line9600, clock: systemClock, timeoutMs: 200, retries: 0 });
+  try {
+    assert.equal([...(await client.readRegisters(1, 3, 0x200, 1))], [0x1234]);
+    assert.is(client.stats().frameErrors, 0);
+  } finally {
+    await client.close();
+    timers.forEach(clearTimeout);
+    await new Promise((r) => peer.close(r));
+    await pair.close();
   }
 });
 
