@@ -74,7 +74,7 @@ export function errorPlotSvg(c: Certificate): string {
     }
   }
   // points with uncertainty bars (slight x offsets so series do not hide each other)
-  const offsets: Record<string, number> = { unity: 0, lag: -4, lead: 4, influence: 8 };
+  const offsets: Record<string, number> = { unity: 0, lag: -9, lead: 9, influence: 17 };
   const legend = new Map<string, Series>();
   for (const p of pts) {
     const s = seriesOf(p, c);

@@ -63,7 +63,9 @@ async function deviceWh(dut: MeterDriver): Promise<{ wh: number; whPerCount: num
   const s = await dut.sample();
   const reg = s.energy.import;
   if (!reg) throw new DeviceError('no-import-register', `device ${dut.modelId} returned no import energy register; the bench needs one`);
-  return { wh: Number(reg.value) * toNumber(reg.whPerCount), whPerCount: toNumber(reg.whPerCount) };
+  // A float register resolves no better than its last place: the effective resolution is the coarser one.
+  const q = Math.max(toNumber(reg.whPerCount), reg.floatUlpWh ?? 0);
+  return { wh: Number(reg.value) * toNumber(reg.whPerCount), whPerCount: q };
 }
 
 /** Measuring time per repetition for a point (plan override, else the resolution rule). */
