@@ -131,6 +131,7 @@ export class SerialLine {
     await new Promise<void>((resolve, reject) =>
       this.port.update({ baudRate: baud }, (err) => (err ? reject(new TransportError('baud', `cannot set ${baud} baud on ${this.options.path}: ${err.message}`)) : resolve())),
     );
+    this.options.baud = baud;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,156 @@
+// A simulated IEC 62056-21 mode C meter on a serial line: answers a sign-on with its identification,
+// takes the acknowledgement/option select, and sends the data block at the agreed baud. The pty ignores
+// baud rates, so every reply waits for the wire time its bytes would take (300 baud until the switch).
+import { ReadlineParser } from '@serialport/parser-readline';
+import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.js';
+import type { PhysicalState } from '../sim/physical-meter.js';
+import { wireTimeMs } from '../sim/wire-timing.js';
+import { lineDelay } from '../uart/serial-line.js';
+import { drawFault, openSimLine, physicalFor } from '../uart/sim-line.js';
+import { IEC62056_SIGN_ON_LINE } from './client.js';
+import { encodeDataBlock } from './data-block.js';
+import { MODE_C_BAUD, baudChar, encodeIdentification, parseAckOptionSelect, parseSignOn } from './messages.js';
+
+export interface Iec62056SimOptions extends SimulatorOptions {
+  /** Device address the meter answers to besides the empty one (default: the unit number, if given). */
+  deviceAddress?: string;
+  /** Highest baud the meter offers (default 9600). */
+  maxBaud?: number;
+  /**
+   * Reaction time before each reply (default 60 ms). The standard's normal one is 200 ms and its short one
+   * 20 ms; 60 ms keeps tests quick while leaving the client time to switch baud after its ACK.
+   */
+  reactionMs?: number;
+  serial?: string;
+}
+
+/** How long the meter waits for the acknowledgement before returning to idle. */
+const ACK_TIMEOUT_MS = 2000;
+
+const fixed = (x: number, intDigits: number, decimals: number) => {
+  const s = x.toFixed(decimals);
+  const [i, f] = s.split('.');
+  return `${i!.padStart(intDigits, '0')}${f !== undefined ? `.${f}` : ''}`;
+};
+
+/** The meter's data lines for a physical state: kWh with 3 decimals, 6 integer digits (rolls over at 10^6 kWh). */
+export function readoutLines(s: PhysicalState, serial: string): string[] {
+  const kwh = (wh: number) => fixed((Math.floor(wh + 1e-9) % 1_000_000_000) / 1000, 6, 3);
+  const v = s.voltageV;
+  const i = s.currentA;
+  return [
+    `0.0.0(${serial})`,
+    'F.F(00000000)',
+    `1.8.0(${kwh(s.importWh)}*kWh)`,
+    `2.8.0(${kwh(s.exportWh)}*kWh)`,
+    ...['32.7.0', '52.7.0', '72.7.0'].slice(0, v.length).map((c, k) => `${c}(${fixed(v[k]!, 3, 1)}*V)`),
+    ...['31.7.0', '51.7.0', '71.7.0'].slice(0, i.length).map((c, k) => `${c}(${fixed(i[k]!, 3, 2)}*A)`),
+    `16.7.0(${s.powerW < 0 ? '-' : ''}${fixed(Math.abs(s.powerW) / 1000, 2, 3)}*kW)`,
+    `14.7.0(${fixed(s.frequencyHz, 2, 2)}*Hz)`,
+    `13.7.0(${s.powerFactor.toFixed(2)})`,
+  ];
+}
+
+export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<RunningSimulator> {
+  const rnd = o.random ?? Math.random;
+  const physical = physicalFor(o, 3);
+  const sim = await openSimLine(o.listen, 'IEC 62056-21 meter', IEC62056_SIGN_ON_LINE);
+  sim.line.buffering = false;
+  const serial = o.serial ?? 'AMS00000001';
+  const address = o.deviceAddress ?? (o.unit !== undefined ? String(o.unit) : '');
+  const maxBaud = o.maxBaud ?? 9600;
+  const z = baudChar(maxBaud);
+  const reaction = o.reactionMs ?? 60;
+  const timing = o.wireTiming !== false;
+  const s300 = IEC62056_SIGN_ON_LINE;
+  let faults: FaultSpec = { ...(o.faults ?? {}) };
+  let frozen: string[] | null = null;
+  let state: { kind: 'idle' } | { kind: 'await-ack'; since: number } = { kind: 'idle' };
+  let chain = Promise.resolve();
+  let closed = false;
+
+  // The reaction time applies even without wire timing: the client switches baud after its ACK, and
+  // serialport's update() flushes the input queue, so the block must not arrive before the switch.
+  const send = async (bytes: Uint8Array, baud: number, extraBytesOnWire = 0): Promise<void> => {
+    await lineDelay(reaction + (timing ? wireTimeMs(bytes.length + extraBytesOnWire, { ...s300, baud }) : 0));
+    if (!closed) await sim.line.write(bytes).catch(() => {});
+  };
+
+  const onLine = (text: string): void => {
+    chain = chain.then(async () => {
+      if (closed) return;
+      const line = Array.from(text, (c) => String.fromCharCode(c.charCodeAt(0) & 0x7f)).join('');
+      if (line.startsWith('/?')) {
+        let addr: string;
+        try {
+          addr = parseSignOn(line);
+        } catch {
+          return;
+        }
+        if (addr !== '' && addr !== address) return;
+        if (drawFault(faults, rnd) === 'timeout') return;
+        state = { kind: 'await-ack', since: Date.now() };
+        await send(Buffer.from(encodeIdentification('AMS', z, 'amsgate-sim'), 'latin1'), 300, line.length + 2);
+        return;
+      }
+      if (state.kind !== 'await-ack' || Date.now() - state.since > ACK_TIMEOUT_MS) {
+        state = { kind: 'idle' };
+        return;
+      }
+      state = { kind: 'idle' };
+      let ack;
+      try {
+        ack = parseAckOptionSelect(line);
+      } catch {
+        return;
+      }
+      const baud = MODE_C_BAUD[ack.baudChar];
+      // Only data readout at a baud this meter offers; anything else (programming mode) is not simulated.
+      if (ack.mode !== '0' || baud === undefined || baud > maxBaud) return;
+      // The ACK itself still occupies the line at 300 baud. The simulator's own pty is not switched: a pty
+      // ignores baud, and serialport's update() would flush bytes still on their way.
+      // Kept even without wire timing: the client switches baud only after the ACK's wire time.
+      await lineDelay(wireTimeMs(line.length + 2, s300));
+      const lines = faults.frozen && frozen ? frozen : readoutLines(physical.state(), serial);
+      frozen = lines;
+      let block = encodeDataBlock(lines);
+      const fault = drawFault(faults, rnd);
+      if (fault === 'checksum') {
+        block = block.slice();
+        block[block.length - 1] = block[block.length - 1]! ^ 0x11;
+      }
+      if (fault === 'garbage') {
+        // Line noise flips bits in the middle of the block: the BCC must catch it.
+        block = block.slice();
+        const k = 1 + Math.floor(rnd() * (block.length - 3));
+        block[k] = block[k]! ^ (1 + Math.floor(rnd() * 0x7f));
+      }
+      if (fault !== 'timeout') await send(block, baud);
+    });
+  };
+
+  const parser = new ReadlineParser({ delimiter: '\r\n', encoding: 'latin1' });
+  sim.line.port.pipe(parser);
+  parser.on('data', (l: string) => onLine(l));
+
+  return {
+    physical,
+    address: sim.address,
+    setFaults(f) {
+      faults = { ...f };
+      if (!f.frozen) frozen = null;
+    },
+    resetRegisters() {
+      physical.setRegisters(0, 0);
+      frozen = null;
+    },
+    async close() {
+      closed = true;
+      await chain;
+      sim.line.port.unpipe(parser);
+      parser.destroy();
+      await sim.close();
+    },
+  };
+}
+

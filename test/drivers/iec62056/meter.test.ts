@@ -1,0 +1,82 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ManualClock } from '../../../drivers/clock.js';
+import { FrameError, TimeoutError } from '../../../drivers/errors.js';
+import { rational } from '../../../drivers/rational.js';
+import { Iec62056Driver } from '../../../drivers/iec62056/driver.js';
+import { startIec62056Simulator } from '../../../drivers/iec62056/simulator.js';
+import { openPtyPair } from '../../helpers/pty-pair.js';
+
+const HOUR = 3_600_000;
+
+async function errorOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+test('mode C readout with 300-baud sign-on timing, energy as exact Wh counts', async () => {
+  const pair = await openPtyPair();
+  const clock = new ManualClock(0);
+  const sim = await startIec62056Simulator({
+    listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 3000, initialImportWh: 1234567, initialExportWh: 12345,
+  });
+  const drv = await Iec62056Driver.open({ serial: pair.a }, { clock });
+  try {
+    const t0 = Date.now();
+    const s = await drv.sample();
+    const took = Date.now() - t0;
+    // Sign-on (5 bytes) + identification (~17 bytes) + ACK (6 bytes) at 300 baud 7E1 alone are ~930 ms.
+    assert.ok(took >= 900, `readout took only ${took} ms: 300-baud timing not simulated`);
+    assert.is(s.energy.import!.value, 1234567n);
+    assert.equal(s.energy.import!.whPerCount, rational(1n));
+    assert.is(s.energy.export!.value, 12345n);
+    assert.is(s.energy.import!.counterBits, null);
+    assert.ok(Math.abs(s.instant.powerW! - 3000) < 1);
+    assert.is(s.instant.voltageV!.length, 3);
+    assert.is(s.instant.frequencyHz! > 49 && s.instant.frequencyHz! < 51, true);
+    const id = await drv.identify();
+    assert.equal(id, { vendor: 'AMS', model: 'amsgate-sim', serial: 'AMS00000001' });
+  } finally {
+    await drv.close();
+    await sim.close();
+    await pair.close();
+  }
+});
+
+test('BCC errors are rejected and counted, no reply times out, reset and frozen registers', async () => {
+  const pair = await openPtyPair();
+  const clock = new ManualClock(0);
+  const sim = await startIec62056Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 1000, wireTiming: false });
+  const drv = await Iec62056Driver.open({ serial: pair.a }, { clock, retries: 1, identTimeoutMs: 300 });
+  try {
+    sim.setFaults({ crcErrorRate: 1 });
+    const e = await errorOf(drv.sample());
+    assert.instance(e, FrameError);
+    assert.is(drv.client.rejectedBlocks, 2);
+    sim.setFaults({ garbageRate: 1 });
+    assert.instance(await errorOf(drv.sample()), FrameError);
+    sim.setFaults({ timeoutRate: 1 });
+    assert.instance(await errorOf(drv.sample()), TimeoutError);
+    sim.setFaults({});
+    await clock.advance(HOUR);
+    const a = await drv.sample();
+    assert.is(a.energy.import!.value, 1000n);
+    sim.setFaults({ frozen: true });
+    await clock.advance(HOUR);
+    assert.is((await drv.sample()).energy.import!.value, 1000n);
+    sim.setFaults({});
+    assert.is((await drv.sample()).energy.import!.value, 2000n);
+    sim.resetRegisters();
+    assert.is((await drv.sample()).energy.import!.value, 0n);
+  } finally {
+    await drv.close();
+    await sim.close();
+    await pair.close();
+  }
+});
+
+test.run();
