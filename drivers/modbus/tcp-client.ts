@@ -164,7 +164,8 @@ export class TcpClient implements ModbusClient {
         s.on('data', (chunk: Buffer) => this.onData(s, chunk));
         s.on('error', () => {}); // 'close' follows and does the work
         s.on('close', () => {
-          if (this.socket === s) this.socket = null;
+          if (this.socket !== s) return; // dropped on purpose; a newer connection may carry the pending request
+          this.socket = null;
           this.fail(new TransportError('tcp-closed', `connection to ${this.host}:${this.port} closed before the response; expected a response`));
         });
         this.socket = s;
@@ -185,16 +186,16 @@ export class TcpClient implements ModbusClient {
     const result = new Promise<ModbusResponse>((resolve, reject) => {
       this.pending = { transactionId, unit, request, resolve, reject };
     });
-    const timer = setTimeout(
-      () =>
-        this.fail(
+    const timer = setTimeout(() => {
+      // Part of a frame is waiting in the buffer: the stream position is lost, start a new connection.
+      if (this.rx.length > 0) this.drop();
+      this.fail(
           new TimeoutError('modbus-timeout', `unit ${unit} at ${this.host}:${this.port} did not answer FC ${request.fc} within ${this.timeoutMs} ms; expected a response`, {
             unit,
             timeoutMs: this.timeoutMs,
           }),
-        ),
-      this.timeoutMs,
-    );
+      );
+    }, this.timeoutMs);
     socket.write(encodeMbapRequest(transactionId, unit, request));
     try {
       return await result;
