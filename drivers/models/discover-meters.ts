@@ -46,8 +46,8 @@ export async function discoverMeters(o: DiscoverOptions): Promise<{ found: Found
             found.push({ model: model.id, vendor: model.vendor, name: model.model, unit, connection: conn, voltageV: r.values.voltage_l1 });
             break;
           }
-          // Nothing answered at all: no device at this unit, whatever the model.
-          if (r.reason === 'silent') break;
+          // Nothing (intact) answered: no model will do better at this unit and line setting.
+          if (r.reason === 'silent' || r.reason === 'garbled') break;
         }
       }
     } finally {

@@ -7,25 +7,36 @@ import { decodeNumber } from './register-codec.js';
 
 export type ProbeOutcome =
   | { match: true; values: Partial<Record<Quantity, number>> }
-  /** silent: nothing answered (no device at this unit); refused: a Modbus exception; implausible: wrong values. */
-  | { match: false; reason: 'silent' | 'refused' | 'implausible'; detail: string };
+  /**
+   * silent: nothing answered (no device at this unit); garbled: damaged frames (wrong line settings?);
+   * refused: a Modbus exception (a device, not this model); implausible: the values do not fit this model.
+   */
+  | { match: false; reason: 'silent' | 'garbled' | 'refused' | 'implausible'; detail: string };
 
 export async function probeModel(client: ModbusClient, model: MeterModel, unit: number): Promise<ProbeOutcome> {
   const values: Partial<Record<Quantity, number>> = {};
   for (const check of model.probe) {
     const def = model.registers.find((r) => r.quantity === check.quantity)!;
-    let v: number;
+    let words: Uint16Array;
     try {
-      const words = await client.readRegisters(unit, model.functionCode, def.address, REGISTER_WIDTH[def.type]);
-      v = decodeNumber(def, words, model.notAvailableSentinels === true);
+      words = await client.readRegisters(unit, model.functionCode, def.address, REGISTER_WIDTH[def.type]);
     } catch (e) {
       if (e instanceof TimeoutError) return { match: false, reason: 'silent', detail: e.message };
+      // Damaged frames: something is on the line, but not at these line settings (or the wiring is noisy).
+      if (e instanceof FrameError) return { match: false, reason: 'garbled', detail: e.message };
       if (e instanceof DeviceError) {
-        // Exception 11 is a TCP gateway saying the unit behind it did not answer.
+        // Exception 10/11 is a TCP gateway saying the unit behind it did not answer.
         const code = (e.details as { exceptionCode?: number }).exceptionCode;
         return { match: false, reason: code === 11 || code === 10 ? 'silent' : 'refused', detail: e.message };
       }
-      if (e instanceof FrameError) return { match: false, reason: 'implausible', detail: e.message };
+      throw e;
+    }
+    let v: number;
+    try {
+      v = decodeNumber(def, words, model.notAvailableSentinels === true);
+    } catch (e) {
+      // NaN floats or not-available patterns: not this model (or not a plausible reading).
+      if (e instanceof FrameError || e instanceof DeviceError) return { match: false, reason: 'implausible', detail: e.message };
       throw e;
     }
     if (!Number.isFinite(v) || (check.min !== undefined && v < check.min) || (check.max !== undefined && v > check.max)) {
