@@ -1,5 +1,5 @@
 // Deterministic interval records for the exporter tests and golden files.
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { IntervalRecord, Resolution } from '../../../device/records/record-types.js';
 import { SimDevice, type SimIdentity } from '../../../host-cli/collector/sim-device.js';
 import { jwkThumbprint, publicJwkOf } from '../../../host-cli/collector/jws.js';
@@ -17,7 +17,7 @@ MC4CAQAwBQYDK2VwBCIEIHdqoCsqI/TYO2QtMs3odwUFzYCPzGpnI7nKbuqxLdML
 export function fixedIdentity(device: string): SimIdentity {
   const privateKey = createPrivateKey(PEM);
   const publicJwk = publicJwkOf(privateKey);
-  return { device, alg: 'EdDSA', privateKey, publicKey: privateKey, publicJwk, kid: jwkThumbprint(publicJwk) };
+  return { device, alg: 'EdDSA', privateKey, publicKey: createPublicKey(privateKey), publicJwk, kid: jwkThumbprint(publicJwk) };
 }
 
 /** Energy of a period: a deterministic pattern in Wh. */
