@@ -24,7 +24,7 @@ export interface OpenClientOptions {
 /** Line settings a serial ConnectionSpec leaves out: 9600 8N1, the usual meter default. */
 export const DEFAULT_LINE: LineSettings = { baud: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
 
-type Shared = { client: RtuClient | TcpClient; refs: number; line?: LineSettings };
+type Shared = { client: RtuClient | TcpClient; refs: number; line?: LineSettings; closing: boolean };
 const shared = new Map<string, Promise<Shared>>();
 
 const sameLine = (a: LineSettings, b: LineSettings) =>
@@ -64,11 +64,13 @@ export async function openModbusClient(conn: ConnectionSpec, opts: OpenClientOpt
 
   let entry = shared.get(key);
   if (!entry) {
-    entry = create().then((client) => ({ client, refs: 0, line }));
+    entry = create().then((client) => ({ client, refs: 0, line, closing: false }));
     shared.set(key, entry);
     entry.catch(() => shared.delete(key));
   }
   const s = await entry;
+  // The last handle closed while we waited for the shared open: open a fresh client instead.
+  if (s.closing) return openModbusClient(conn, opts);
   if (line && s.line && !sameLine(line, s.line)) {
     throw new ConfigError(
       'serial-line',
@@ -88,7 +90,8 @@ export async function openModbusClient(conn: ConnectionSpec, opts: OpenClientOpt
       if (closed) return;
       closed = true;
       if (--s.refs === 0) {
-        shared.delete(key);
+        s.closing = true;
+        if (shared.get(key) === entry) shared.delete(key);
         await c.close();
       }
     },
