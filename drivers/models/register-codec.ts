@@ -89,6 +89,9 @@ export function decodeEnergy(def: RegisterDef, words: ArrayLike<number>, sentine
   const scale = scaleOf(def.scale);
   if (def.type === 'f32') {
     const f = float32Exact(Number(raw));
+    if (f.value.num < 0n) {
+      throw new DeviceError('energy-out-of-range', `${def.quantity} at 0x${def.address.toString(16)} reads ${toNumber(f.value)}; expected a cumulative energy >= 0`);
+    }
     const toWh = mul(scale, whPerUnit(def));
     return {
       value: roundHalfAway(mul(f.value, toWh)),

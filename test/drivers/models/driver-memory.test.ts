@@ -172,6 +172,10 @@ test('the bank answers exception 2 for unmapped addresses, 11 for another unit, 
   assert.ok(bank.read(3, 4, 0x0000, 2) instanceof Uint16Array);
 });
 
+test('identify names the model', async () => {
+  assert.equal(await rig('em340').driver.identify(), { vendor: 'Carlo Gavazzi', model: 'EM340' });
+});
+
 test('an unknown unit id is refused before any read', () => {
   const { model, clock, client } = rig('sdm630');
   assert.throws(() => new ModbusMeterDriver({ client, model, unit: 0, clock }), /1\.\.247/);
