@@ -81,6 +81,21 @@ export class PgStore implements CollectorStore {
   }
 
   async ingest(records: VerifiedRecord[], rejections: Rejection[]): Promise<IngestResult> {
+    // Two collectors inserting overlapping rows (redeliveries) must take row locks in the same order.
+    const sorted = [...records].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.seq - b.seq));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ingestOnce(sorted, rejections);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        // 40P01 deadlock, 40001 serialization failure: the transaction was rolled back, run it again.
+        if ((code === '40P01' || code === '40001') && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async ingestOnce(records: VerifiedRecord[], rejections: Rejection[]): Promise<IngestResult> {
     const c = await this.pool.connect();
     const tx: IngestTx = {
       byIds: async (ids) => {
