@@ -3,10 +3,10 @@
 import type { Clock } from '../clock.js';
 import type { MeterDriver, MeterIdentity, MeterSample } from '../meter-driver.js';
 import type { ModbusClient } from '../modbus-client.js';
-import { DeviceError, FrameError } from '../errors.js';
+import { ConfigError, DeviceError, FrameError } from '../errors.js';
 import { planReads, type PlannedRead } from '../planner/plan-reads.js';
 import { decodeSample, sampleRegisters } from './decode-sample.js';
-import { REGISTER_WIDTH, type MeterModel } from './model-schema.js';
+import { REGISTER_WIDTH, type MeterModel, type Quantity } from './model-schema.js';
 import { decodeExact } from './register-codec.js';
 
 export interface ModbusMeterDriverOptions {
@@ -15,6 +15,8 @@ export interface ModbusMeterDriverOptions {
   /** Modbus unit (slave) id, 1..247 (0 is broadcast and never answers). */
   unit: number;
   clock: Clock;
+  /** Read only these quantities (e.g. energy alone at a high rate); default every register but `serial`. */
+  quantities?: readonly Quantity[];
 }
 
 /** The reads one sample of `model` takes. */
@@ -28,17 +30,26 @@ export function planForModel(model: MeterModel): PlannedRead[] {
 export class ModbusMeterDriver implements MeterDriver {
   readonly modelId: string;
   readonly plan: readonly PlannedRead[];
+  /** The model restricted to the quantities this driver reads. */
+  private readonly sampled: MeterModel;
 
   constructor(private readonly o: ModbusMeterDriverOptions) {
     if (!Number.isInteger(o.unit) || o.unit < 1 || o.unit > 247) {
       throw new DeviceError('unit', `Modbus unit is ${o.unit}; expected an integer 1..247`);
     }
     this.modelId = o.model.id;
-    this.plan = planForModel(o.model);
+    const only = o.quantities;
+    if (only) {
+      const missing = only.filter((q) => !o.model.registers.some((r) => r.quantity === q));
+      if (missing.length) throw new ConfigError('quantities', `${o.model.id} has no register for ${missing.join(', ')}`);
+    }
+    this.sampled = only ? { ...o.model, registers: o.model.registers.filter((r) => only.includes(r.quantity)) } : o.model;
+    this.plan = planForModel(this.sampled);
   }
 
   async sample(): Promise<MeterSample> {
-    const { client, model, unit, clock } = this.o;
+    const { client, unit, clock } = this.o;
+    const model = this.sampled;
     const before = client.stats();
     const image = new Map<number, number>();
     for (const r of this.plan) {

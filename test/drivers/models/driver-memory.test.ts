@@ -172,6 +172,17 @@ test('the bank answers exception 2 for unmapped addresses, 11 for another unit, 
   assert.ok(bank.read(3, 4, 0x0000, 2) instanceof Uint16Array);
 });
 
+test('quantities: an energy-only driver reads just the energy registers', async () => {
+  const { model, clock, client } = rig('b23');
+  const d = new ModbusMeterDriver({ client, model, unit: 3, clock, quantities: ['energy_import', 'energy_export'] });
+  assert.equal(d.plan.map((r) => [r.address, r.count]), [[0x5000, 8]]);
+  await clock.advance(HOUR);
+  const s = await d.sample();
+  assert.is(s.energy.import!.value, 300n);
+  assert.equal(s.instant, {});
+  assert.throws(() => new ModbusMeterDriver({ client, model, unit: 3, clock, quantities: ['phase_angle_l1'] }), /b23 has no register for phase_angle_l1/);
+});
+
 test('identify names the model', async () => {
   assert.equal(await rig('em340').driver.identify(), { vendor: 'Carlo Gavazzi', model: 'EM340' });
 });
