@@ -3,7 +3,9 @@
 // or a restart. The receiver deduplicates by record id (QoS 1 is at-least-once).
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../../drivers/clock.js';
-import type { Outbox } from '../store/outbox.js';
+import type { Outbox, OutboxMessage } from '../store/outbox.js';
+
+const PREFETCH = 500;
 
 export interface PublisherOptions {
   client: MqttClient;
@@ -21,6 +23,9 @@ export class OutboxPublisher {
   /** Highest outbox id handed to the client in this process. */
   private handedUpTo = 0;
   private readonly inFlight = new Set<number>();
+  /** Rows read ahead from the outbox (one query per PREFETCH rows, not one per PUBACK). */
+  private queue: OutboxMessage[] = [];
+  private kickScheduled = false;
   private acked: number[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private draining = false;
@@ -40,13 +45,14 @@ export class OutboxPublisher {
     this.draining = true;
     try {
       while (this.o.client.connected && this.inFlight.size < this.window) {
-        const batch = this.o.outbox.pending(this.handedUpTo, this.window - this.inFlight.size);
-        if (batch.length === 0) break;
-        for (const m of batch) {
-          this.handedUpTo = m.id;
-          this.inFlight.add(m.id);
-          this.o.client.publish(m.topic, m.payload, { qos: m.qos }, (err) => this.onAck(m.id, err ?? undefined));
+        if (this.queue.length === 0 || this.queue[0]!.id <= this.handedUpTo) {
+          this.queue = this.o.outbox.pending(this.handedUpTo, PREFETCH);
+          if (this.queue.length === 0) break;
         }
+        const m = this.queue.shift()!;
+        this.handedUpTo = m.id;
+        this.inFlight.add(m.id);
+        this.o.client.publish(m.topic, m.payload, { qos: m.qos }, (err) => this.onAck(m.id, err ?? undefined));
       }
     } finally {
       this.draining = false;
@@ -59,13 +65,20 @@ export class OutboxPublisher {
     if (err) {
       // Not acknowledged (client ended or publish refused): publish it again from here on.
       this.handedUpTo = Math.min(this.handedUpTo, id - 1);
+      this.queue = [];
     } else {
       this.acked.push(id);
       this.delivered++;
       if (this.acked.length >= 200) this.flushAcks();
       else this.flushTimer ??= setTimeout(() => this.flushAcks(), this.ackFlushMs);
     }
-    if (!this.stopped) setImmediate(() => this.kick());
+    if (!this.stopped && !this.kickScheduled) {
+      this.kickScheduled = true;
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.kick();
+      });
+    }
   }
 
   /** Writes pending PUBACKs to the store. */
