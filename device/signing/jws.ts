@@ -17,8 +17,9 @@ function signingInput(compact: string): string {
   return compact.slice(0, compact.lastIndexOf('.'));
 }
 
-export function signCompact(payload: object, key: DeviceKey): string {
-  const header = { alg: key.alg, kid: key.kid, typ: RECORD_JWS_TYPE };
+/** `typ` defaults to the record type; other signed documents (commissioning records) name their own. */
+export function signCompact(payload: object, key: DeviceKey, typ: string = RECORD_JWS_TYPE): string {
+  const header = { alg: key.alg, kid: key.kid, typ };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   const data = Buffer.from(input, 'ascii');
   const signature =

@@ -1,0 +1,58 @@
+// Watches a meter for a while: registers at the start and end, instantaneous power in between.
+import type { Clock } from '../../drivers/clock.js';
+import type { EnergyDirection, EnergyRegister, MeterDriver, MeterSample } from '../../drivers/meter-driver.js';
+import { mul, rational, toNumber } from '../../drivers/rational.js';
+import type { PowerSample } from './measurement-checks.js';
+
+export interface Observation {
+  first: MeterSample;
+  last: MeterSample;
+  samples: MeterSample[];
+  power: PowerSample[];
+  /** Register advance in Wh per direction (null when the meter has no such register). */
+  advanceWh: Record<EnergyDirection, number | null>;
+  /** The coarsest step of the registers involved, Wh (resolution plus float ULP). */
+  resolutionWh: number;
+}
+
+function advance(a: EnergyRegister | undefined, b: EnergyRegister | undefined): number | null {
+  if (!a || !b) return null;
+  let counts = b.value - a.value;
+  if (counts < 0n && a.counterBits !== null) counts += 1n << BigInt(a.counterBits);
+  if (b.accumulatedByDriver || a.accumulatedByDriver) counts = b.value - a.value;
+  return toNumber(mul(rational(counts), b.whPerCount));
+}
+
+function stepWh(r: EnergyRegister | undefined): number {
+  if (!r) return 0;
+  return toNumber(r.whPerCount) + (r.floatUlpWh ?? 0);
+}
+
+/** Samples every `sampleMs` for `durationMs` of the clock's time (at least two samples). */
+export async function observe(driver: MeterDriver, clock: Clock, durationMs: number, sampleMs: number): Promise<Observation> {
+  const samples: MeterSample[] = [await driver.sample()];
+  const end = samples[0]!.at + durationMs;
+  while (clock.now() < end) {
+    await clock.sleep(Math.min(sampleMs, Math.max(0, end - clock.now())));
+    samples.push(await driver.sample());
+  }
+  if (samples.length < 2) samples.push(await driver.sample());
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  return {
+    first,
+    last,
+    samples,
+    power: samples.filter((s) => s.instant.powerW !== undefined).map((s) => ({ at: s.at, powerW: s.instant.powerW! })),
+    advanceWh: {
+      import: advance(first.energy.import, last.energy.import),
+      export: advance(first.energy.export, last.energy.export),
+    },
+    resolutionWh: Math.max(stepWh(first.energy.import), stepWh(first.energy.export), stepWh(last.energy.import), stepWh(last.energy.export)),
+  };
+}
+
+/** Mean of the instantaneous values over an observation (for the plausibility and polarity checks). */
+export function middleSample(o: Observation): MeterSample {
+  return o.samples[Math.floor(o.samples.length / 2)]!;
+}
