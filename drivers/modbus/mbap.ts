@@ -82,6 +82,9 @@ export function decodeMbapResponse(
   frame: Uint8Array,
   expected: { transactionId?: number; unit: number; fc: number; request?: ModbusRequest },
 ): { transactionId: number; unit: number; response: ModbusResponse } {
+  if (typeof expected !== 'object' || expected === null) {
+    throw new ConfigError('modbus-expected', 'expected { unit, fc } to match the response against');
+  }
   const { header, pdu } = wholeFrame(frame);
   if (expected.transactionId !== undefined && header.transactionId !== expected.transactionId) {
     throw new FrameError('mbap-tid-mismatch', `response has transaction id ${header.transactionId}; expected ${expected.transactionId}`);

@@ -163,6 +163,10 @@ export function decodeResponsePdu(input: Uint8Array, expectedFc: number, request
   if (!isSupportedFc(expectedFc)) {
     throw new ConfigError('modbus-fc', `expected function code ${String(expectedFc)} is not supported; expected 3, 4, 6 or 16`);
   }
+  if (request !== undefined) {
+    if (typeof request !== 'object' || request === null) throw new ConfigError('modbus-request', 'request to match the response against is not an object');
+    validateRequest(request);
+  }
   if (pdu.length < 1) throw new FrameError('modbus-pdu-length', 'empty response PDU; expected a function code and data');
   const fc = pdu[0]!;
   if (fc === (expectedFc | 0x80)) {
