@@ -17,8 +17,20 @@ function addDays(date: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+const startCache = new Map<string, number>();
+
 /** UTC instant of local midnight starting settlement date `date` (YYYY-MM-DD). */
 export function settlementDayStart(date: string): number {
+  let v = startCache.get(date);
+  if (v === undefined) {
+    v = computeDayStart(date);
+    if (startCache.size > 10_000) startCache.clear();
+    startCache.set(date, v);
+  }
+  return v;
+}
+
+function computeDayStart(date: string): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
     throw new RangeError(`settlement date "${date}" is not YYYY-MM-DD`);
   }
@@ -39,7 +51,10 @@ export function periodsInDay(date: string): number {
 /** Settlement date and period (1-based) of the half hour starting at `ms` (must be on a half-hour boundary). */
 export function settlementPeriodOf(ms: number): { date: string; period: number } {
   if (ms % HALF_HOUR !== 0) throw new RangeError(`${new Date(ms).toISOString()} is not on a half-hour boundary`);
-  const date = localOf(ms).date;
+  // The local date is the UTC date or the day after (London is UTC+0 or UTC+1).
+  const utcDate = new Date(ms).toISOString().slice(0, 10);
+  const next = addDays(utcDate, 1);
+  const date = ms >= settlementDayStart(next) ? next : utcDate;
   return { date, period: (ms - settlementDayStart(date)) / HALF_HOUR + 1 };
 }
 

@@ -1,0 +1,180 @@
+// Fleet bench: N simulated gateways (each with its own key) publish signed intervals through Mosquitto into TWO
+// collector processes sharing one subscription, storing into PostgreSQL. One collector is SIGKILLed part-way and
+// restarted with the same client id. Prints records/s verified and stored, and checks nothing was lost or doubled.
+//
+//   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4]
+//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--broker-port 18883] [--batch 500]
+//
+// By default it starts its own Mosquitto on 127.0.0.1:18883 with max_queued_messages 0 (no limit): with the stock
+// limit of 1000 queued messages per client, a collector that is down drops its share of a shared subscription.
+// Pass --broker mqtt://127.0.0.1:1883 to use a running broker instead.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { PgStore } from '../host-cli/collector/pg-store.js';
+import { newIdentity, SimDevice } from '../host-cli/collector/sim-device.js';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+const DEVICES = Number(arg('devices', '10000'));
+const PER = Number(arg('per', '10'));
+const ALG = arg('alg', 'ES256');
+const KILL_AT = Number(arg('kill-at', '0.4'));
+const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
+const BATCH = arg('batch', '500');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const t = (): number => performance.now();
+
+async function startBroker(): Promise<{ url: string; stop: () => void; dir: string }> {
+  const given = arg('broker', '');
+  if (given) return { url: given, stop: () => undefined, dir: '' };
+  const port = Number(arg('broker-port', '18883'));
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-fleet-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 0', 'max_inflight_messages 1000', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
+  const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `mqtt://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    try {
+      const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 });
+      await c.endAsync();
+      return { url, stop: () => child.kill('SIGTERM'), dir };
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`mosquitto did not start on ${url}`);
+}
+
+function startCollector(broker: string, db: string, group: string, clientId: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', clientId, '--json-log', '--batch', BATCH],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString();
+      if (buf.includes('"event":"started"')) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`collector ${clientId} exited with ${code} before starting`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const schema = `bench_fleet_${Date.now().toString(36)}`;
+  const db = `${PG_BASE}?schema=${schema}`;
+  console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, 2 collectors, kill one at ${Math.round(KILL_AT * 100)} %`);
+  const broker = await startBroker();
+  const store = new PgStore(db, 8);
+  await store.init();
+  const children: ChildProcess[] = [];
+  try {
+    let s = t();
+    const devices: SimDevice[] = [];
+    for (let i = 0; i < DEVICES; i++) {
+      const alg = ALG === 'mixed' ? (i % 2 ? 'ES256' : 'EdDSA') : (ALG as 'ES256' | 'EdDSA');
+      devices.push(new SimDevice(newIdentity(`fleet-${i.toString().padStart(5, '0')}`, alg)));
+    }
+    console.log(`keys generated: ${DEVICES} in ${((t() - s) / 1000).toFixed(1)} s`);
+    s = t();
+    const raw = new pg.Client({ connectionString: PG_BASE });
+    await raw.connect();
+    for (let i = 0; i < devices.length; i += 1000) {
+      const part = devices.slice(i, i + 1000);
+      const vals: unknown[] = [];
+      const tuples = part.map((d, j) => {
+        vals.push(d.device, d.identity.kid, d.identity.alg, JSON.stringify(d.identity.publicJwk), 0, 'bench', Date.now());
+        return `(${[1, 2, 3, 4, 5, 6, 7].map((c) => `$${j * 7 + c}`).join(',')})`;
+      });
+      await raw.query(`INSERT INTO ${schema}.device_keys (device, kid, alg, jwk, valid_from, source, added_at) VALUES ${tuples.join(',')}`, vals);
+    }
+    await raw.end();
+    console.log(`keys registered in ${((t() - s) / 1000).toFixed(1)} s`);
+    s = t();
+    const msgs: { topic: string; payload: string }[] = [];
+    for (let k = 0; k < PER; k++) {
+      for (const d of devices) msgs.push({ topic: `amsgate/v1/${d.device}/interval`, payload: d.interval({ start: T0 + k * 1800_000, energyWh: (k * 37) % 900 }).compact });
+    }
+    console.log(`records signed in advance: ${msgs.length} in ${((t() - s) / 1000).toFixed(1)} s (${Math.round(msgs.length / ((t() - s) / 1000))}/s), ${Math.round(msgs.reduce((n, m) => n + m.payload.length, 0) / msgs.length)} bytes each`);
+
+    const group = `fleet${Date.now().toString(36)}`;
+    const a = await startCollector(broker.url, db, group, `${group}-A`);
+    const b = await startCollector(broker.url, db, group, `${group}-B`);
+    children.push(a, b);
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `${group}-pub` });
+    const total = msgs.length;
+    const killAt = Math.floor(total * KILL_AT);
+    let killedAt = 0;
+    let restarted: Promise<ChildProcess> | null = null;
+    const start = t();
+    let inflight = 0;
+    let published = 0;
+    for (let i = 0; i < total; i++) {
+      while (inflight >= 1000) await sleep(1);
+      inflight++;
+      const m = msgs[i]!;
+      pub.publishAsync(m.topic, m.payload, { qos: 1 }).then(
+        () => { inflight--; published++; },
+        (e: Error) => { inflight--; console.error(`publish failed: ${e.message}`); },
+      );
+      if (i === killAt) {
+        a.kill('SIGKILL');
+        killedAt = t() - start;
+        restarted = sleep(2000).then(() => startCollector(broker.url, db, group, `${group}-A`));
+      }
+    }
+    while (inflight > 0) await sleep(5);
+    const pubDone = t() - start;
+    if (restarted) children.push(await restarted);
+    let stored = 0;
+    const deadline = t() + 600_000;
+    let lastPrint = 0;
+    while (t() < deadline) {
+      const c = await store.counts();
+      stored = c.intervals;
+      if (t() - lastPrint > 5000) {
+        console.log(`  ... ${stored} stored after ${((t() - start) / 1000).toFixed(1)} s`);
+        lastPrint = t();
+      }
+      if (stored >= total) break;
+      await sleep(100);
+    }
+    const allStored = t() - start;
+    const counts = await store.counts();
+    const chain = await store.chainReport();
+    const dupRows = await store.intervals({}).then((rows) => rows.length);
+    console.log('');
+    console.log(`published ${published} in ${(pubDone / 1000).toFixed(1)} s (${Math.round(published / (pubDone / 1000))}/s); collector A killed at ${(killedAt / 1000).toFixed(1)} s and restarted 2 s later`);
+    console.log(`stored ${counts.intervals} of ${total} in ${(allStored / 1000).toFixed(1)} s => ${Math.round(counts.intervals / (allStored / 1000))} records/s verified and stored (end to end, incl. the kill and 2 s restart)`);
+    console.log(`lost ${total - counts.intervals}, rows ${dupRows} (doubled ${dupRows - counts.intervals}), duplicates absorbed ${counts.duplicates}, rejections ${JSON.stringify(counts.rejections)}, chain gaps ${chain.gaps.length}, breaks ${chain.breaks.length}`);
+    console.log(counts.intervals === total && dupRows === total && chain.gaps.length === 0 ? 'RESULT: nothing lost, nothing doubled' : 'RESULT: MISMATCH');
+    await pub.endAsync();
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await sleep(500);
+    await store.dropSchema().catch(() => undefined);
+    await store.close();
+    broker.stop();
+    if (broker.dir) rmSync(broker.dir, { recursive: true, force: true });
+  }
+}
+
+await main();
