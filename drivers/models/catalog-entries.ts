@@ -13,6 +13,7 @@ import { meterModels } from './meter-models.js';
 import type { MeterModel } from './model-schema.js';
 import { ModbusMeterDriver } from './modbus-meter-driver.js';
 import { SimulatedBank } from './simulated-bank.js';
+import { simSerialPath } from './sim-pty.js';
 
 /** Parses "host:port" (port 0 lets the system choose, for tests). */
 export function parseHostPort(text: string): { host: string; port: number } {
@@ -51,29 +52,40 @@ export async function startModelSimulator(model: MeterModel, opts: SimulatorOpti
   const unit = opts.unit ?? 1;
   const bank = new SimulatedBank(model, physical, { unit, faults: opts.faults });
   const listen = withModelLine(model, opts.listen);
-  const server =
-    'tcp' in listen
-      ? await startModbusTcpServer({ ...parseHostPort(listen.tcp), bank, unitIds: [unit], faults: opts.faults, random: opts.random })
-      : await startModbusRtuServer({
-          path: listen.serial,
-          line: { baud: listen.baud!, parity: listen.parity!, dataBits: listen.dataBits!, stopBits: listen.stopBits! },
-          bank,
-          unitIds: [unit],
-          faults: opts.faults,
-          wireTiming: opts.wireTiming ?? true,
-          random: opts.random,
-        });
+  const pty = 'serial' in listen ? await simSerialPath(listen.serial) : null;
+  let server;
+  try {
+    server =
+      'tcp' in listen
+        ? await startModbusTcpServer({ ...parseHostPort(listen.tcp), bank, unitIds: [unit], faults: opts.faults, random: opts.random })
+        : await startModbusRtuServer({
+            path: pty!.simPath,
+            line: { baud: listen.baud!, parity: listen.parity!, dataBits: listen.dataBits!, stopBits: listen.stopBits! },
+            bank,
+            unitIds: [unit],
+            faults: opts.faults,
+            wireTiming: opts.wireTiming ?? true,
+            random: opts.random,
+          });
+  } catch (e) {
+    await pty?.close();
+    throw e;
+  }
+  const running = server;
   return {
     physical,
-    address: server.address,
+    address: pty ? pty.clientPath : running.address,
     setFaults(f) {
       bank.setFaults(f);
-      server.setFaults(f);
+      running.setFaults(f);
     },
     resetRegisters() {
       physical.setRegisters(0, 0);
     },
-    close: () => server.close(),
+    async close() {
+      await running.close();
+      await pty?.close();
+    },
   };
 }
 

@@ -110,7 +110,7 @@ export function register(program: Command): void {
     )
     .argument('<model>', `meter model: ${[...catalog.keys()].join(', ')}`)
     .option('--tcp <host:port>', 'listen on Modbus TCP (port 0 picks a free port and prints it)')
-    .option('--serial <path>', 'serve Modbus RTU (or the chip protocol) on this serial port')
+    .option('--serial <path>', 'serve Modbus RTU (or the chip protocol) on this serial port; a path that does not exist yet becomes a pty pair (clients open PATH)')
     .option('--baud <n>', 'serial baud rate (default: the model\'s factory setting)', intArg('--baud', 300, 4_000_000))
     .option('--parity <p>', 'serial parity: none, even or odd', parityArg)
     .option('--unit <n>', 'Modbus unit id to answer as', intArg('--unit', 1, 247), 1)
@@ -127,9 +127,9 @@ export function register(program: Command): void {
 Examples:
   amsgate sim sdm630 --tcp 127.0.0.1:1502
   amsgate sim em340 --tcp 127.0.0.1:1502 --profile ev-charging --speed 60 --start-import-wh 214748354800
-  socat -d -d pty,raw,echo=0,link=/tmp/meter pty,raw,echo=0,link=/tmp/host &
-  amsgate sim b23 --serial /tmp/meter --baud 9600 --parity even --unit 3 --fault crc=0.05,timeout=0.02
-  amsgate read --model b23 --serial /tmp/host --baud 9600 --parity even --unit 3`,
+  amsgate sim b23 --serial /tmp/meter --parity even --unit 3 --fault crc=0.05,timeout=0.02
+  amsgate read --model b23 --serial /tmp/meter --parity even --unit 3
+    (/tmp/meter did not exist: the simulator made a socat pty pair and serves on /tmp/meter.sim)`,
     )
     .action(async (model: string, o: SimOptions) => simCommand(model, o));
 }

@@ -3,6 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const amsgate = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'host-cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +29,7 @@ function startSim(args: string[]): Promise<{ child: ChildProcess; address: strin
     const timer = setTimeout(() => reject(new Error(`sim did not start: ${out}`)), 15000);
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /listening on tcp (\S+)/.exec(out);
+      const m = /listening on (?:tcp|serial) (\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
@@ -62,7 +65,7 @@ test('read --once --json against a simulated B23 with a start register: integer 
 });
 
 test('read --once --json on an SDM120: float energy becomes integer Wh with floatUlpWh', async () => {
-  const sim = await startSim(['sdm120', '--tcp', '127.0.0.1:0', '--start-import-wh', '20000000']);
+  const sim = await startSim(['sdm120', '--tcp', '127.0.0.1:0', '--rating', '0', '--start-import-wh', '20000000']); // no load: the register stays put
   try {
     const r = await run(['read', '--model', 'sdm120', '--tcp', sim.address, '--once', '--json']);
     assert.is(r.code, 0, r.stderr);
@@ -90,6 +93,25 @@ test('read of a wrong model exits 3 with the Modbus exception; unknown model exi
   }
   const none = await run(['read', '--model', 'sdm630', '--tcp', '127.0.0.1:1', '--once']);
   assert.is(none.code, 3, none.stderr);
+});
+
+test('sim --serial on a path that does not exist makes a pty pair; read --serial reads it with wire timing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-sim-'));
+  const path = join(dir, 'meter');
+  const sim = await startSim(['em340', '--serial', path, '--baud', '19200', '--unit', '9']);
+  try {
+    assert.is(sim.address, path);
+    const r = await run(['read', '--model', 'em340', '--serial', path, '--baud', '19200', '--unit', '9', '--once', '--json']);
+    assert.is(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.is(doc.energy.import.whPerCount, '100');
+    assert.equal(doc.connection, { serial: path, baud: 19200 });
+    assert.is(doc.instant.voltageV.length, 3);
+  } finally {
+    assert.is(await sim.stop(), 0);
+    assert.not.ok(existsSync(path), 'the pty link is removed when the simulator stops');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('live mode prints a table per sample and stops after --count', async () => {
