@@ -5,6 +5,7 @@ import { ManualClock } from '../../../drivers/clock.js';
 import { PhysicalMeter } from '../../../drivers/sim/physical-meter.js';
 import { constant } from '../../../drivers/sim/load-profile.js';
 import { meterModel } from '../../../drivers/models/meter-models.js';
+import { validateModel } from '../../../drivers/models/model-schema.js';
 import { SimulatedBank } from '../../../drivers/models/simulated-bank.js';
 import { ModbusMeterDriver } from '../../../drivers/models/modbus-meter-driver.js';
 import { RegisterNotAvailableError } from '../../../drivers/models/register-codec.js';
@@ -181,6 +182,20 @@ test('quantities: an energy-only driver reads just the energy registers', async 
   assert.is(s.energy.import!.value, 300n);
   assert.equal(s.instant, {});
   assert.throws(() => new ModbusMeterDriver({ client, model, unit: 3, clock, quantities: ['phase_angle_l1'] }), /b23 has no register for phase_angle_l1/);
+});
+
+test('a model hole splits the plan, the bank refuses it, and the driver still reads everything around it', async () => {
+  const model = validateModel({ ...structuredClone(meterModel('sdm630')), id: 'sdm630-holed', holes: [{ from: 0x12, to: 0x1d }] });
+  const clock = new ManualClock(0);
+  const physical = new PhysicalMeter({ clock, profile: constant(3000, 1), phases: 3, random: () => 0.5 });
+  const bank = new SimulatedBank(model, physical, { unit: 1 });
+  const client = bankClient(bank);
+  const driver = new ModbusMeterDriver({ client, model, unit: 1, clock });
+  assert.equal(driver.plan.map((r) => [r.address, r.count]), [[0, 0x12], [0x1e, 0x4c - 0x1e]]);
+  assert.is(bank.read(1, 4, 0x10, 4), 2);
+  const s = await driver.sample();
+  assert.is(s.instant.phasePowerFactor!.length, 3);
+  assert.ok(client.log.every((r) => r.address + r.count <= 0x12 || r.address > 0x1d));
 });
 
 test('identify names the model', async () => {
