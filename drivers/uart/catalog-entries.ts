@@ -24,8 +24,10 @@ export const uartCatalogEntries: CatalogEntry[] = [
     transport: 'uart',
     phases: 1,
     defaultLine: { ...BL0942_LINE },
-    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: o.unit }),
-    startSimulator: async (o) => startBl0942Simulator(o),
+    // The CLI's --unit is a Modbus id (default 1); BL0942 boards nearly always strap address 0, so the
+    // catalog uses 0 and ignores unit (Bl0942Driver/startBl0942Simulator take `addr` 0..3 directly).
+    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: 0 }),
+    startSimulator: async (o) => startBl0942Simulator({ ...o, addr: 0 }),
   },
   {
     id: 'cse7766',
@@ -57,8 +59,8 @@ export const uartCatalogEntries: CatalogEntry[] = [
     transport: 'iec62056',
     phases: 3,
     defaultLine: { ...IEC62056_SIGN_ON_LINE },
-    openDriver: async (conn, o) =>
-      Iec62056Driver.open(serial(conn, 'IEC 62056-21 meter'), { clock: o.clock, ...(o.unit !== undefined ? { address: String(o.unit) } : {}) }),
-    startSimulator: async (o) => startIec62056Simulator(o),
+    // The sign-on goes without a device address (any meter at the probe answers); unit is not used.
+    openDriver: async (conn, o) => Iec62056Driver.open(serial(conn, 'IEC 62056-21 meter'), { clock: o.clock }),
+    startSimulator: async (o) => startIec62056Simulator({ ...o, unit: undefined }),
   },
 ];
