@@ -128,7 +128,9 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
       }
       check();
       store.discardIncompletePoint(runId, p.id);
-      const duration = durationForPoint(plan, p, whPerCount);
+      // A float register's resolution coarsens as it grows: take it afresh at every point.
+      let q = Math.max(whPerCount, (await deviceWh(dut)).whPerCount);
+      const duration = durationForPoint(plan, p, q);
       await source.output(false);
       await source.apply({ voltageV: p.voltageV, currentA: p.currentA, phaseDeg: phaseDegOf(p), frequencyHz: p.frequencyHz });
       await source.output(true);
@@ -150,6 +152,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         await sleep(plan.defaults.registerSettleS);
         const e1 = await deviceWh(dut);
         const refWh = await reference.readEnergyWh();
+        q = Math.max(q, e0.whPerCount, e1.whPerCount);
         const devWh = (e1.wh - e0.wh) * (o.deviceFactor ?? 1);
         const err = errorPercent(devWh, refWh);
         store.addRepetition({ runId, pointId: p.id, rep, deviceWh: devWh, referenceWh: refWh, errorPct: err, startedAt, finishedAt: clock.now() });
@@ -165,7 +168,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         n: errors.length,
         referenceAccuracyPct: plan.reference.accuracyPct,
         referenceCertificateUPct: plan.reference.certificateUncertaintyPct,
-        whPerCount,
+        whPerCount: q,
         energyWh: mean(refEnergies),
       });
       store.addPoint({
@@ -173,7 +176,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         pointId: p.id,
         seq: index,
         durationS: duration * scale,
-        whPerCount,
+        whPerCount: q,
         n: errors.length,
         meanErrorPct: m,
         stdDevPct: sd,
