@@ -182,12 +182,20 @@ export class RtuClient implements ModbusClient {
     }
   }
 
-  /** Waits for t3.5 of silence after the last bus activity, then writes the frame. */
-  private async send(frame: Uint8Array): Promise<void> {
-    const quietAt = this.busyUntil + t35Ms(this.line);
-    if (quietAt > performance.now()) await sleepUntil(quietAt);
+  /**
+   * Waits for t3.5 of silence after the last bus activity, then writes the frame. `armed` runs right before
+   * the write, after stale bytes are dropped, so that nothing received earlier can pass for the answer.
+   */
+  private async send(frame: Uint8Array, armed?: () => void): Promise<void> {
+    // Bytes arriving while we wait (a late reply) push the silence further out; give up waiting after a few.
+    for (let i = 0; i < 5; i++) {
+      const quietAt = this.busyUntil + t35Ms(this.line);
+      if (quietAt <= performance.now()) break;
+      await sleepUntil(quietAt);
+    }
     if (!this.port.isOpen) await this.reopen();
     this.rx = Buffer.alloc(0); // bytes from before this request (late replies) belong to nobody
+    armed?.();
     const start = performance.now();
     this.busyUntil = start + wireTimeMs(frame.length, this.line);
     await new Promise<void>((resolve, reject) =>
@@ -207,35 +215,16 @@ export class RtuClient implements ModbusClient {
   }
 
   private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<Uint8Array> {
-    const result = new Promise<Uint8Array>((resolve, reject) => {
-      this.pending = { unit, fc: req.fc, request: frame, resolve, reject };
-    });
-    try {
-      await this.send(frame);
-    } catch (err) {
-      this.pending = null;
-      throw err;
-    }
-    const budget = this.timeoutMs + wireTimeMs(frame.length + responseLength(req), this.line);
-    const timer = setTimeout(() => {
-      const got = this.rx.length;
-      this.failPending(
-        got > 0
-          ? new FrameError('rtu-garbage', `unit ${unit}: ${got} bytes received in ${budget.toFixed(0)} ms but no valid FC ${req.fc} response; expected a frame with a good CRC`, {
-              received: hex(this.rx.subarray(0, 64)),
-            })
-          : new TimeoutError('modbus-timeout', `unit ${unit} did not answer FC ${req.fc} within ${budget.toFixed(0)} ms on ${this.path}; expected a response`, {
-              unit,
-              timeoutMs: budget,
-            }),
-      );
-    }, budget);
     // A candidate frame with a bad CRC is final once the line stays quiet: do not wait for the timeout.
-    let silence: NodeJS.Timeout | null = null;
-    // Long enough for a genuine reply that starts right after the damaged bytes to complete.
+    // The quiet time is long enough for a genuine reply that starts right after the damaged bytes.
     const gapMs = Math.max(20, 2 * t35Ms(this.line) + wireTimeMs(responseLength(req), this.line));
-    const pending = this.pending!;
-    const onDamaged = () => {
+    let silence: NodeJS.Timeout | null = null;
+    let pending!: Pending;
+    const result = new Promise<Uint8Array>((resolve, reject) => {
+      pending = { unit, fc: req.fc, request: frame, resolve, reject };
+    });
+    result.catch(() => {}); // if the write itself fails, nobody awaits this
+    pending.onDamaged = () => {
       if (silence) clearTimeout(silence);
       silence = setTimeout(() => {
         if (this.pending !== pending) return;
@@ -246,11 +235,27 @@ export class RtuClient implements ModbusClient {
         );
       }, gapMs);
     };
-    pending.onDamaged = onDamaged;
+    let timer: NodeJS.Timeout | null = null;
     try {
+      await this.send(frame, () => (this.pending = pending));
+      const budget = this.timeoutMs + wireTimeMs(frame.length + responseLength(req), this.line);
+      timer = setTimeout(() => {
+        const got = this.rx.length;
+        this.failPending(
+          got > 0
+            ? new FrameError('rtu-garbage', `unit ${unit}: ${got} bytes received in ${budget.toFixed(0)} ms but no valid FC ${req.fc} response; expected a frame with a good CRC`, {
+                received: hex(this.rx.subarray(0, 64)),
+              })
+            : new TimeoutError('modbus-timeout', `unit ${unit} did not answer FC ${req.fc} within ${budget.toFixed(0)} ms on ${this.path}; expected a response`, {
+                unit,
+                timeoutMs: budget,
+              }),
+        );
+      }, budget);
       return await result;
     } finally {
-      clearTimeout(timer);
+      if (this.pending === pending) this.pending = null;
+      if (timer) clearTimeout(timer);
       if (silence) clearTimeout(silence);
     }
   }
