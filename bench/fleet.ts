@@ -9,7 +9,8 @@
 // limit of 1000 queued messages per client, a collector that is down drops its share of a shared subscription.
 // Pass --broker mqtt://127.0.0.1:1883 to use a running broker instead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,16 @@ const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
 const BATCH = arg('batch', '500');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const T0 = Date.parse('2026-06-01T00:00:00Z');
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const t = (): number => performance.now();
@@ -123,6 +134,8 @@ async function main(): Promise<void> {
     const total = msgs.length;
     const killAt = Math.floor(total * KILL_AT);
     let killedAt = 0;
+    let collectorCpu = 0;
+    const load0 = loadavg()[0]!;
     let restarted: Promise<ChildProcess> | null = null;
     const start = t();
     let inflight = 0;
@@ -136,6 +149,7 @@ async function main(): Promise<void> {
         (e: Error) => { inflight--; console.error(`publish failed: ${e.message}`); },
       );
       if (i === killAt) {
+        collectorCpu += cpuSeconds(a.pid);
         a.kill('SIGKILL');
         killedAt = t() - start;
         restarted = sleep(2000).then(() => startCollector(broker.url, db, group, `${group}-A`));
@@ -158,12 +172,16 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const allStored = t() - start;
+    for (const c of children) if (c !== a) collectorCpu += cpuSeconds(c.pid);
+    const load1 = loadavg()[0]!;
     const counts = await store.counts();
     const chain = await store.chainReport();
     const dupRows = await store.intervals({}).then((rows) => rows.length);
     console.log('');
     console.log(`published ${published} in ${(pubDone / 1000).toFixed(1)} s (${Math.round(published / (pubDone / 1000))}/s); collector A killed at ${(killedAt / 1000).toFixed(1)} s and restarted 2 s later`);
     console.log(`stored ${counts.intervals} of ${total} in ${(allStored / 1000).toFixed(1)} s => ${Math.round(counts.intervals / (allStored / 1000))} records/s verified and stored (end to end, incl. the kill and 2 s restart)`);
+    console.log(`collector CPU ${collectorCpu.toFixed(1)} s in all => ${Math.round(counts.intervals / collectorCpu)} records per collector CPU-second (verify + store, PostgreSQL's own CPU not included)`);
+    console.log(`load average (1 min) at start ${load0.toFixed(1)}, at end ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores (other work on the machine shares them)`);
     console.log(`lost ${total - counts.intervals}, rows ${dupRows} (doubled ${dupRows - counts.intervals}), duplicates absorbed ${counts.duplicates}, rejections ${JSON.stringify(counts.rejections)}, chain gaps ${chain.gaps.length}, breaks ${chain.breaks.length}`);
     console.log(counts.intervals === total && dupRows === total && chain.gaps.length === 0 ? 'RESULT: nothing lost, nothing doubled' : 'RESULT: MISMATCH');
     await pub.endAsync();

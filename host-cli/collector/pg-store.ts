@@ -189,7 +189,7 @@ export class PgStore implements CollectorStore {
     if (f.fromMs !== undefined) { args.push(f.fromMs); where.push(`period_start >= $${args.length}`); }
     if (f.toMs !== undefined) { args.push(f.toMs); where.push(`period_start < $${args.length}`); }
     const r = await this.pool.query<Record<string, unknown>>(
-      `SELECT id, device, seq, received_at, payload FROM records WHERE ${where.join(' AND ')} ORDER BY device, meter, channel, period_start, revision`,
+      `SELECT id, device, seq, received_at, compact FROM records WHERE ${where.join(' AND ')} ORDER BY device, meter, channel, period_start, revision`,
       args,
     );
     return r.rows.map(intervalFromRow);

@@ -18,7 +18,6 @@ export function schemaSql(d: Dialect): string[] {
       channel TEXT,
       period_start BIGINT,
       revision INTEGER,
-      payload TEXT NOT NULL,
       compact TEXT NOT NULL,
       UNIQUE (device, seq)
     )`,
@@ -53,7 +52,7 @@ export function schemaSql(d: Dialect): string[] {
 /** Columns of `records` in insert order. */
 export const RECORD_COLUMNS = [
   'id', 'device', 'seq', 'hash', 'prev', 'kid', 'type', 'created', 'received_at',
-  'meter', 'channel', 'period_start', 'revision', 'payload', 'compact',
+  'meter', 'channel', 'period_start', 'revision', 'compact',
 ] as const;
 
 import type { VerifiedRecord } from './store-types.js';
@@ -67,7 +66,6 @@ export function recordRow(r: VerifiedRecord): (string | number | null)[] {
     isInterval ? p.channel : null,
     isInterval ? Date.parse(p.period.start) : null,
     isInterval ? p.revision : null,
-    JSON.stringify(p),
     r.compact,
   ];
 }

@@ -131,7 +131,7 @@ export class SqliteStore implements CollectorStore {
     if (f.fromMs !== undefined) { where.push('period_start >= ?'); args.push(f.fromMs); }
     if (f.toMs !== undefined) { where.push('period_start < ?'); args.push(f.toMs); }
     const rows = this.db
-      .prepare(`SELECT id, device, seq, received_at, payload FROM records WHERE ${where.join(' AND ')} ORDER BY device, meter, channel, period_start, revision`)
+      .prepare(`SELECT id, device, seq, received_at, compact FROM records WHERE ${where.join(' AND ')} ORDER BY device, meter, channel, period_start, revision`)
       .all(...args) as Record<string, unknown>[];
     return rows.map(intervalFromRow);
   }

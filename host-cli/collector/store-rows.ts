@@ -17,7 +17,8 @@ export function keyFromRow(r: KeyRow): RegisteredKey {
 export function intervalFromRow(r: Record<string, unknown>): StoredInterval {
   return {
     id: String(r.id), device: String(r.device), seq: Number(r.seq), receivedAt: Number(r.received_at),
-    payload: JSON.parse(String(r.payload)) as StoredInterval['payload'],
+    // The payload is read back from the stored signed string (its middle part), so it is stored once.
+    payload: JSON.parse(Buffer.from(String(r.compact).split('.')[1] ?? '', 'base64url').toString('utf8')) as StoredInterval['payload'],
   };
 }
 
