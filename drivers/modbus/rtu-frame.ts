@@ -43,7 +43,8 @@ export const encodeRtuRequest = (unit: number, req: ModbusRequest): Uint8Array =
 
 /** True when the last two bytes are the CRC of the rest. */
 export function rtuCrcOk(frame: Uint8Array, start = 0, end = frame.length): boolean {
-  if (end - start < 3) return false;
+  if (!(frame instanceof Uint8Array) || !Number.isInteger(start) || !Number.isInteger(end)) return false;
+  if (start < 0 || end > frame.length || end - start < 3) return false;
   const crc = crc16Modbus(frame, start, end - 2);
   return frame[end - 2] === (crc & 0xff) && frame[end - 1] === crc >> 8;
 }
@@ -95,14 +96,18 @@ export function decodeRtuRequest(frame: Uint8Array): { unit: number; request: Mo
 }
 
 /** Full length of the response frame starting at buf[start]: > 0 length, 0 need more bytes, -1 not a response start. */
-export function rtuResponseLength(buf: Uint8Array, start = 0): number {
+export function rtuResponseLength(input: Uint8Array, start = 0): number {
+  const buf = asBytes(input, 'RTU stream');
+  if (!Number.isInteger(start) || start < 0) return -1;
   if (start + 1 >= buf.length) return 0;
   const n = responsePduLength(buf, start + 1);
   return n > 0 ? n + 3 : n;
 }
 
 /** Full length of the request frame starting at buf[start] (server side), same convention. */
-export function rtuRequestLength(buf: Uint8Array, start = 0): number {
+export function rtuRequestLength(input: Uint8Array, start = 0): number {
+  const buf = asBytes(input, 'RTU stream');
+  if (!Number.isInteger(start) || start < 0) return -1;
   if (start + 1 >= buf.length) return 0;
   const n = requestPduLength(buf, start + 1);
   return n > 0 ? n + 3 : n;
@@ -118,7 +123,8 @@ export type RtuScan =
  * Finds the first response to (unit, fc) with a valid CRC in `buf`, skipping garbage before it. A
  * candidate is any position holding the unit id and fc (or fc | 0x80) whose announced length fits.
  */
-export function scanRtuResponse(buf: Uint8Array, unit: number, fc: number): RtuScan {
+export function scanRtuResponse(input: Uint8Array, unit: number, fc: number): RtuScan {
+  const buf = asBytes(input, 'RTU stream');
   let damaged = 0;
   for (let i = 0; i + 1 < buf.length; i++) {
     if (buf[i] !== unit || (buf[i + 1]! & 0x7f) !== fc) continue;
