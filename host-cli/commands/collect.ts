@@ -56,7 +56,7 @@ function printGaps(r: GapReport): void {
   if (r.chain.breaks.length) process.stdout.write(`\nbroken links:\n${table(['device', 'seq', 'detail'], r.chain.breaks.map((b) => [b.device, b.seq, b.detail]))}\n`);
 }
 
-async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[]): Promise<number> {
+export async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[]): Promise<number> {
   const cmds = resendCommands(gaps, randomUUID);
   if (cmds.length === 0) return 0;
   const client = await mqtt.connectAsync(broker, { protocolVersion: version, connectTimeout: 10_000, reconnectPeriod: 0 });
