@@ -2,6 +2,7 @@
 // and the pure functions that turn corrections into new register values.
 // Status tags: V-code = as implemented in widely used code; D = derived; U = unverified (check the datasheet).
 import { ConfigError } from '../../drivers/errors.js';
+import { ATM90E26_GAIN_UNITY as DRIVER_GAIN_UNITY, ATM90E26_LPHI_DEG_PER_LSB } from '../../drivers/uart/atm90e26/registers.js';
 
 export type ChipId = 'atm90e26' | 'ade7953';
 
@@ -19,9 +20,9 @@ export interface RegisterInfo {
  * Degrees of phase per LSB of the phase calibration register. ATM90E26: 0.001 as the project's ATM90E26
  * simulator models it (drivers/uart/atm90e26/registers.ts); ADE7953: 0.02. Both [U] against the datasheets.
  */
-export const PHASE_DEG_PER_LSB: Record<ChipId, number> = { atm90e26: 0.001, ade7953: 0.02 };
-/** Register value of unity gain for the ATM90E26 gains, as the project's simulator models it. [U] datasheet. */
-export const ATM90E26_GAIN_UNITY = 0x8000;
+export const PHASE_DEG_PER_LSB: Record<ChipId, number> = { atm90e26: ATM90E26_LPHI_DEG_PER_LSB, ade7953: 0.02 };
+/** Register value of unity gain for the ATM90E26 gains, from the driver's register table. [U] datasheet. */
+export const ATM90E26_GAIN_UNITY = DRIVER_GAIN_UNITY;
 
 export const CHIP_REGISTERS: Record<ChipId, Record<string, RegisterInfo>> = {
   atm90e26: {

@@ -17,6 +17,7 @@ import { ResultsStore, type RunRow } from '../../calibration/run/results-store.j
 import { realSetup, simulatedSetup, IN_PROCESS_MODELS, type BenchSetup } from '../../calibration/run/bench-setup.js';
 import { DECISION_RULE, overallVerdict, type Verdict } from '../../calibration/maths/verdict.js';
 import { calibrateFromRun } from '../../calibration/calibrate/calibrate-from-run.js';
+import { rmsCheck } from '../../calibration/calibrate/rms-check.js';
 import { buildCertificate } from '../../calibration/report/certificate.js';
 import { writeReport } from '../../calibration/report/write-report.js';
 import { readTransformerCertificate } from '../../calibration/overall/transformer-certificate.js';
@@ -319,19 +320,8 @@ Examples:
         const before = pickRun(store, o.run, 'calibrate from');
         const plan = JSON.parse(before.planJson) as Plan;
         setup = await openBench(plan, o);
-        let rms = null;
-        if (setup.chip) {
-          // RMS gains: compare the chip's Urms/Irms with the source at Un, 50 % Imax, PF 1.
-          const i = plan.device.imaxA / 2;
-          await setup.source.apply({ voltageV: plan.device.unV, currentA: i, phaseDeg: 0, frequencyHz: plan.device.fnHz ?? null });
-          await setup.source.output(true);
-          await setup.clock.sleep(2000);
-          const s = await setup.dut.sample();
-          await setup.source.output(false);
-          const v = s.instant.voltageV?.[0];
-          const a = s.instant.currentA?.[0];
-          if (v && a) rms = { referenceV: plan.device.unV, measuredV: v, referenceA: i, measuredA: a };
-        }
+        // RMS gains: the chip's Urms/Irms against the source at Un, 50 % Imax, PF 1.
+        const rms = setup.chip ? await rmsCheck(plan, setup.source, setup.dut, setup.clock) : null;
         const out = await calibrateFromRun({ store, runId: before.id, chip: setup.chip ?? undefined, rms, at: setup.clock.now() });
         let after: RunResult | null = null;
         if (o.rerun) {
