@@ -5,6 +5,7 @@
 // The uvu test test/drivers/fuzz-codecs.test.ts runs the same function with a short budget.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AmsgateError } from '../drivers/errors.js';
 import { fromHex } from '../drivers/uart/bytes.js';
@@ -45,6 +46,8 @@ export interface FuzzOptions {
   slowMs?: number;
   targets?: FuzzTarget[];
   onProgress?: (r: FuzzResult) => void;
+  /** Called before each input is decoded (the watchdog records it, to name the input that hangs). */
+  beforeInput?: (input: Uint8Array, index: number) => void;
 }
 
 /** xorshift32: reproducible runs from a seed. */
@@ -138,6 +141,7 @@ export function fuzzTarget(t: FuzzTarget, o: FuzzOptions): FuzzResult {
   try {
     for (let i = 0; i < o.inputsPerTarget; i++) {
       const input = i < t.seeds.length ? t.seeds[i]! : mutate(t, r);
+      o.beforeInput?.(input, i);
       let { outcome, ms } = timed(t, input);
       if (outcome === 'CRASH') {
         res.crashCount++;
@@ -372,33 +376,116 @@ export function runFuzz(o: FuzzOptions & { targets: FuzzTarget[] }): FuzzResult[
   });
 }
 
+/** Shared memory between a fuzzing worker and the watchdog: [inputs done, current input length], then the input. */
+const WATCH_HEADER = 8;
+const WATCH_BYTES = 4096;
+
+function workerMain(): void {
+  const d = workerData as { fuzzTarget: string; perTarget: number; seed: number; shared: SharedArrayBuffer };
+  const counters = new Int32Array(d.shared, 0, 2);
+  const bytes = new Uint8Array(d.shared, WATCH_HEADER);
+  void allTargets().then(({ targets }) => {
+    const t = [...targets, ...selfTestTargets()].find((x) => x.name === d.fuzzTarget)!;
+    const r = fuzzTarget(t, {
+      inputsPerTarget: d.perTarget,
+      seed: d.seed,
+      beforeInput: (input, i) => {
+        const n = Math.min(input.length, WATCH_BYTES);
+        bytes.set(input.subarray(0, n));
+        Atomics.store(counters, 1, n);
+        Atomics.store(counters, 0, i + 1);
+      },
+    });
+    parentPort!.postMessage(r);
+  });
+}
+
+/** Targets that misbehave on purpose, to prove the watchdog (used by the uvu test only). */
+export function selfTestTargets(): FuzzTarget[] {
+  return [
+    {
+      name: 'selftest: hang',
+      seeds: [Uint8Array.of(1, 2, 3)],
+      decode: (b) => {
+        if (b.length > 10) for (;;);
+      },
+    },
+  ];
+}
+
+/**
+ * Runs one target in a worker thread watched from here: a decoder stuck in a loop cannot be interrupted from
+ * its own thread, so the watchdog terminates the worker when its input count stops moving and reports the input.
+ */
+export function watched(name: string, perTarget: number, seed: number, stallMs: number): Promise<FuzzResult | { name: string; hang: string }> {
+  const shared = new SharedArrayBuffer(WATCH_HEADER + WATCH_BYTES);
+  const counters = new Int32Array(shared, 0, 2);
+  // The worker loads this TypeScript file through tsx's loader, registered inside the worker itself.
+  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: { fuzzTarget: name, perTarget, seed, shared } });
+  return new Promise((resolve, reject) => {
+    let last = -1;
+    let since = Date.now();
+    const timer = setInterval(() => {
+      const done = Atomics.load(counters, 0);
+      if (done !== last) {
+        last = done;
+        since = Date.now();
+      } else if (done > 0 && Date.now() - since > stallMs) {
+        clearInterval(timer);
+        const n = Atomics.load(counters, 1);
+        const input = Buffer.from(new Uint8Array(shared, WATCH_HEADER, n)).toString('hex');
+        void worker.terminate();
+        resolve({ name, hang: `input #${done} did not finish within ${stallMs} ms: ${input}` });
+      }
+    }, 100);
+    worker.once('message', (r: FuzzResult) => {
+      clearInterval(timer);
+      void worker.terminate();
+      resolve(r);
+    });
+    worker.once('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const perTarget = Number(process.argv[2] ?? 1_000_000);
   const seed = Number(process.argv[3] ?? 1);
   const { targets, missing } = await allTargets();
   if (missing.length) console.log(`modbus decoders not found (skipped): ${missing.join(', ')}`);
-  console.log(`fuzzing ${targets.length} decoders, ${perTarget} inputs each, seed ${seed}`);
+  console.log(`fuzzing ${targets.length} decoders, ${perTarget} inputs each, seed ${seed}, each in a watched worker thread`);
   let crashes = 0;
   let slow = 0;
-  runFuzz({
-    inputsPerTarget: perTarget,
-    seed,
-    targets,
-    onProgress: (r) => {
-      crashes += r.crashCount;
-      slow += r.slow.length;
-      const outcomes = Object.entries(r.outcomes)
-        .sort((a, b) => b[1] - a[1])
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      console.log(`${r.name.padEnd(28)} ${String(r.inputsPerSecond).padStart(9)} inputs/s  max ${r.maxMs.toFixed(2)} ms  ${outcomes}`);
-      for (const c of r.crashes) console.log(`  CRASH ${c.error}\n    input ${c.input}`);
-      for (const s of r.slow) console.log(`  SLOW ${s.ms.toFixed(1)} ms input ${s.input}`);
-    },
-  });
-  console.log(crashes === 0 ? 'no crashes' : `${crashes} crashing inputs`);
-  console.log(slow === 0 ? 'no input slower than 5 ms (slow inputs are re-timed twice; GC pauses do not count)' : `${slow} inputs stayed slower than 5 ms`);
-  process.exitCode = crashes > 0 || slow > 0 ? 1 : 0;
+  let hangs = 0;
+  let total = 0;
+  const t0 = Date.now();
+  for (const t of targets) {
+    const r = await watched(t.name, perTarget, seed, 2000);
+    if ('hang' in r) {
+      hangs++;
+      console.log(`${r.name.padEnd(28)} HANG ${r.hang}`);
+      continue;
+    }
+    total += r.inputs;
+    crashes += r.crashCount;
+    slow += r.slow.length;
+    const outcomes = Object.entries(r.outcomes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(`${r.name.padEnd(28)} ${String(r.inputsPerSecond).padStart(9)} inputs/s  max ${r.maxMs.toFixed(2)} ms  ${outcomes}`);
+    for (const c of r.crashes) console.log(`  CRASH ${c.error}\n    input ${c.input}`);
+    for (const x of r.slow) console.log(`  SLOW ${x.ms.toFixed(1)} ms input ${x.input}`);
+  }
+  console.log(`${total} inputs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(crashes === 0 ? 'no crashes (only AmsgateError subclasses came out)' : `${crashes} crashing inputs`);
+  console.log(slow === 0 ? 'no input slower than 5 ms (slow inputs are timed again; machine pauses do not count)' : `${slow} inputs stayed slower than 5 ms`);
+  console.log(hangs === 0 ? 'no hangs' : `${hangs} decoders hung`);
+  process.exitCode = crashes > 0 || slow > 0 || hangs > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (!isMainThread && (workerData as { fuzzTarget?: string } | null)?.fuzzTarget) workerMain();
+else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,7 +1,7 @@
 // A short run of the codec fuzz harness (bench/fuzz-codecs.ts runs a million inputs per decoder).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { allTargets, mutate, rng, runFuzz, uartTargets } from '../../bench/fuzz-codecs.js';
+import { allTargets, mutate, rng, runFuzz, uartTargets, watched } from '../../bench/fuzz-codecs.js';
 
 test('mutations are reproducible from the seed and vary', () => {
   const t = uartTargets()[0]!;
@@ -43,6 +43,12 @@ test('the harness reports a decoder that throws a plain TypeError as a crash', (
   });
   assert.ok(r!.crashCount > 0);
   assert.match(r!.crashes[0]!.error, /TypeError: boom/);
+});
+
+test('the watchdog stops a worker whose decoder loops forever and names the input', async () => {
+  const r = await watched('selftest: hang', 1000, 1, 300);
+  assert.ok('hang' in r, 'hang reported');
+  assert.match((r as { hang: string }).hang, /did not finish within 300 ms: [0-9a-f]{22,}/);
 });
 
 test.run();
