@@ -79,4 +79,38 @@ test('a message is acknowledged only after it is stored: a collector that dies b
   }
 });
 
+test('a failing database commit is retried and nothing is acknowledged until it succeeds', async () => {
+  const broker = await startBroker();
+  const { store, cleanup } = await tempSqlite();
+  const dev = await registeredDevice(store, 'gw1');
+  let failures = 2;
+  const flaky: CollectorStore = Object.assign(Object.create(store) as CollectorStore, {
+    ingest: (r: Parameters<CollectorStore['ingest']>[0], j: Parameters<CollectorStore['ingest']>[1]) => {
+      if (failures > 0) {
+        failures--;
+        return Promise.reject(new Error('database unreachable'));
+      }
+      return store.ingest(r, j);
+    },
+    listKeys: () => store.listKeys(),
+  });
+  const logs: Record<string, unknown>[] = [];
+  const col = new Collector({ broker: broker.url, store: flaky, protocolVersion: 4, shared: false, clientId: 'col-flaky', log: (e) => logs.push(e) });
+  const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+  try {
+    await col.start();
+    for (let i = 0; i < 5; i++) await pub.publishAsync('amsgate/v1/gw1/interval', dev.interval({ start: T + i * 1800_000, energyWh: 1 }).compact, { qos: 1 });
+    await until(() => col.stats.storeErrors >= 1);
+    assert.is(col.stats.acked, 0);
+    await until(async () => (await store.counts()).intervals === 5, 8000);
+    await until(() => col.stats.acked === 5, 8000);
+    assert.ok(logs.some((l) => l.event === 'store-error'));
+  } finally {
+    await pub.endAsync();
+    await col.stop();
+    await broker.close();
+    await cleanup();
+  }
+});
+
 test.run();
