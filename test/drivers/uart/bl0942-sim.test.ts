@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { systemClock } from '../../../drivers/clock.js';
-import { TimeoutError } from '../../../drivers/errors.js';
+import { FrameError, TimeoutError } from '../../../drivers/errors.js';
 import { Bl0942Driver } from '../../../drivers/uart/bl0942/driver.js';
 import { startBl0942Simulator } from '../../../drivers/uart/bl0942/simulator.js';
 import { bl0942WhPerCount } from '../../../drivers/uart/bl0942/board.js';
@@ -44,10 +44,12 @@ test('BL0942 checksum errors are counted and retried; no reply times out; counte
     sim.setFaults({ crcErrorRate: 1 });
     assert.instance(await rejection(drv.sample()), Error);
     assert.is(drv.rejectedFrames, 4);
-    sim.setFaults({ garbageRate: 0.5 });
-    let errs = 0;
-    for (let i = 0; i < 6; i++) errs += (await drv.sample().catch(() => ({ frameErrors: 1 }))).frameErrors;
-    assert.ok(errs >= 1, 'garbage replies counted');
+    // Garbage instead of every reply: each attempt is rejected and counted, none becomes energy.
+    sim.setFaults({ garbageRate: 1 });
+    const g = await rejection(drv.sample());
+    assert.instance(g, FrameError);
+    assert.is(drv.rejectedFrames, 8);
+    assert.is((g as FrameError).details.frameErrors, 4);
     sim.setFaults({});
     const s = await drv.sample();
     // 3.6 MW for a few hundred ms moves hundreds of Wh: the counter has wrapped to a small value.
