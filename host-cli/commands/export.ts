@@ -153,7 +153,7 @@ export function register(program: Command): void {
     .option('--skip-export', 'axle: leave export-channel intervals out instead of refusing them')
     .option('--allow-estimated', 'axle: send estimated intervals (Axle readings carry no quality flag)')
     .option('--meter-map <file>', 'elering: JSON {"device/meter" | "device": "<metering point EIC>"}')
-    .option('--resolution <r>', 'elering: PT15M (default, the electricity resolution since 2025-04-01) or PT1H', 'PT15M')
+    .option('--resolution <r>', 'elering: PT15M (the electricity resolution since 2025-04-01) or PT1H', 'PT15M')
     .option('--submit <url>', 'elering: POST each message to URL/meter-data and poll URL/meter-data/status')
     .option('--token-file <file>', 'elering --submit: file holding the Bearer token')
     .option('--poll-seconds <s>', 'elering --submit: status poll interval', intArg('--poll-seconds', 1, 3600), 30)
