@@ -15,6 +15,7 @@ import { verifyCompact } from '../../device/signing/jws.js';
 import { commissionCommand, type CommissionCliOptions } from '../../host-cli/commands/commission.js';
 import { answerSource } from '../../host-cli/commissioning/answers.js';
 import { runCommissioning } from '../../host-cli/commissioning/commission-run.js';
+import { keyFromCommissioning } from '../../host-cli/collector/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-commission-'));
 const clock = scaledClock(60);
@@ -108,6 +109,10 @@ test('a correctly wired meter passes every check and the record is signed with t
   assert.is(header.typ, 'amsgate-commissioning+jws');
   assert.equal(payload, JSON.parse(readFileSync(files.json!, 'utf8')));
   assert.is(record.kid, key.kid);
+  // The collector registers the device's key straight from the record.
+  const registered = keyFromCommissioning(readFileSync(files.json!, 'utf8'), Date.now());
+  assert.is(registered.kid, key.kid);
+  assert.is(registered.device, 'gw-comm-1');
   const html = readFileSync(files.html!, 'utf8');
   assert.match(html, /08 Meter on site not CT operated/);
   assert.match(html, /<tr class="fail">/);
