@@ -72,4 +72,29 @@ test('BL0942 checksum errors are counted and retried; no reply times out; counte
   }
 });
 
+test('BL0942 simulator: register writes need USR_WRPROT = 0x55, register reads answer with a checksum', async () => {
+  const { SerialLine } = await import('../../../drivers/uart/serial-line.js');
+  const c = await import('../../../drivers/uart/bl0942/codec.js');
+  const pair = await openPtyPair();
+  const sim = await startBl0942Simulator({ listen: { serial: pair.b }, clock: systemClock, profile: 'constant', wireTiming: false });
+  const line = await SerialLine.open({ path: pair.a, baud: 4800, parity: 'none', dataBits: 8, stopBits: 1 });
+  const readMode = async () => {
+    line.flushInput();
+    await line.write(c.encodeBl0942ReadRequest(c.BL0942_REG.MODE));
+    return c.decodeBl0942RegisterReply(await line.read(4, 200), c.BL0942_REG.MODE);
+  };
+  try {
+    const before = await readMode();
+    await line.write(c.encodeBl0942Write(c.BL0942_REG.MODE, 0x287));
+    assert.is(await readMode(), before, 'locked write ignored');
+    await line.write(c.encodeBl0942Write(c.BL0942_REG.USR_WRPROT, c.BL0942_UNLOCK));
+    await line.write(c.encodeBl0942Write(c.BL0942_REG.MODE, 0x287));
+    assert.is(await readMode(), 0x287);
+  } finally {
+    await line.close();
+    await sim.close();
+    await pair.close();
+  }
+});
+
 test.run();
