@@ -89,7 +89,7 @@ export class Collector {
   }
 
   async refreshKeys(): Promise<void> {
-    this.ring = KeyRing.from(await this.o.store.listKeys(), this.clock.now());
+    this.ring = KeyRing.from(await this.o.store.listKeys(), this.clock.now(), this.ring);
   }
 
   /** Connects, subscribes to intervals and alarms, and resolves once the broker has granted the subscriptions. */

@@ -11,17 +11,24 @@ export class KeyRing {
   private deviceOfKid = new Map<string, string>();
   loadedAt = 0;
 
-  static from(keys: RegisteredKey[], now = Date.now()): KeyRing {
+  /**
+   * Builds a ring from the registry. Turning a JWK into a KeyObject costs far more than a verification, so keys
+   * already in `previous` (same device, kid and JWK) are reused: a reload after an unknown kid stays cheap.
+   */
+  static from(keys: RegisteredKey[], now = Date.now(), previous?: KeyRing): KeyRing {
     const ring = new KeyRing();
-    for (const k of keys) ring.add(k);
+    for (const k of keys) {
+      const old = previous?.get(k.device, k.kid);
+      ring.add(k, old && old.alg === k.alg && JSON.stringify(old.jwk) === JSON.stringify(k.jwk) ? old.key : undefined);
+    }
     ring.loadedAt = now;
     return ring;
   }
 
-  add(k: RegisteredKey): void {
+  add(k: RegisteredKey, key?: KeyObject): void {
     let m = this.byDevice.get(k.device);
     if (!m) this.byDevice.set(k.device, (m = new Map()));
-    m.set(k.kid, { ...k, key: createPublicKey({ key: k.jwk, format: 'jwk' }) });
+    m.set(k.kid, { ...k, key: key ?? createPublicKey({ key: k.jwk, format: 'jwk' }) });
     this.deviceOfKid.set(k.kid, k.device);
   }
 

@@ -79,6 +79,30 @@ test('a message is acknowledged only after it is stored: a collector that dies b
   }
 });
 
+test('a key registered while the daemon runs is picked up at the next unknown kid', async () => {
+  const broker = await startBroker();
+  const { store, cleanup } = await tempSqlite();
+  const first = await registeredDevice(store, 'gw1');
+  const col = new Collector({ broker: broker.url, store, protocolVersion: 4, shared: false, clientId: 'col-keys', keyRefreshMs: 100 });
+  const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+  try {
+    await col.start();
+    assert.is(col.keyCount, 1);
+    await new Promise((r) => setTimeout(r, 150));
+    const late = await registeredDevice(store, 'gw2');
+    await pub.publishAsync('amsgate/v1/gw2/interval', late.interval({ start: T, energyWh: 1 }).compact, { qos: 1 });
+    await pub.publishAsync('amsgate/v1/gw1/interval', first.interval({ start: T, energyWh: 1 }).compact, { qos: 1 });
+    await until(async () => (await store.counts()).intervals === 2);
+    assert.is(col.keyCount, 2);
+    assert.is(col.stats.rejected, 0);
+  } finally {
+    await pub.endAsync();
+    await col.stop();
+    await broker.close();
+    await cleanup();
+  }
+});
+
 test('a failing database commit is retried and nothing is acknowledged until it succeeds', async () => {
   const broker = await startBroker();
   const { store, cleanup } = await tempSqlite();
