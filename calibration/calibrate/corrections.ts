@@ -1,7 +1,7 @@
 // From measured errors to corrections (pure).
 // Model of a meter at current I and phase angle phi (current lagging voltage):
 //   1 + e = G(I) cos(phi - d) / cos(phi)
-// G is the gain error at that current (seen alone at PF 1) and d the phase error of the measuring
+// G is the gain at that current (at PF 1, 1 + e = G cos d) and d the phase error of the measuring
 // channel, degrees. For small d: e_phase ~= tan(phi) x d (rad), the relation the brief gives.
 // Gain: one factor g chosen so the corrected PF 1 errors g(1+e)-1 are centred (minimises the largest).
 // Phase: each PF != 1 point gives d exactly from acos; the points are combined weighted by tan^2(phi)
@@ -55,16 +55,17 @@ export function deriveCorrections(points: readonly MeasuredPoint[], unV: number,
   if (unity.length === 0) {
     throw new ConfigError('calibrate-no-unity', 'no PF 1 (or d.c.) result at nominal voltage and frequency: the gain cannot be derived; run a plan with PF 1 points');
   }
-  const g1 = unity.map((p) => 1 + p.meanErrorPct / 100);
-  const gainFactor = 2 / (Math.min(...g1) + Math.max(...g1));
+  // At PF 1 the phase error still costs cos(d): G = (1 + e) / cos(d). d depends on G in turn, so the two
+  // are refined together (d is small: five rounds settle both to machine precision).
+  const angled = nom.filter((p) => p.pfKind === 'lag' || p.pfKind === 'lead');
+  let phaseErrorDeg: number | null = null;
+  const gainOf = (p: MeasuredPoint): number => (1 + p.meanErrorPct / 100) / Math.cos(rad(phaseErrorDeg ?? 0));
   const gainAt = (currentA: number): number => {
     const same = unity.filter((p) => Math.abs(p.currentA - currentA) < 1e-9 * Math.max(1, currentA));
     const src = same.length ? same : unity;
-    return src.reduce((a, p) => a + 1 + p.meanErrorPct / 100, 0) / src.length;
+    return src.reduce((a, p) => a + gainOf(p), 0) / src.length;
   };
-  const angled = nom.filter((p) => p.pfKind === 'lag' || p.pfKind === 'lead');
-  let phaseErrorDeg: number | null = null;
-  if (angled.length) {
+  for (let round = 0; round < 5 && angled.length > 0; round++) {
     let num = 0;
     let den = 0;
     for (const p of angled) {
@@ -75,6 +76,8 @@ export function deriveCorrections(points: readonly MeasuredPoint[], unV: number,
     }
     phaseErrorDeg = num / den;
   }
+  const g1 = unity.map(gainOf);
+  const gainFactor = 2 / (Math.min(...g1) + Math.max(...g1));
   const d = phaseErrorDeg ?? 0;
   const predicted = points.map((p) => {
     const phi = phiOf(p);
