@@ -10,7 +10,7 @@ export interface PreciseTimer {
   cancel(): void;
 }
 
-/** Calls `fn` when performance.now() reaches `at` (ms). */
+/** Calls `fn` when performance.now() reaches `at` (ms), always asynchronously. */
 export function runAt(at: number, fn: () => void): PreciseTimer {
   let cancelled = false;
   let timeout: NodeJS.Timeout | null = null;
@@ -28,7 +28,7 @@ export function runAt(at: number, fn: () => void): PreciseTimer {
       spin();
     }, early);
   } else {
-    spin();
+    immediate = setImmediate(spin); // never call back synchronously: callers keep the handle first
   }
   return {
     cancel() {

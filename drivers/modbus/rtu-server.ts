@@ -130,6 +130,11 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
         stats.ignored++;
         return;
       }
+      if (unit === 0) {
+        // Broadcast: every unit on this server carries out a write; nobody answers (reads make no sense).
+        if (request.fc === 6 || request.fc === 16) for (const u of units) answerRequest(bank, u, request);
+        return;
+      }
       pdu = answerRequest(bank, unit, request);
     } catch (err) {
       if (!(err instanceof ModbusExceptionError)) {
@@ -143,7 +148,7 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
       }
       pdu = encodeExceptionPdu(err.functionCode, err.exceptionCode);
     }
-    if (unit === 0) return; // broadcast: executed, never answered
+    if (unit === 0) return; // a broadcast is never answered, not even with an exception
     reply(arrivedAt, frame.length, unit, pdu, 0);
   };
 
@@ -162,6 +167,15 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
           rx = rx.subarray(1); // resynchronise one byte on
         }
         continue;
+      }
+      if (len < 0) {
+        // Not a request start: if an intact request follows further on, skip the junk in front of it now.
+        const next = findRequestStart(rx);
+        if (next > 0) {
+          stats.frameErrors++;
+          rx = rx.subarray(next);
+          continue;
+        }
       }
       if (!atSilence) return;
       // Silence ends a frame: an intact frame of unknown function gets exception 1, anything else is dropped.
@@ -197,4 +211,13 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     },
   };
+}
+
+/** Offset of the first complete request frame with a good CRC after offset 0, or -1. */
+function findRequestStart(buf: Uint8Array): number {
+  for (let i = 1; i + 1 < buf.length; i++) {
+    const len = rtuRequestLength(buf, i);
+    if (len > 0 && i + len <= buf.length && rtuCrcOk(buf, i, i + len)) return i;
+  }
+  return -1;
 }
