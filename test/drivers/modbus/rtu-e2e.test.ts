@@ -191,7 +191,7 @@ test('exception fault injection and timeouts', async () => {
 
 test('a dead unit is backed off so that the live unit keeps its poll rate', async () => {
   const clock = new ManualClock(1_000_000);
-  const r = await rig({ units: [1], client: { clock, retries: 2, timeoutMs: 50, backoff: { deadAfter: 2, backoffMs: 5000 } } });
+  const r = await rig({ units: [1], client: { clock, retries: 2, timeoutMs: 150, backoff: { deadAfter: 2, backoffMs: 5000 } } });
   try {
     const failures: string[] = [];
     const poll = async (unit: number) => {
