@@ -87,13 +87,13 @@ test('timeouts retry; late answers with an old transaction id are discarded', as
     s.on('data', (buf) => {
       const tid = buf.subarray(0, 2);
       const reply = (v: number) => Buffer.from([...tid, 0, 0, 0, 7, 1, 4, 4, 0, v, 0, 0]);
-      if (n++ === 0) timers.push(setTimeout(() => s.write(reply(0xaa)), 150));
-      else timers.push(setTimeout(() => s.write(reply(0xbb)), 80)); // the retry (sent at 100 ms) is answered at 180 ms, after the stale answer at 150 ms
+      if (n++ === 0) timers.push(setTimeout(() => s.write(reply(0xaa)), 450));
+      else timers.push(setTimeout(() => s.write(reply(0xbb)), 200)); // the retry (sent at 300 ms) is answered at 500 ms, after the stale answer at 450 ms
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
-  const client = new TcpClient({ host: '127.0.0.1', port, clock: systemClock, timeoutMs: 100, retries: 1 });
+  const client = new TcpClient({ host: '127.0.0.1', port, clock: systemClock, timeoutMs: 300, retries: 1 });
   try {
     const r = await client.readRegisters(1, 4, 0, 2);
     assert.is(r[0], 0xbb, 'the value comes from the retry, not from the stale answer');
@@ -109,7 +109,7 @@ test('timeouts retry; late answers with an old transaction id are discarded', as
 
 test('fault injection: dropped replies time out, garbage breaks sync and forces a reconnect', async () => {
   const server = await startModbusTcpServer({ port: 0, bank: makeBank(), faults: { timeoutRate: 1 } });
-  const client = new TcpClient({ host: '127.0.0.1', port: server.port, clock: systemClock, timeoutMs: 50, retries: 0, backoff: { deadAfter: 100 } });
+  const client = new TcpClient({ host: '127.0.0.1', port: server.port, clock: systemClock, timeoutMs: 200, retries: 0, backoff: { deadAfter: 100 } });
   try {
     try {
       await client.readRegisters(1, 4, 0, 2);
@@ -163,7 +163,7 @@ test('nothing listening is a TransportError, without retry storms', async () => 
 test('dead unit behind a gateway is backed off', async () => {
   const clock = new ManualClock(0);
   const server = await startModbusTcpServer({ port: 0, bank: makeBank(), random: seeded(1) });
-  const client = new TcpClient({ host: '127.0.0.1', port: server.port, clock, timeoutMs: 30, retries: 1, backoff: { deadAfter: 1, backoffMs: 1000 } });
+  const client = new TcpClient({ host: '127.0.0.1', port: server.port, clock, timeoutMs: 150, retries: 1, backoff: { deadAfter: 1, backoffMs: 1000 } });
   try {
     server.setFaults({ timeoutRate: 1 });
     await client.readRegisters(7, 4, 0, 2).catch((e) => assert.instance(e, TimeoutError));
