@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError } from '../../drivers/errors.js';
-import { parseConnection, type Parity } from '../../drivers/catalog.js';
+import { catalog, parseConnection, type Parity } from '../../drivers/catalog.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { generatePlan } from '../../calibration/plan/generate-plan.js';
@@ -87,7 +87,7 @@ function progressBar(enabled: boolean): { onProgress?: (e: ProgressEvent) => voi
 function addBenchOptions(c: Command): Command {
   return c
     .option('--simulate', 'start a simulated source, reference standard and DUT (no hardware)')
-    .option('--dut-model <id>', `DUT model from the catalog (amsgate read --help lists them), or in simulation ${IN_PROCESS_MODELS.join(' / ')}`)
+    .option('--dut-model <id>', `DUT model: ${[...catalog.keys()].join(', ')}; in simulation also ${IN_PROCESS_MODELS.join(', ')} (default sim-meter)`)
     .option('--dut-tcp <host:port>', 'DUT over Modbus TCP')
     .option('--dut-serial <path>', 'DUT on a serial port')
     .option('--dut-baud <n>', 'DUT serial baud rate', num('--dut-baud'))
@@ -264,7 +264,8 @@ Decision rule: ${DECISION_RULE}`,
         process.once('SIGINT', () => process.exit(130));
       };
       process.once('SIGINT', onSigint);
-      const bar = progressBar(o.progress && !o.json);
+      // The progress bar would overwrite the manual reference's prompts.
+      const bar = progressBar(o.progress && !o.json && o.reference !== 'manual');
       if (!o.json) process.stderr.write(`${setup.describe}\n`);
       try {
         const res = await runPlan({ plan, source: setup.source, reference: setup.reference, dut: setup.dut, store, clock: setup.clock, label: o.label, resume: o.resume, dwellScale: o.dwellScale, signal: ac.signal, onProgress: bar.onProgress });
@@ -325,7 +326,7 @@ Examples:
         const out = await calibrateFromRun({ store, runId: before.id, chip: setup.chip ?? undefined, rms, at: setup.clock.now() });
         let after: RunResult | null = null;
         if (o.rerun) {
-          const bar = progressBar(o.progress && !o.json);
+          const bar = progressBar(o.progress && !o.json && o.reference !== 'manual');
           after = await runPlan({
             plan, source: setup.source, reference: setup.reference, dut: setup.dut, store, clock: setup.clock, label: 'after',
             deviceFactor: out.calibrationFactor ? Number(out.calibrationFactor) : 1, onProgress: bar.onProgress,
