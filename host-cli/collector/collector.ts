@@ -204,7 +204,13 @@ export class Collector {
     const rejections: Rejection[] = [];
     let unknownKey = false;
     for (const p of batch) {
-      const v = verifyMessage(p.topic, p.payload, this.ring, p.receivedAt);
+      let v: ReturnType<typeof verifyMessage>;
+      try {
+        v = verifyMessage(p.topic, p.payload, this.ring, p.receivedAt);
+      } catch (e) {
+        // verifyMessage is written not to throw; if it ever does, the message is still refused, not the daemon.
+        v = { ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail: `internal error while verifying: ${(e as Error).message}`, raw: p.payload.toString('utf8').slice(0, 4096) } };
+      }
       if (v.ok) records.push(v.record);
       else {
         if (v.rejection.reason === 'unknown-key') unknownKey = true;

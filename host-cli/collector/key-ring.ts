@@ -6,8 +6,10 @@ export interface RingKey extends RegisteredKey {
   key: KeyObject;
 }
 
+type Entry = RegisteredKey & { key?: KeyObject };
+
 export class KeyRing {
-  private byDevice = new Map<string, Map<string, RingKey>>();
+  private byDevice = new Map<string, Map<string, Entry>>();
   private deviceOfKid = new Map<string, string>();
   loadedAt = 0;
 
@@ -18,7 +20,7 @@ export class KeyRing {
   static from(keys: RegisteredKey[], now = Date.now(), previous?: KeyRing): KeyRing {
     const ring = new KeyRing();
     for (const k of keys) {
-      const old = previous?.get(k.device, k.kid);
+      const old = previous?.byDevice.get(k.device)?.get(k.kid);
       ring.add(k, old && old.alg === k.alg && JSON.stringify(old.jwk) === JSON.stringify(k.jwk) ? old.key : undefined);
     }
     ring.loadedAt = now;
@@ -28,12 +30,16 @@ export class KeyRing {
   add(k: RegisteredKey, key?: KeyObject): void {
     let m = this.byDevice.get(k.device);
     if (!m) this.byDevice.set(k.device, (m = new Map()));
-    m.set(k.kid, { ...k, key: key ?? createPublicKey({ key: k.jwk, format: 'jwk' }) });
+    // The KeyObject is made on first use (get), so that start-up with a large fleet is quick.
+    m.set(k.kid, { ...k, key });
     this.deviceOfKid.set(k.kid, k.device);
   }
 
   get(device: string, kid: string): RingKey | undefined {
-    return this.byDevice.get(device)?.get(kid);
+    const e = this.byDevice.get(device)?.get(kid);
+    if (!e) return undefined;
+    if (!e.key) e.key = createPublicKey({ key: e.jwk, format: 'jwk' });
+    return e as RingKey;
   }
 
   /** The device a kid is registered to, if any (for a clearer rejection message). */

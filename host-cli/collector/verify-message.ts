@@ -45,7 +45,12 @@ export function verifyMessage(topic: string, message: Buffer | string, ring: Key
   const alg = parsed.header.alg;
   if (alg !== 'ES256' && alg !== 'EdDSA') return no('unsupported-alg', `JWS alg "${alg}" is not accepted: expected ES256 or EdDSA`);
   if (parsed.header.kid !== p.kid) return no('kid-mismatch', `header kid "${String(parsed.header.kid)}" differs from payload kid "${p.kid}"`);
-  const key = ring.get(device, p.kid);
+  let key;
+  try {
+    key = ring.get(device, p.kid);
+  } catch (e) {
+    return no('unknown-key', `the registered key ${p.kid} of device "${device}" cannot be loaded (${(e as Error).message}); re-register it`);
+  }
   if (!key) {
     const other = ring.deviceOf(p.kid);
     return no('unknown-key', other ? `kid ${p.kid} is registered to device "${other}", not "${device}"` : `kid ${p.kid} is not registered for device "${device}" (amsgate devices add)`);
