@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
 import { verifyMessage } from '../../../host-cli/collector/verify-message.js';
@@ -131,6 +132,27 @@ test('a key is only good for records created inside its validity window', async 
     const res = await ingestCompacts(store, [early, ok, late].map((r) => ({ topic: topicI('gw-a'), compact: r.compact })));
     assert.equal(res.accepted, 1);
     assert.equal(res.rejections.map((r) => r.reason), ['key-not-valid', 'key-not-valid']);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('fuzz: any bytes or any JSON payload is refused with a reason, never thrown', async () => {
+  const { store, cleanup } = await tempSqlite();
+  try {
+    const a = await registeredDevice(store, 'gw-a');
+    const good = a.interval({ start: T, energyWh: 5 });
+    const [h, , sig] = good.compact.split('.') as [string, string, string];
+    const ring = KeyRing.from(await store.listKeys());
+    const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.uint8Array().map((u) => Buffer.from(u).toString('latin1')), fc.jsonValue().map((v) => `${h}.${b64(v)}.${sig}`),
+        fc.record({ k: fc.constantFrom(...Object.keys(good.payload)), v: fc.jsonValue() }).map(({ k, v }) => `${h}.${b64({ ...good.payload, [k]: v })}.${sig}`)), (msg) => {
+        const v = verifyMessage('amsgate/v1/gw-a/interval', Buffer.from(msg, 'latin1'), ring, 1);
+        return v.ok ? msg === good.compact : typeof v.rejection.reason === 'string' && v.rejection.detail.length > 0;
+      }),
+      { numRuns: 1500 },
+    );
   } finally {
     await cleanup();
   }
