@@ -33,6 +33,8 @@ test('axle: 15-minute intervals pair up exactly; refusals for negatives, export,
   const hourly = dayRecords('gw1', ['2026-06-01'], 'PT60M').records.filter((r) => r.channel === 'import');
   assert.throws(() => buildAxleReadings(hourly, { assetMap: { gw1: ASSET } }), /cannot be split/);
   assert.throws(() => buildAxleReadings(q.slice(1), { assetMap: { gw1: ASSET } }), /not fully covered/);
+  const shifted = q.map((r, i) => (i === 0 ? { ...r, period: { ...r.period, start: '2026-05-31T23:10:00.000Z', end: '2026-05-31T23:25:00.000Z' } } : r));
+  assert.throws(() => buildAxleReadings(shifted, { assetMap: { gw1: ASSET } }), /not aligned to its resolution/);
 });
 
 test('latest revision wins for each interval', () => {
