@@ -2,7 +2,8 @@
 // per-device sequence and hash chain. Anyone holding the gateway's public key can run it.
 import type { Command } from 'commander';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseRecordText } from '../../device/records/record-input.js';
 import { verifyRecordStream } from '../../device/records/verify-records.js';
 import { loadOrCreateDeviceKey, PRIVATE_KEY_FILE } from '../../device/signing/device-key.js';
@@ -10,11 +11,9 @@ import { loadKeySet } from '../../device/signing/key-set.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { keyLocation } from './keys.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 async function readInput(file: string): Promise<string> {
   if (file !== '-') {
@@ -34,7 +33,7 @@ export function register(program: Command): void {
     .command('verify')
     .description('Verify signed records offline: signature, key id, record id, sequence (+1) and hash chain.')
     .argument('<file>', 'records: one JWS compact per line, or a JSON array of them; - reads standard input')
-    .option('--key <file>', 'trusted public key: PEM, JWK or JWK Set (repeat for several devices)', collect, [])
+    .option('--key <file>', 'trusted public key: PEM, JWK or JWK Set (repeat for several devices)', collect)
     .option('--key-dir <dir>', "also trust the key in this gateway key directory (device-key.pem)")
     .option('--config <file>', "also trust the key of this gateway configuration's keys.dir")
     .option('--json', 'print one JSON document {ok, total, failed, results[]}')
@@ -52,8 +51,8 @@ Examples:
   amsgate verify records.jws --key gw.pub.pem
   mosquitto_sub -t 'amsgate/v1/+/interval' -C 10 | amsgate verify - --key gw.pub.pem --json`,
     )
-    .action(async (file: string, opts: { key: string[]; keyDir?: string; config?: string; json?: boolean }) => {
-      const keys: Map<string, KeyObject> = loadKeySet(opts.key);
+    .action(async (file: string, opts: { key?: string[]; keyDir?: string; config?: string; json?: boolean }) => {
+      const keys: Map<string, KeyObject> = loadKeySet(opts.key ?? []);
       for (const loc of [opts.keyDir ? { dir: opts.keyDir } : null, opts.config ? { config: opts.config } : null]) {
         if (!loc) continue;
         const { dir, alg } = keyLocation(loc);

@@ -38,6 +38,7 @@ ${kv([
   ['Installer', record.installer ?? '(not given)'],
   ['Tool', record.tool],
   ['Signing key id (kid)', record.kid ?? '(unsigned)'],
+  ['Public key (JWK)', record.publicJwk ? JSON.stringify(record.publicJwk) : '(none)'],
 ])}
 <h2>Commissioning notification (D0383/D0384 fields as applicable)</h2>
 ${kv([
@@ -58,7 +59,7 @@ ${record.checks.map(checkRow).join('\n')}
 <h2>Key fields</h2>
 ${kv(Object.entries(record.keyFields))}
 <h2>Signed record (JWS compact)</h2>
-${jws ? `<p>Verify with the gateway's public key, e.g. <code>amsgate verify</code> is for records; any JOSE library verifies this JWS (alg ${esc(JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()).alg)}).</p><pre>${esc(jws)}</pre>` : '<p>Not signed: no device key was available.</p>'}
+${jws ? `<p>Signed with the gateway's device key (alg ${esc(JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()).alg)}, kid ${esc(record.kid ?? '')}); any JOSE library verifies it with the public key above (docs/signed-record.md shows how).</p><pre>${esc(jws)}</pre>` : '<p>Not signed: no device key was available.</p>'}
 </body></html>
 `;
 }
