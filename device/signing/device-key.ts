@@ -106,7 +106,7 @@ export function loadOrCreateDeviceKey(dir: string, alg?: SigningAlgorithm): Devi
   if ((mode & 0o077) !== 0) {
     throw new ConfigError(
       'key-permissions',
-      `device key ${file} is readable by group or others (mode ${mode.toString(8).padStart(4, '0')}); ` +
+      `device key ${file} is open to group or others (mode ${mode.toString(8).padStart(4, '0')}); ` +
         `expected 0600: run chmod 600 ${file}`,
       { file, mode },
     );

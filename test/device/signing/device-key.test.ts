@@ -54,7 +54,7 @@ test('refuses a private key readable by group or others, naming the chmod fix', 
     assert.unreachable('should refuse');
   } catch (e) {
     assert.instance(e, ConfigError);
-    assert.is((e as Error).message, `device key ${file} is readable by group or others (mode 0644); expected 0600: run chmod 600 ${file}`);
+    assert.is((e as Error).message, `device key ${file} is open to group or others (mode 0644); expected 0600: run chmod 600 ${file}`);
   }
   chmodSync(file, 0o640);
   assert.throws(() => loadOrCreateDeviceKey(dir), /mode 0640/);
