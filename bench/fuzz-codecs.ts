@@ -376,25 +376,24 @@ export function runFuzz(o: FuzzOptions & { targets: FuzzTarget[] }): FuzzResult[
   });
 }
 
-/** Shared memory between a fuzzing worker and the watchdog: [inputs done, current input length], then the input. */
-const WATCH_HEADER = 8;
-const WATCH_BYTES = 4096;
+/** The input a run with this seed feeds to a target at position `index` (for reporting a hang). */
+export function nthInput(t: FuzzTarget, seed: number, index: number): Uint8Array {
+  const r = rng(seed ^ hashName(t.name));
+  let input = t.seeds[0]!;
+  for (let i = 0; i <= index; i++) input = i < t.seeds.length ? t.seeds[i]! : mutate(t, r);
+  return input;
+}
 
 function workerMain(): void {
   const d = workerData as { fuzzTarget: string; perTarget: number; seed: number; shared: SharedArrayBuffer };
-  const counters = new Int32Array(d.shared, 0, 2);
-  const bytes = new Uint8Array(d.shared, WATCH_HEADER);
+  const counters = new Int32Array(d.shared, 0, 1);
   void allTargets().then(({ targets }) => {
     const t = [...targets, ...selfTestTargets()].find((x) => x.name === d.fuzzTarget)!;
     const r = fuzzTarget(t, {
       inputsPerTarget: d.perTarget,
       seed: d.seed,
-      beforeInput: (input, i) => {
-        const n = Math.min(input.length, WATCH_BYTES);
-        bytes.set(input.subarray(0, n));
-        Atomics.store(counters, 1, n);
-        Atomics.store(counters, 0, i + 1);
-      },
+      // Only the index: the inputs are reproducible from the seed, so the watchdog can rebuild the one that hangs.
+      beforeInput: (_input, i) => Atomics.store(counters, 0, i + 1),
     });
     parentPort!.postMessage(r);
   });
@@ -418,8 +417,8 @@ export function selfTestTargets(): FuzzTarget[] {
  * its own thread, so the watchdog terminates the worker when its input count stops moving and reports the input.
  */
 export function watched(name: string, perTarget: number, seed: number, stallMs: number): Promise<FuzzResult | { name: string; hang: string }> {
-  const shared = new SharedArrayBuffer(WATCH_HEADER + WATCH_BYTES);
-  const counters = new Int32Array(shared, 0, 2);
+  const shared = new SharedArrayBuffer(4);
+  const counters = new Int32Array(shared, 0, 1);
   // The worker loads this TypeScript file through tsx's loader, registered inside the worker itself.
   const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const worker = new Worker(boot, { eval: true, workerData: { fuzzTarget: name, perTarget, seed, shared } });
@@ -433,10 +432,13 @@ export function watched(name: string, perTarget: number, seed: number, stallMs: 
         since = Date.now();
       } else if (done > 0 && Date.now() - since > stallMs) {
         clearInterval(timer);
-        const n = Atomics.load(counters, 1);
-        const input = Buffer.from(new Uint8Array(shared, WATCH_HEADER, n)).toString('hex');
         void worker.terminate();
-        resolve({ name, hang: `input #${done} did not finish within ${stallMs} ms: ${input}` });
+        const t = [...uartTargets(), ...selfTestTargets()].find((x) => x.name === name);
+        const rebuild = t ? Promise.resolve(t) : modbusTargets().then((m) => m.targets.find((x) => x.name === name));
+        void rebuild.then((target) => {
+          const input = target ? hexOf(nthInput(target, seed, done - 1)) : '(input not reproducible)';
+          resolve({ name, hang: `input #${done} did not finish within ${stallMs} ms: ${input}` });
+        });
       }
     }, 100);
     worker.once('message', (r: FuzzResult) => {
