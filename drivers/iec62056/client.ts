@@ -3,7 +3,7 @@
 import type { ConnectionSpec } from '../catalog.js';
 import { DeviceError, FrameError } from '../errors.js';
 import { wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
-import { lineOf, serialOnly } from '../uart/sim-line.js';
+import { lineOf, serialOnly } from '../uart/serial-connection.js';
 import { SerialLine, lineDelay } from '../uart/serial-line.js';
 import { dataBlockLength, parseDataBlock, type Readout } from './data-block.js';
 import { MODE_C_BAUD, baudChar, encodeAckOptionSelect, encodeSignOn, parseIdentification, type Identification } from './messages.js';

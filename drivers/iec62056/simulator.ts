@@ -6,7 +6,8 @@ import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.j
 import type { PhysicalState } from '../sim/physical-meter.js';
 import { wireTimeMs } from '../sim/wire-timing.js';
 import { lineDelay } from '../uart/serial-line.js';
-import { drawFault, openSimLine, physicalFor } from '../uart/sim-line.js';
+import { drawFault } from '../uart/sim-faults.js';
+import { openSimLine, physicalFor } from '../uart/sim-line.js';
 import { IEC62056_SIGN_ON_LINE } from './client.js';
 import { encodeDataBlock } from './data-block.js';
 import { MODE_C_BAUD, baudChar, encodeIdentification, parseAckOptionSelect, parseSignOn } from './messages.js';

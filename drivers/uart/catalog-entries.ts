@@ -11,7 +11,7 @@ import { startAtm90e26Simulator } from './atm90e26/simulator.js';
 import { IEC62056_SIGN_ON_LINE } from '../iec62056/client.js';
 import { Iec62056Driver } from '../iec62056/driver.js';
 import { startIec62056Simulator } from '../iec62056/simulator.js';
-import { serialOnly } from './sim-line.js';
+import { serialOnly } from './serial-connection.js';
 
 const serial = (conn: ConnectionSpec, model: string): ConnectionSpec => serialOnly(conn, model);
 

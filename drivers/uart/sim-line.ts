@@ -2,39 +2,19 @@
 // path that does not exist yet it starts socat itself, links `<path>` for the client and opens `<path>.sim`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { ConnectionSpec, FaultSpec, SimulatorOptions } from '../catalog.js';
-import { ConfigError, TransportError } from '../errors.js';
+import type { ConnectionSpec, SimulatorOptions } from '../catalog.js';
+import { TransportError } from '../errors.js';
 import { PhysicalMeter } from '../sim/physical-meter.js';
 import { profileByName } from '../sim/load-profile.js';
 import type { LineSettings } from '../sim/wire-timing.js';
 import { SerialLine } from './serial-line.js';
+import { lineOf, serialOnly } from './serial-connection.js';
 
 export interface SimLine {
   line: SerialLine;
   /** The path a client opens. */
   address: string;
   close(): Promise<void>;
-}
-
-export function serialOnly(conn: ConnectionSpec, model: string): Extract<ConnectionSpec, { serial: string }> {
-  if ('tcp' in conn) {
-    throw new ConfigError(
-      'connection',
-      `${model} is a UART device and speaks only over a serial line; got --tcp ${conn.tcp}. ` +
-        'Give --serial PATH (e.g. /dev/ttyUSB0 or a socat pty link), or put a serial-to-TCP bridge in front of it and use its local pty.',
-    );
-  }
-  return conn;
-}
-
-export function lineOf(conn: Extract<ConnectionSpec, { serial: string }>, d: LineSettings): LineSettings & { path: string } {
-  return {
-    path: conn.serial,
-    baud: conn.baud ?? d.baud,
-    parity: conn.parity ?? d.parity,
-    dataBits: conn.dataBits ?? d.dataBits,
-    stopBits: conn.stopBits ?? d.stopBits,
-  };
 }
 
 async function startSocat(clientPath: string, simPath: string): Promise<ChildProcess> {
@@ -81,27 +61,6 @@ export async function openSimLine(listen: ConnectionSpec, model: string, d: Line
       }
     },
   };
-}
-
-export type FaultKind = 'timeout' | 'checksum' | 'garbage' | null;
-
-/** Draws at most one fault for a request from the rates in a FaultSpec. */
-export function drawFault(f: FaultSpec, rnd: () => number): FaultKind {
-  if (f.timeoutRate && rnd() < f.timeoutRate) return 'timeout';
-  if (f.crcErrorRate && rnd() < f.crcErrorRate) return 'checksum';
-  if (f.garbageRate && rnd() < f.garbageRate) return 'garbage';
-  return null;
-}
-
-export function garbage(rnd: () => number, n: number): Uint8Array {
-  return Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
-}
-
-/** Flips the last byte (the checksum in every UART chip frame here) so the frame fails its check. */
-export function corruptChecksum(frame: Uint8Array): Uint8Array {
-  const f = frame.slice();
-  f[f.length - 1] = f[f.length - 1]! ^ 0x5a;
-  return f;
 }
 
 export function physicalFor(o: SimulatorOptions, phases: 1 | 3): PhysicalMeter {

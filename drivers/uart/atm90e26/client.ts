@@ -5,7 +5,7 @@ import type { ConnectionSpec } from '../../catalog.js';
 import { AmsgateError, FrameError, TimeoutError } from '../../errors.js';
 import type { LineSettings } from '../../sim/wire-timing.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
-import { lineOf, serialOnly } from '../sim-line.js';
+import { lineOf, serialOnly } from '../serial-connection.js';
 import { SerialLine, lineDelay } from '../serial-line.js';
 import { checkAtm90e26WriteAck, decodeAtm90e26ReadReply, encodeAtm90e26Read, encodeAtm90e26Write } from './codec.js';
 import { ATM90E26_REG } from './registers.js';

@@ -5,7 +5,8 @@
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
-import { corruptChecksum, drawFault, garbage, openSimLine, physicalFor } from '../sim-line.js';
+import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
+import { openSimLine, physicalFor } from '../sim-line.js';
 import { ATM90E26_BOARDS, type Atm90e26Board } from './board.js';
 import { Atm90e26ChipModel, NO_CHIP_ERRORS, type Atm90e26ChipErrors } from './chip-model.js';
 import { ATM90E26_LINE } from './client.js';

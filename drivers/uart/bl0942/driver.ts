@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { ConnectionSpec } from '../../catalog.js';
 import { AmsgateError, FrameError, TimeoutError } from '../../errors.js';
 import type { MeterDriver, MeterIdentity, MeterSample } from '../../meter-driver.js';
-import { lineOf, serialOnly } from '../sim-line.js';
+import { lineOf, serialOnly } from '../serial-connection.js';
 import { SerialLine, lineDelay } from '../serial-line.js';
 import { wireTimeMs, type LineSettings } from '../../sim/wire-timing.js';
 import { BL0942_BOARDS, bl0942Instant, bl0942WhPerCount, type Bl0942Board } from './board.js';

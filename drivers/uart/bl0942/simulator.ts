@@ -3,7 +3,8 @@
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
-import { corruptChecksum, drawFault, garbage, openSimLine, physicalFor } from '../sim-line.js';
+import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
+import { openSimLine, physicalFor } from '../sim-line.js';
 import { BL0942_BOARDS, type Bl0942Board } from './board.js';
 import {
   BL0942_READ_ALL,

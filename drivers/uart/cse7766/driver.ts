@@ -5,7 +5,7 @@ import type { ConnectionSpec } from '../../catalog.js';
 import { DeviceError, TimeoutError } from '../../errors.js';
 import type { MeterDriver, MeterIdentity, MeterSample } from '../../meter-driver.js';
 import type { LineSettings } from '../../sim/wire-timing.js';
-import { lineOf, serialOnly } from '../sim-line.js';
+import { lineOf, serialOnly } from '../serial-connection.js';
 import { SerialLine } from '../serial-line.js';
 import { cse7766Instant, cse7766WhPerCount, type Cse7766Frame } from './codec.js';
 import { Cse7766StreamParser } from './stream-parser.js';

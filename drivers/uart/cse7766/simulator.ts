@@ -4,7 +4,8 @@ import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalo
 import type { PhysicalState } from '../../sim/physical-meter.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
-import { corruptChecksum, drawFault, garbage, openSimLine, physicalFor } from '../sim-line.js';
+import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
+import { openSimLine, physicalFor } from '../sim-line.js';
 import { CSE7766_ADJ, CSE7766_NORMAL, encodeCse7766Frame, type Cse7766FrameFields } from './codec.js';
 import { CSE7766_LINE } from './driver.js';
 
