@@ -142,7 +142,8 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
       for (let rep = 1; rep <= reps; rep++) {
         check();
         const startedAt = clock.now();
-        await source.output(false);
+        // After the settle the output is on; after a repetition it is already off.
+        if (rep === 1) await source.output(false);
         await sleep(plan.defaults.registerSettleS);
         const e0 = await deviceWh(dut);
         await reference.reset();
