@@ -4,7 +4,8 @@ export class AmsgateError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    // Not named `details`: uvu's reporter treats an error's `details` as a string and crashes on an object.
+    readonly context: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = new.target.name;

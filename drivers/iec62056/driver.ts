@@ -67,7 +67,7 @@ export class Iec62056Driver implements MeterDriver {
         await new Promise((res) => setTimeout(res, 200));
       }
     }
-    last!.details.frameErrors = frameErrors;
+    last!.context.frameErrors = frameErrors;
     throw last!;
   }
 

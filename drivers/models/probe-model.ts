@@ -26,7 +26,7 @@ export async function probeModel(client: ModbusClient, model: MeterModel, unit: 
       if (e instanceof FrameError) return { match: false, reason: 'garbled', detail: e.message };
       if (e instanceof DeviceError) {
         // Exception 10/11 is a TCP gateway saying the unit behind it did not answer.
-        const code = (e.details as { exceptionCode?: number }).exceptionCode;
+        const code = (e.context as { exceptionCode?: number }).exceptionCode;
         return { match: false, reason: code === 11 || code === 10 ? 'silent' : 'refused', detail: e.message };
       }
       throw e;

@@ -99,7 +99,7 @@ export class Atm90e26Client implements Atm90e26Registers {
       try {
         return await this.readOnce(addr);
       } catch (e) {
-        const answered = e instanceof FrameError || (e instanceof TimeoutError && Number(e.details.received ?? 0) > 0);
+        const answered = e instanceof FrameError || (e instanceof TimeoutError && Number(e.context.received ?? 0) > 0);
         if (answered) {
           try {
             const v = await this.readRegister(ATM90E26_REG.LastData);
@@ -107,7 +107,7 @@ export class Atm90e26Client implements Atm90e26Registers {
             return v;
           } catch (e2) {
             // The value is still in LastData until the next read: the caller must fetch it first thing.
-            if (e2 instanceof AmsgateError) e2.details.lastDataPending = true;
+            if (e2 instanceof AmsgateError) e2.context.lastDataPending = true;
             throw e2;
           }
         }

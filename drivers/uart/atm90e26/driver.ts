@@ -79,7 +79,7 @@ export class Atm90e26Driver implements MeterDriver {
     try {
       return await this.client.readAndClear(reg);
     } catch (e) {
-      if (e instanceof AmsgateError && e.details.lastDataPending) this.pendingLastData = which;
+      if (e instanceof AmsgateError && e.context.lastDataPending) this.pendingLastData = which;
       throw e;
     }
   }

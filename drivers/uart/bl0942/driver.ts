@@ -62,7 +62,7 @@ export class Bl0942Driver implements MeterDriver {
       }
     }
     const err = lastErr!;
-    err.details.frameErrors = frameErrors;
+    err.context.frameErrors = frameErrors;
     throw err;
   }
 

@@ -40,7 +40,7 @@ function problems(input: unknown): string[] {
     parseConfig(input, undefined, { baseDir: dir });
   } catch (e) {
     assert.instance(e, ConfigError);
-    return ((e as ConfigError).details.problems as string[]) ?? [];
+    return ((e as ConfigError).context.problems as string[]) ?? [];
   }
   assert.unreachable('config was accepted');
   return [];

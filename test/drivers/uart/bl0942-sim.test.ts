@@ -49,7 +49,7 @@ test('BL0942 checksum errors are counted and retried; no reply times out; counte
     const g = await rejection(drv.sample());
     assert.instance(g, FrameError);
     assert.is(drv.rejectedFrames, 8);
-    assert.is((g as FrameError).details.frameErrors, 4);
+    assert.is((g as FrameError).context.frameErrors, 4);
     sim.setFaults({});
     const s = await drv.sample();
     // 3.6 MW for a few hundred ms moves hundreds of Wh: the counter has wrapped to a small value.
