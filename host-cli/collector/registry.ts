@@ -2,7 +2,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../drivers/errors.js';
-import { algOfKey, jwkThumbprint, publicJwkOf } from './jws.js';
+import { algOfKey, jwkThumbprint, parseCompact, publicJwkOf, verifySignature } from './jws.js';
 import type { CollectorStore, RegisteredKey } from './store-types.js';
 
 /** Reads a public key from PEM (public or private key: only the public half is kept) or a JWK JSON file. */
@@ -63,17 +63,31 @@ export async function rotateDeviceKey(store: CollectorStore, k: RegisteredKey): 
 }
 
 /**
- * A commissioning record as written by the installer tool: JSON with the device id, its public key and the time of
- * commissioning. Accepted field names: device | deviceId, publicJwk | publicKey (PEM), kid (checked if present),
- * commissionedAt | at.
+ * A commissioning record as written by `amsgate commission` (host-cli/commissioning/commissioning-record.ts): its
+ * .json file, or its .jws (then the signature must verify with the key the record carries, which proves the device
+ * holds that key). Accepted field names: device | deviceId, publicJwk | publicKey (PEM), kid (checked if present),
+ * commissionedAt | at; a record whose `result` is "fail" is refused.
  */
 export function keyFromCommissioning(text: string, now: number): RegisteredKey {
   let j: Record<string, unknown>;
-  try {
-    j = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new ConfigError('commissioning', 'commissioning record is not JSON');
+  const t = text.trim();
+  let jws: ReturnType<typeof parseCompact> | null = null;
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(t)) {
+    try {
+      jws = parseCompact(t);
+    } catch (e) {
+      throw new ConfigError('commissioning', `commissioning record JWS cannot be read: ${(e as Error).message}`);
+    }
+    j = jws.payload as Record<string, unknown>;
+  } else {
+    try {
+      j = JSON.parse(t) as Record<string, unknown>;
+    } catch {
+      throw new ConfigError('commissioning', 'commissioning record is neither JSON nor a JWS compact string');
+    }
   }
+  if (typeof j !== 'object' || j === null) throw new ConfigError('commissioning', 'commissioning record must be a JSON object');
+  if (j.result === 'fail') throw new ConfigError('commissioning', 'commissioning record says result "fail": the device was not commissioned; register it after a passing commissioning');
   const device = (j.device ?? j.deviceId) as unknown;
   if (typeof device !== 'string' || !device) throw new ConfigError('commissioning', 'commissioning record needs "device" (or "deviceId")');
   const keySrc = j.publicJwk ?? j.publicKey;
@@ -83,6 +97,9 @@ export function keyFromCommissioning(text: string, now: number): RegisteredKey {
   const at = typeof atText === 'string' ? Date.parse(atText) : NaN;
   if (Number.isNaN(at)) throw new ConfigError('commissioning', 'commissioning record needs "commissionedAt" as an ISO 8601 time');
   const k = registeredKeyOf(device, key, at, 'commissioning', now);
+  if (jws && !verifySignature(jws, key)) {
+    throw new ConfigError('commissioning', 'commissioning record JWS signature does not verify with the key it carries');
+  }
   if (typeof j.kid === 'string' && j.kid !== k.kid) {
     throw new ConfigError('commissioning', `commissioning record kid ${j.kid} does not match the RFC 7638 thumbprint of its key (${k.kid})`);
   }

@@ -47,7 +47,7 @@ Examples:
     .option('--device <id>', 'gateway (device) id, as in its topics and records')
     .option('--key <file>', 'public key: PEM (SPKI; a private key PEM is also read, only its public half is kept) or JWK JSON')
     .option('--from <date>', 'first record creation time the key is good for (YYYY-MM-DD = 00:00 UTC, or ISO time)', '1970-01-01')
-    .option('--commissioning <file>', 'commissioning record JSON: {device, publicJwk | publicKey, kid?, commissionedAt}')
+    .option('--commissioning <file>', 'commissioning record from amsgate commission (.json or signed .jws)')
     .option('--json', 'print the registered key as JSON')
     .action(async (o: { db: string; device?: string; key?: string; from: string; commissioning?: string; json?: boolean }) => {
       let k: RegisteredKey;

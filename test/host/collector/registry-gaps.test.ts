@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import { findPeriodGaps, resendCommands } from '../../../host-cli/collector/gaps.js';
 import { addDeviceKey, keyFromCommissioning, parseDateOption, parsePublicKey, registeredKeyOf, rotateDeviceKey } from '../../../host-cli/collector/registry.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
+import { signCompactWith } from '../../../host-cli/collector/jws.js';
 import type { StoredInterval } from '../../../host-cli/collector/store-types.js';
 import { gapReport, publishResends } from '../../../host-cli/commands/collect.js';
 import { startBroker } from './broker.js';
@@ -42,6 +43,11 @@ test('registry: commissioning records are read, and a kid that does not match th
   assert.equal([k.device, k.kid, k.alg, k.validFrom, k.source], ['gw9', id.kid, 'EdDSA', Date.parse('2026-10-01T09:00:00Z'), 'commissioning']);
   assert.throws(() => keyFromCommissioning(JSON.stringify({ device: 'gw9', publicJwk: id.publicJwk, kid: 'wrong', commissionedAt: '2026-10-01T09:00:00Z' }), 0), /does not match/);
   assert.throws(() => keyFromCommissioning(JSON.stringify({ device: 'gw9', publicJwk: id.publicJwk }), 0), /commissionedAt/);
+  const rec = { type: 'amsgate-commissioning', v: 1, deviceId: 'gw9', device: 'gw9', commissionedAt: '2026-10-01T09:00:00Z', result: 'pass', kid: id.kid, publicJwk: { ...id.publicJwk, kid: id.kid, alg: 'EdDSA', use: 'sig' } };
+  assert.is(keyFromCommissioning(signCompactWith(rec, id.privateKey, id.kid), 0).kid, id.kid);
+  const other = newIdentity('gw9', 'EdDSA');
+  assert.throws(() => keyFromCommissioning(signCompactWith(rec, other.privateKey, other.kid), 0), /does not verify/);
+  assert.throws(() => keyFromCommissioning(JSON.stringify({ ...rec, result: 'fail' }), 0), /not commissioned/);
 });
 
 function stored(sim: SimDevice, starts: number[], meter = 'm1', resolution: 'PT30M' | 'PT15M' = 'PT30M'): StoredInterval[] {
