@@ -79,4 +79,26 @@ test('BCC errors are rejected and counted, no reply times out, reset and frozen 
   }
 });
 
+test('a meter that answers in mode B (letter baud character) is refused with a DeviceError', async () => {
+  const { SerialLine } = await import('../../../drivers/uart/serial-line.js');
+  const { Iec62056Client } = await import('../../../drivers/iec62056/client.js');
+  const { DeviceError } = await import('../../../drivers/errors.js');
+  const pair = await openPtyPair();
+  const meter = await SerialLine.open({ path: pair.b, baud: 300, parity: 'even', dataBits: 7, stopBits: 1 });
+  const client = await Iec62056Client.open({ serial: pair.a }, { identTimeoutMs: 500 });
+  try {
+    const pending = errorOf(client.readout());
+    const signOn = await meter.readUntil((b) => (b.indexOf(0x0a) >= 0 ? b.indexOf(0x0a) + 1 : null), 1000, 'sign-on');
+    assert.is(Buffer.from(signOn).toString('latin1'), '/?!\r\n');
+    await meter.write(Buffer.from('/ABCE12345\r\n', 'latin1'));
+    const e = await pending;
+    assert.instance(e, DeviceError);
+    assert.match(e.message, /not mode C/);
+  } finally {
+    await client.close();
+    await meter.close();
+    await pair.close();
+  }
+});
+
 test.run();
