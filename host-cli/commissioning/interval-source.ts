@@ -1,6 +1,8 @@
 // Where a proving test finds the interval the instation received: the collector's store (what settlement
 // sees) or, failing that, the gateway's own store (what it sent).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../../drivers/errors.js';
 import type { Channel } from '../../device/records/record-types.js';
 import { GatewayStore } from '../../device/store/gateway-store.js';
 import { STORE_FILE } from '../../device/runtime/gateway.js';
@@ -33,6 +35,9 @@ export async function fromCollector(db: string, q: IntervalQuery): Promise<Recei
 /** Latest PT30M revision for the period from the gateway's store directory. */
 export function fromGateway(storePath: string, q: IntervalQuery): ReceivedInterval | null {
   const file = join(storePath, STORE_FILE);
+  if (!existsSync(file)) {
+    throw new ConfigError('no-store', `no gateway store at ${file}; run prove on the gateway (its storePath), or give the collector's store with --collector-db`);
+  }
   const store = GatewayStore.open(file, { readonly: true });
   try {
     const row = store

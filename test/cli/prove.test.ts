@@ -122,6 +122,11 @@ test('hand readings against the collector store: pass, and fail when the multipl
   assert.is(fail.result.figures['expected primary Wh'], '3885.000');
   // Another period has no interval.
   const none = await proveCommand({ ...opts(write('1.02')), period: '2026-01-15/38' }, systemClock, quiet);
+  // Without --collector-db the gateway's own store is read; there is none here.
+  await proveCommand({ ...opts(write('1.02')), collectorDb: undefined }, systemClock, quiet).then(
+    () => assert.unreachable(),
+    (e: Error) => assert.ok(e instanceof ConfigError && /no gateway store at .*gateway.db; run prove on the gateway/.test(e.message), e.message),
+  );
   // A period that is not over cannot have hand readings.
   await proveCommand({ ...opts(write('1.02')), period: '2099-01-15/38' }, systemClock, quiet).then(
     () => assert.unreachable(),
