@@ -33,6 +33,11 @@ export interface SimulateOptions {
   speed: number;
   inProcess: boolean;
   seed?: number;
+  /** Simulated reference standard: systematic error and read noise (standard deviation), fractions. */
+  referenceError?: number;
+  referenceNoise?: number;
+  /** Simulated source setting error, fraction. */
+  sourceError?: number;
 }
 
 export interface RealOptions {
@@ -83,6 +88,9 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       clock: baseClock,
       dut: isChip ? { chip: { gainError: o.chipGainError, phaseErrorDeg: o.chipPhaseErrorDeg, voltageRmsError: 0.01, currentRmsError: -0.015 } } : { curve },
       seed: o.seed,
+      referenceError: o.referenceError,
+      referenceNoise: o.referenceNoise,
+      sourceError: o.sourceError,
     });
     let dut: MeterDriver = bench.dut;
     let chip: ChipCalibrationPort | null = isChip ? (bench.dut as SimChipDut) : null;

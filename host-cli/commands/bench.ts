@@ -101,7 +101,10 @@ function addBenchOptions(c: Command): Command {
     .option('--chip-phase-error <deg>', 'simulated chip phase error before calibration, degrees', num('--chip-phase-error'), 0.6)
     .option('--speed <n>', 'simulated bench clock speed (pty simulation)', num('--speed'), 2000)
     .option('--in-process', 'simulate without ptys on a virtual clock (fastest; in-process DUT models only)')
-    .option('--seed <n>', 'seed of the simulated noise', num('--seed'));
+    .option('--seed <n>', 'seed of the simulated noise', num('--seed'))
+    .option('--ref-error <fraction>', 'simulated reference standard systematic error (default 0.0001)', num('--ref-error'))
+    .option('--ref-noise <fraction>', 'simulated reference read noise, standard deviation (default 0.0002)', num('--ref-noise'))
+    .option('--source-error <fraction>', 'simulated source setting error (default 0.001)', num('--source-error'));
 }
 
 interface BenchOpts {
@@ -121,6 +124,9 @@ interface BenchOpts {
   speed: number;
   inProcess?: boolean;
   seed?: number;
+  refError?: number;
+  refNoise?: number;
+  sourceError?: number;
 }
 
 async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
@@ -133,6 +139,9 @@ async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
       speed: o.speed,
       inProcess: !!o.inProcess,
       seed: o.seed,
+      referenceError: o.refError,
+      referenceNoise: o.refNoise,
+      sourceError: o.sourceError,
     });
   }
   if (!o.dutModel) throw new ConfigError('bench-options', 'give --dut-model (a catalog model id) or --simulate');
