@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
 import { verifyMessage } from '../../../host-cli/collector/verify-message.js';
-import { newIdentity } from '../../../host-cli/collector/sim-device.js';
+import { quickShapeOk, schemaAccepts } from '../../../host-cli/collector/record-schema.js';
+import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { signCompactWith } from '../../../host-cli/collector/jws.js';
 import type { VerifiedRecord, Rejection } from '../../../host-cli/collector/store-types.js';
 import { registeredDevice, tempSqlite } from './helpers.js';
@@ -156,6 +157,30 @@ test('fuzz: any bytes or any JSON payload is refused with a reason, never thrown
   } finally {
     await cleanup();
   }
+});
+
+test('the hand-written shape check accepts good records and never accepts what the zod schema refuses', () => {
+  const sim = new SimDevice(newIdentity('gw-q'));
+  const good = [sim.interval({ start: T, energyWh: 5 }).payload, sim.interval({ start: T, energyWh: 0, resolution: 'PT15M', quality: 'estimated' }).payload, sim.alarm('test', new Date(T).toISOString()).payload];
+  for (const g of good) assert.ok(quickShapeOk(g) && schemaAccepts(g));
+  const paths = (o: unknown, pre: string[] = []): string[][] =>
+    typeof o === 'object' && o !== null && !Array.isArray(o) ? Object.entries(o).flatMap(([k, v]) => [[...pre, k], ...paths(v, [...pre, k])]) : [];
+  const setAt = (o: unknown, path: string[], v: unknown): unknown => {
+    const c = structuredClone(o) as Record<string, unknown>;
+    let cur = c;
+    for (const k of path.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+    if (v === undefined) delete cur[path[path.length - 1]!];
+    else cur[path[path.length - 1]!] = v;
+    return c;
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...good), fc.nat(), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.integer(), fc.double(), fc.string()), (g, i, v) => {
+      const ps = paths(g);
+      const mutated = setAt(g, ps[i % ps.length]!, v);
+      return !quickShapeOk(mutated) || schemaAccepts(mutated);
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test.run();
