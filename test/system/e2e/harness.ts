@@ -3,7 +3,7 @@
 // Nothing here knows the pipeline; pipeline.test.ts composes it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import mqtt from 'mqtt';
@@ -11,8 +11,9 @@ import mqtt from 'mqtt';
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const MAIN = join(ROOT, 'host-cli', 'main.ts');
 export const BROKER_HOST = '127.0.0.1';
-export const BROKER_PORT = 1883;
-export const BROKER = `mqtt://${BROKER_HOST}:${BROKER_PORT}`;
+/** The broker port: the system Mosquitto's 1883, or a private Mosquitto's (startPrivateMosquitto). */
+let brokerPort = 1883;
+export const brokerUrl = (): string => `mqtt://${BROKER_HOST}:${brokerPort}`;
 
 /** A temporary folder removed by cleanup() (kept when E2E_KEEP=1, for post-mortems). */
 export function tempDir(prefix: string): { dir: string; cleanup(): void } {
@@ -48,10 +49,9 @@ export async function waitFor<T>(what: string, cond: () => T | Promise<T>, timeo
   }
 }
 
-/** Fails with an explicit message when nothing listens on 127.0.0.1:1883. */
-export async function requireMosquitto(timeoutMs = 2000): Promise<void> {
-  const ok = await new Promise<boolean>((resolve) => {
-    const s = netConnect({ host: BROKER_HOST, port: BROKER_PORT });
+async function listening(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = netConnect({ host: BROKER_HOST, port });
     const t = setTimeout(() => {
       s.destroy();
       resolve(false);
@@ -66,17 +66,58 @@ export async function requireMosquitto(timeoutMs = 2000): Promise<void> {
       resolve(false);
     });
   });
-  if (!ok) {
+}
+
+/** Fails with an explicit message when nothing listens on 127.0.0.1:1883 (or the private broker's port). */
+export async function requireMosquitto(timeoutMs = 2000): Promise<void> {
+  if (!(await listening(brokerPort, timeoutMs))) {
     throw new Error(
-      `Mosquitto is not listening on ${BROKER_HOST}:${BROKER_PORT}. This system test needs the real broker: ` +
+      `Mosquitto is not listening on ${BROKER_HOST}:${brokerPort}. This system test needs the real broker: ` +
         'install it (apt-get install mosquitto) and start it (mosquitto -d, or .ci/run which starts it), then run again.',
     );
   }
 }
 
+/**
+ * Starts a private Mosquitto (the same Debian binary) on a free 127.0.0.1 port, for runs on a machine where other
+ * tests flood the shared broker; the pipeline then uses it instead of 1883. Returns a stop function.
+ */
+export async function startPrivateMosquitto(dir: string): Promise<() => Promise<void>> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, BROKER_HOST, () => {
+      const p = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const conf = join(dir, 'mosquitto.conf');
+  // Logs go to stderr: started as root, Mosquitto drops to user mosquitto and could not write a log file here.
+  writeFileSync(conf, `listener ${port} ${BROKER_HOST}\nallow_anonymous true\npersistence false\nlog_dest stderr\nmax_queued_messages 100000\n`);
+  const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  child.once('error', (e) => (log += `spawn error: ${e.message}`));
+  try {
+    await waitFor(`private mosquitto on port ${port}`, () => listening(port, 500), 10_000, 100);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${log}`);
+  }
+  brokerPort = port;
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const done = new Promise((r) => child.once('close', r));
+      child.kill('SIGTERM');
+      await done;
+    }
+    brokerPort = 1883;
+  };
+}
+
 /** Removes a persistent MQTT session from the broker (MQTT 5 clean start with session expiry 0). */
 export async function dropSession(clientId: string): Promise<void> {
-  const c = await mqtt.connectAsync(BROKER, { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 }, reconnectPeriod: 0, connectTimeout: 5000 });
+  const c = await mqtt.connectAsync(brokerUrl(), { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 }, reconnectPeriod: 0, connectTimeout: 5000 });
   await c.endAsync();
 }
 

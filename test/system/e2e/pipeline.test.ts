@@ -15,7 +15,7 @@ import { scaledClock, type Clock } from '../../../drivers/clock.js';
 import { openStore } from '../../../host-cli/collector/open-store.js';
 import type { IntervalRecord } from '../../../device/records/record-types.js';
 import {
-  BROKER, ROOT, compareGolden, dropSession, requireMosquitto, runCli, runCliOk, seededRandom, setLogDir, sleep, spawnCli, tempDir, waitFor, type CliProcess,
+  ROOT, brokerUrl, compareGolden, dropSession, requireMosquitto, startPrivateMosquitto, runCli, runCliOk, seededRandom, setLogDir, sleep, spawnCli, tempDir, waitFor, type CliProcess,
 } from './harness.js';
 
 const FIXTURES = join(ROOT, 'fixtures', 'e2e');
@@ -66,6 +66,7 @@ const state: {
   sims: RunningSimulator[];
   procs: CliProcess[];
   sessions: string[];
+  stopBroker?: () => Promise<void>;
   run?: Run;
   failure?: unknown;
 } = { sims: [], procs: [], sessions: [] };
@@ -106,7 +107,7 @@ function gatewayConfig(dir: string, ports: Record<string, string>, clientId: str
     closeAfterMs: 60_000,
     // Polls are 15 minutes apart plus scheduling jitter; this limit keeps "gap" out of a healthy run.
     maxGapMs: 1_700_000,
-    broker: { url: BROKER, clientId, keepaliveS: 30 },
+    broker: { url: brokerUrl(), clientId, keepaliveS: 30 },
     storePath: join(dir, 'gateway'),
     keys: { dir: join(dir, 'keys'), algorithm: 'ES256' },
   };
@@ -117,7 +118,7 @@ function gatewayConfig(dir: string, ports: Record<string, string>, clientId: str
 
 function collector(name: string, db: string, clientId: string): CliProcess {
   state.sessions.push(clientId);
-  const p = spawnCli(name, ['collect', '--broker', BROKER, '--db', db, '--no-shared', '--client-id', clientId, '--json-log', '--batch', '50']);
+  const p = spawnCli(name, ['collect', '--broker', brokerUrl(), '--db', db, '--no-shared', '--client-id', clientId, '--json-log', '--batch', '50']);
   state.procs.push(p);
   return p;
 }
@@ -129,10 +130,12 @@ async function gapReport(db: string, extra: string[] = [], expectCode?: number):
 }
 
 async function pipeline(): Promise<Run> {
-  await requireMosquitto();
   const tmp = tempDir('amsgate-e2e-');
   state.tmp = tmp;
   const dir = tmp.dir;
+  // E2E_PRIVATE_BROKER=1: a Mosquitto of our own on a free port, when other tests flood the shared one.
+  if (process.env.E2E_PRIVATE_BROKER === '1') state.stopBroker = await startPrivateMosquitto(dir);
+  await requireMosquitto();
   setLogDir(dir);
   const runId = randomUUID().slice(0, 8);
 
@@ -195,7 +198,7 @@ async function pipeline(): Promise<Run> {
   await sleep(1500);
 
   // 5. The gap finder sees the missing periods and asks the gateway to resend them on its command topic.
-  const before = await gapReport(db, ['--request-resend', '--broker', BROKER], 1);
+  const before = await gapReport(db, ['--request-resend', '--broker', brokerUrl()], 1);
   const gapsBefore = before.json as unknown as Run['gapsBefore'];
   const after = await waitFor('resent periods to fill the gap', async () => {
     const r = await gapReport(db);
@@ -276,6 +279,7 @@ test.after(async () => {
   for (const p of state.procs) await p.stop(5000).catch(() => undefined);
   for (const s of state.sims) await s.close().catch(() => undefined);
   for (const id of state.sessions) await dropSession(id).catch(() => undefined);
+  await state.stopBroker?.();
   state.tmp?.cleanup();
 });
 
