@@ -186,11 +186,18 @@ export class Collector {
     }
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
+      // Two-stage pipeline: batch n+1 is verified (CPU) while batch n's transaction is in the database. Commits,
+      // and so PUBACKs, stay strictly in arrival order, and batch n+1 is stored only after batch n has committed
+      // (its chain checks see batch n's rows).
+      let committing: Promise<void> | null = null;
       try {
         while (this.queue.length > 0 && !this.stopped) {
           const batch = this.queue.splice(0, this.o.batchSize ?? 500);
-          await this.process(batch);
+          const verified = await this.verifyBatch(batch);
+          if (committing) await committing;
+          committing = this.commit(batch, verified);
         }
+        if (committing) await committing;
       } finally {
         this.flushing = null;
       }
@@ -220,12 +227,27 @@ export class Collector {
     return { records, rejections, unknownKey };
   }
 
-  private async process(batch: Pending[]): Promise<void> {
+  private async verifyBatch(batch: Pending[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[] }> {
     let v = this.verifyAll(batch);
     if (v.unknownKey && this.clock.now() - this.ring.loadedAt >= (this.o.keyRefreshMs ?? 1000)) {
-      await this.refreshKeys();
+      // The registry must be read before an unknown kid is refused: wait for the database like a commit does.
+      for (;;) {
+        try {
+          await this.refreshKeys();
+          break;
+        } catch (e) {
+          this.stats.storeErrors++;
+          this.log({ event: 'store-error', error: `reloading keys: ${(e as Error).message}` });
+          if (this.stopped) break;
+          await this.clock.sleep(1000);
+        }
+      }
       v = this.verifyAll(batch);
     }
+    return v;
+  }
+
+  private async commit(batch: Pending[], v: { records: VerifiedRecord[]; rejections: Rejection[] }): Promise<void> {
     for (;;) {
       try {
         const r = await this.o.store.ingest(v.records, v.rejections);
