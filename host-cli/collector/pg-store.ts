@@ -8,7 +8,7 @@ import type {
   StoredInterval, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
-import { chainFromRows, intervalFromRow, keyFromRow, type KeyRow } from './store-rows.js';
+import { chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, type KeyRow } from './store-rows.js';
 import { ConfigError } from '../../drivers/errors.js';
 
 const ROWS_PER_INSERT = 500;
@@ -196,11 +196,11 @@ export class PgStore implements CollectorStore {
   }
 
   async chainReport(device?: string): Promise<ChainReport> {
-    const r = device
-      ? await this.pool.query<{ device: string; seq: string; hash: string; prev: string }>(`SELECT device, seq, hash, prev FROM records WHERE device = $1 ORDER BY device, seq`, [device])
-      : await this.pool.query<{ device: string; seq: string; hash: string; prev: string }>(`SELECT device, seq, hash, prev FROM records ORDER BY device, seq`);
-    return chainFromRows(r.rows);
+    const sql = chainAnomalySql(device !== undefined, '$1');
+    const r = await this.pool.query<Parameters<typeof chainFromAnomalies>[0][number]>(sql, device ? [device] : []);
+    return chainFromAnomalies(r.rows);
   }
+
 
   /** Drops the schema named in the URL (tests use a throw-away schema per run). */
   async dropSchema(): Promise<void> {

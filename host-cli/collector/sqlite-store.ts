@@ -7,7 +7,7 @@ import type {
   StoredInterval, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
-import { keyFromRow, intervalFromRow, chainFromRows, type KeyRow } from './store-rows.js';
+import { chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, type KeyRow } from './store-rows.js';
 
 const CHUNK = 400;
 
@@ -137,9 +137,9 @@ export class SqliteStore implements CollectorStore {
   }
 
   async chainReport(device?: string): Promise<ChainReport> {
-    const rows = (device
-      ? this.db.prepare(`SELECT device, seq, hash, prev FROM records WHERE device = ? ORDER BY device, seq`).all(device)
-      : this.db.prepare(`SELECT device, seq, hash, prev FROM records ORDER BY device, seq`).all()) as { device: string; seq: number; hash: string; prev: string }[];
-    return chainFromRows(rows);
+    const sql = chainAnomalySql(device !== undefined, '?');
+    const rows = (device ? this.db.prepare(sql).all(device) : this.db.prepare(sql).all()) as Parameters<typeof chainFromAnomalies>[0];
+    return chainFromAnomalies(rows);
   }
+
 }

@@ -41,3 +41,28 @@ export function chainFromRows(rows: { device: string; seq: number | string; hash
   }
   return report;
 }
+
+/**
+ * SQL returning only the rows where a device's chain has a gap or a broken link (window functions; the same text runs
+ * on SQLite >= 3.25 and PostgreSQL). `?` is replaced by the backend's placeholder when a device is given.
+ */
+export function chainAnomalySql(byDevice: boolean, placeholder: string): string {
+  return `SELECT device, seq, hash, prev, pseq, phash FROM (
+      SELECT device, seq, hash, prev,
+             LAG(seq) OVER (PARTITION BY device ORDER BY seq) AS pseq,
+             LAG(hash) OVER (PARTITION BY device ORDER BY seq) AS phash
+        FROM records${byDevice ? ` WHERE device = ${placeholder}` : ''}) t
+    WHERE (pseq IS NULL AND seq > 1) OR (pseq IS NOT NULL AND seq > pseq + 1) OR (pseq IS NOT NULL AND seq = pseq + 1 AND prev <> phash)
+    ORDER BY device, seq`;
+}
+
+export function chainFromAnomalies(rows: { device: string; seq: number | string; prev: string; pseq: number | string | null; phash: string | null }[]): ChainReport {
+  const report: ChainReport = { gaps: [], breaks: [] };
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    if (r.pseq === null) report.gaps.push({ device: r.device, from: 1, to: seq - 1 });
+    else if (seq > Number(r.pseq) + 1) report.gaps.push({ device: r.device, from: Number(r.pseq) + 1, to: seq - 1 });
+    else report.breaks.push({ device: r.device, seq, detail: `prev ${r.prev} != hash of seq ${r.pseq} (${r.phash})` });
+  }
+  return report;
+}

@@ -183,4 +183,35 @@ test('the hand-written shape check accepts good records and never accepts what t
   );
 });
 
+test('chain report (window-function SQL) matches a plain walk over the stored rows', async () => {
+  const { chainFromRows } = await import('../../../host-cli/collector/store-rows.js');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (keepA, keepB) => {
+      const { store, cleanup } = await tempSqlite();
+      try {
+        const rows: { device: string; seq: number; hash: string; prev: string }[] = [];
+        const recs: VerifiedRecord[] = [];
+        for (const [name, keep] of [['gw-a', keepA], ['gw-b', keepB]] as const) {
+          const d = await registeredDevice(store, name);
+          const ring = KeyRing.from(await store.listKeys());
+          keep.forEach((k, i) => {
+            const c = d.interval({ start: T + i * 1800_000, energyWh: i }).compact;
+            const v = verifyMessage(topicI(name), c, ring, 1);
+            if (k && v.ok) {
+              recs.push(v.record);
+              rows.push({ device: name, seq: v.record.seq, hash: v.record.hash, prev: v.record.prev });
+            }
+          });
+        }
+        await store.ingest(recs, []);
+        assert.equal(await store.chainReport(), chainFromRows(rows));
+        return true;
+      } finally {
+        await cleanup();
+      }
+    }),
+    { numRuns: 25 },
+  );
+});
+
 test.run();
