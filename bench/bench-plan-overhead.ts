@@ -55,7 +55,7 @@ async function measure(kind: 'in-process' | 'pty'): Promise<void> {
   }
   const store = new ResultsStore(':memory:');
   const t0 = performance.now();
-  const res = await runPlan({ plan, source, reference, dut: bench.dut, store, clock });
+  const res = await runPlan({ plan, source, reference, dut: bench.dut, store, clock: bench.clock });
   const wallS = (performance.now() - t0) / 1000;
   const askedS = askedBenchSeconds(res.points[0]!.whPerCount) / speed;
   const overheadS = wallS - askedS;

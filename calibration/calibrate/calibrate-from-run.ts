@@ -25,7 +25,8 @@ export function measuredPointsOf(store: ResultsStore, runId: number): { plan: Pl
   if (!run) throw new ConfigError('no-run', `no run ${runId} in the results database`);
   const plan = JSON.parse(run.planJson) as Plan;
   const byId = new Map(plan.points.map((p) => [p.id, p]));
-  const points = store.points(runId).map((r) => {
+  // Import points only: one gain and phase per channel; export accuracy is judged, not calibrated.
+  const points = store.points(runId).filter((r) => (byId.get(r.pointId)?.direction ?? 'import') === 'import').map((r) => {
     const p = byId.get(r.pointId)!;
     return { pointId: p.id, currentA: p.currentA, voltageV: p.voltageV, frequencyHz: p.frequencyHz, pf: p.pf, pfKind: p.pfKind, meanErrorPct: r.meanErrorPct };
   });

@@ -13,6 +13,8 @@ export interface PlanRequest {
   fnHz?: number;
   repetitions?: number;
   model?: string;
+  /** Also test export (reverse energy flow) at every current and power factor. */
+  export?: boolean;
 }
 
 const round = (x: number, places = 3): number => Number(x.toFixed(places));
@@ -46,19 +48,22 @@ export function generatePlan(req: PlanRequest): Plan {
         ]
       : [{ pf: 1, kind: 'dc', tag: 'DC' }];
   const points: PlanPoint[] = [];
-  const add = (p: Omit<PlanPoint, 'id' | 'limitPct' | 'row'>, tag: string): void => {
+  const add = (p: Omit<PlanPoint, 'id' | 'limitPct' | 'row' | 'direction'> & { direction?: PlanPoint['direction'] }, tag: string): void => {
     const row = applicableRow(table, p, ratings);
     if (!row) return;
     const id = `P${String(points.length + 1).padStart(2, '0')}-${tag}`;
-    points.push({ id, ...p, limitPct: row.limitPct, row: row.id });
+    points.push({ id, ...p, direction: p.direction ?? 'import', limitPct: row.limitPct, row: row.id });
   };
   const currents = testCurrents(req.inA, req.imaxA);
-  for (const pf of pfs) {
-    for (const c of currents) {
-      add(
-        { currentA: c.currentA, voltageV: req.unV, pf: pf.pf, pfKind: pf.kind, frequencyHz: fn, note: `${c.label}, ${pf.tag}` },
-        `${pf.tag}-I${c.currentA}`,
-      );
+  for (const direction of req.export ? (['import', 'export'] as const) : (['import'] as const)) {
+    for (const pf of pfs) {
+      for (const c of currents) {
+        const exp = direction === 'export';
+        add(
+          { currentA: c.currentA, voltageV: req.unV, pf: pf.pf, pfKind: pf.kind, frequencyHz: fn, direction, note: `${exp ? 'export, ' : ''}${c.label}, ${pf.tag}` },
+          `${exp ? 'EXP-' : ''}${pf.tag}-I${c.currentA}`,
+        );
+      }
     }
   }
   // Influence ranges at a reference current (50 % Imax, PF 1): voltage 90 % / 110 % Un, frequency 49 / 51 Hz.

@@ -12,6 +12,8 @@ export const pointSchema = z.object({
   /** Power factor magnitude (1 for d.c.). */
   pf: z.number().gt(0).lte(1),
   pfKind: z.enum(['unity', 'lag', 'lead', 'dc']),
+  /** Energy flow: import into the asset (charging) or export from it (battery discharge, V2G). */
+  direction: z.enum(['import', 'export']).default('import'),
   /** Hz; null for d.c. */
   frequencyHz: z.number().positive().nullable(),
   /** Limit of error to judge this point against, +- percent (may be tighter than the table, never looser). */
@@ -72,12 +74,16 @@ export const planSchema = z.object({
 export type Plan = z.infer<typeof planSchema>;
 export type PlanPoint = z.infer<typeof pointSchema>;
 
-/** Angle by which current lags voltage for a point, degrees (negative = leading, 0 for d.c.). */
-export function phaseDegOf(p: Pick<PlanPoint, 'pf' | 'pfKind'>): number {
+/**
+ * Angle by which current lags voltage for a point, degrees in (-180, 180] (negative = leading, 0 for d.c.
+ * import). An export point is its import point with the current reversed: 180 degrees added.
+ */
+export function phaseDegOf(p: Pick<PlanPoint, 'pf' | 'pfKind'> & { direction?: 'import' | 'export' }): number {
   const a = (Math.acos(Math.min(1, p.pf)) * 180) / Math.PI;
-  if (p.pfKind === 'lag') return a;
-  if (p.pfKind === 'lead') return -a;
-  return 0;
+  const base = p.pfKind === 'lag' ? a : p.pfKind === 'lead' ? -a : 0;
+  if (p.direction !== 'export') return base;
+  const r = base + 180;
+  return r > 180 ? r - 360 : r;
 }
 
 /** Total active power at a point, W. */

@@ -13,6 +13,7 @@ export interface CertificatePoint {
   voltageV: number;
   pf: number;
   pfKind: string;
+  direction: 'import' | 'export';
   frequencyHz: number | null;
   limitPct: number;
   row: string | null;
@@ -62,6 +63,7 @@ export function buildCertificate(store: ResultsStore, runId: number, o: { issued
         voltageV: p.voltageV,
         pf: p.pf,
         pfKind: p.pfKind,
+        direction: p.direction ?? 'import',
         frequencyHz: p.frequencyHz,
         limitPct: r.limitPct,
         row: p.row ?? null,

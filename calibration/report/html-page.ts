@@ -12,7 +12,8 @@ function kv(rows: [string, unknown][]): string {
 
 export function certificateHtml(c: Certificate): string {
   const id = c.device.identity;
-  const pfText = (p: Certificate['points'][number]) => (p.pfKind === 'dc' ? 'd.c.' : p.pfKind === 'unity' ? '1' : `${p.pf} ${p.pfKind}`);
+  const pfText = (p: Certificate['points'][number]) =>
+    (p.pfKind === 'dc' ? 'd.c.' : p.pfKind === 'unity' ? '1' : `${p.pf} ${p.pfKind}`) + (p.direction === 'export' ? ', export' : '');
   const rows = c.points
     .map(
       (p) => `<tr class="v-${p.verdict}"><td>${esc(p.id)}</td><td>${p.currentA}</td><td>${p.percentImax.toFixed(1)}</td><td>${p.voltageV}</td><td>${esc(pfText(p))}</td><td>${p.frequencyHz ?? '-'}</td>

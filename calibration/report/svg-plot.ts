@@ -19,6 +19,7 @@ export interface Series {
 export function seriesOf(p: CertificatePoint, c: Certificate): Series {
   const nominalV = Math.abs(p.voltageV - c.device.unV) < 1e-6 * c.device.unV;
   const nominalF = p.frequencyHz === null || c.device.fnHz === null || Math.abs(p.frequencyHz - c.device.fnHz) < 1e-9;
+  if (p.direction === 'export') return { key: 'export', label: 'export (reverse flow)', colour: '#7d3c98', marker: 'circle' };
   if (!nominalV || !nominalF) return { key: 'influence', label: 'PF 1, U/f varied', colour: '#7a7a7a', marker: 'diamond' };
   if (p.pfKind === 'lag') return { key: 'lag', label: `PF ${p.pf} lag`, colour: '#c0392b', marker: 'square' };
   if (p.pfKind === 'lead') return { key: 'lead', label: `PF ${p.pf} lead`, colour: '#2e86c1', marker: 'diamond' };
@@ -74,7 +75,7 @@ export function errorPlotSvg(c: Certificate): string {
     }
   }
   // points with uncertainty bars (slight x offsets so series do not hide each other)
-  const offsets: Record<string, number> = { unity: 0, lag: -9, lead: 9, influence: 17 };
+  const offsets: Record<string, number> = { unity: 0, lag: -9, lead: 9, influence: 17, export: -17 };
   const legend = new Map<string, Series>();
   for (const p of pts) {
     const s = seriesOf(p, c);

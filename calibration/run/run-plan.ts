@@ -59,10 +59,10 @@ export interface RunResult {
   verdict: Verdict;
 }
 
-async function deviceWh(dut: MeterDriver): Promise<{ wh: number; whPerCount: number }> {
+async function deviceWh(dut: MeterDriver, direction: 'import' | 'export' = 'import'): Promise<{ wh: number; whPerCount: number }> {
   const s = await dut.sample();
-  const reg = s.energy.import;
-  if (!reg) throw new DeviceError('no-import-register', `device ${dut.modelId} returned no import energy register; the bench needs one`);
+  const reg = s.energy[direction];
+  if (!reg) throw new DeviceError(`no-${direction}-register`, `device ${dut.modelId} returned no ${direction} energy register; the ${direction} points need one`);
   // A float register resolves no better than its last place: the effective resolution is the coarser one.
   const q = Math.max(toNumber(reg.whPerCount), reg.floatUlpWh ?? 0);
   return { wh: Number(reg.value) * toNumber(reg.whPerCount), whPerCount: q };
@@ -129,7 +129,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
       check();
       store.discardIncompletePoint(runId, p.id);
       // A float register's resolution coarsens as it grows: take it afresh at every point.
-      let q = Math.max(whPerCount, (await deviceWh(dut)).whPerCount);
+      let q = Math.max(whPerCount, (await deviceWh(dut, p.direction)).whPerCount);
       const duration = durationForPoint(plan, p, q);
       await source.output(false);
       await source.apply({ voltageV: p.voltageV, currentA: p.currentA, phaseDeg: phaseDegOf(p), frequencyHz: p.frequencyHz });
@@ -145,13 +145,13 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         // After the settle the output is on; after a repetition it is already off.
         if (rep === 1) await source.output(false);
         await sleep(plan.defaults.registerSettleS);
-        const e0 = await deviceWh(dut);
+        const e0 = await deviceWh(dut, p.direction);
         await reference.reset();
         await source.output(true);
         await sleep(duration);
         await source.output(false);
         await sleep(plan.defaults.registerSettleS);
-        const e1 = await deviceWh(dut);
+        const e1 = await deviceWh(dut, p.direction);
         const refWh = await reference.readEnergyWh();
         q = Math.max(q, e0.whPerCount, e1.whPerCount);
         const devWh = (e1.wh - e0.wh) * (o.deviceFactor ?? 1);

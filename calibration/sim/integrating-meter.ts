@@ -14,8 +14,8 @@ export type PointError = (p: OperatingPoint) => number;
 export class IntegratingMeter implements Forceable {
   private point: OperatingPoint | null = null;
   private lastAt: number;
-  private registered = 0;
-  private trueWh = 0;
+  private registered = { import: 0, export: 0 };
+  private trueWh = { import: 0, export: 0 };
   constructor(
     private readonly clock: Clock,
     private readonly phases: 1 | 3,
@@ -35,10 +35,11 @@ export class IntegratingMeter implements Forceable {
     this.lastAt = now;
     if (dtH <= 0 || !this.point) return;
     const w = IntegratingMeter.powerW(this.point, this.phases);
-    if (w <= 0) return;
-    const e = w * dtH;
-    this.trueWh += e;
-    this.registered += e * (1 + this.errorOf(this.point));
+    if (w === 0) return;
+    const dir = w > 0 ? 'import' : 'export';
+    const e = Math.abs(w) * dtH;
+    this.trueWh[dir] += e;
+    this.registered[dir] += e * (1 + this.errorOf(this.point));
   }
 
   force(point: OperatingPoint | null): void {
@@ -51,14 +52,15 @@ export class IntegratingMeter implements Forceable {
     this.advance();
   }
 
-  registeredWh(): number {
+  /** Registered energy in one direction, or both added (what a reference standard integrates). */
+  registeredWh(direction?: 'import' | 'export'): number {
     this.advance();
-    return this.registered;
+    return direction ? this.registered[direction] : this.registered.import + this.registered.export;
   }
 
-  trueEnergyWh(): number {
+  trueEnergyWh(direction?: 'import' | 'export'): number {
     this.advance();
-    return this.trueWh;
+    return direction ? this.trueWh[direction] : this.trueWh.import + this.trueWh.export;
   }
 
   operatingPoint(): OperatingPoint | null {

@@ -9,8 +9,15 @@ export class LatchedClock implements Clock {
   now(): number {
     return this.held ?? this.inner.now();
   }
-  sleep(ms: number): Promise<void> {
-    return this.inner.sleep(ms);
+  /**
+   * Sleeps until this clock has really advanced by ms. A fast scaled clock's timer can fire before its
+   * millisecond-resolution time moves (the event loop's cached time is older than now), which would
+   * give a measuring window of zero length.
+   */
+  async sleep(ms: number): Promise<void> {
+    const until = this.inner.now() + ms;
+    await this.inner.sleep(ms);
+    while (this.inner.now() < until) await this.inner.sleep(until - this.inner.now());
   }
   /** Runs fn with now() frozen at one value. */
   hold<T>(fn: () => T): T {

@@ -19,16 +19,20 @@ export class SimMeterDut implements MeterDriver {
     curve: ErrorCurve,
     readonly whPerCount: Rational = rational(1, 100),
     readonly modelId = 'sim-meter',
+    /** Error curve for export (reverse flow); the import curve when absent. */
+    exportCurve?: ErrorCurve,
   ) {
-    this.meter = new IntegratingMeter(clock, phases, (p) => curve(p.currentA, pfOf(p)));
+    this.meter = new IntegratingMeter(clock, phases, (p) =>
+      (Math.cos((p.phaseDeg * Math.PI) / 180) < 0 && exportCurve ? exportCurve : curve)(p.currentA, pfOf(p)),
+    );
   }
   async sample(): Promise<MeterSample> {
-    const wh = this.meter.registeredWh();
-    const counts = BigInt(Math.floor((wh * Number(this.whPerCount.den)) / Number(this.whPerCount.num)));
+    const counts = (wh: number) => BigInt(Math.floor((wh * Number(this.whPerCount.den)) / Number(this.whPerCount.num)));
+    const reg = (wh: number) => ({ value: counts(wh), whPerCount: this.whPerCount, counterBits: null, floatUlpWh: null });
     const p = this.meter.operatingPoint();
     return {
       at: this.clock.now(),
-      energy: { import: { value: counts, whPerCount: this.whPerCount, counterBits: null, floatUlpWh: null } },
+      energy: { import: reg(this.meter.registeredWh('import')), export: reg(this.meter.registeredWh('export')) },
       instant: p ? { voltageV: [p.voltageV], currentA: [p.currentA], frequencyHz: p.frequencyHz } : {},
       frameErrors: 0,
       retries: 0,

@@ -14,7 +14,7 @@ export interface SimBenchOptions {
   plan: Plan;
   clock: Clock;
   /** A plain meter with this error curve, or a chip with calibration registers and these faults. */
-  dut: { curve: ErrorCurve; whPerCount?: Rational } | { chip: ChipFaults; whPerCount?: Rational };
+  dut: { curve: ErrorCurve; exportCurve?: ErrorCurve; whPerCount?: Rational } | { chip: ChipFaults; whPerCount?: Rational };
   referenceError?: number;
   referenceNoise?: number;
   sourceError?: number;
@@ -39,7 +39,7 @@ export function simulatedBench(o: SimBenchOptions): SimBench {
   const dut =
     'chip' in o.dut
       ? new SimChipDut(o.clock, phases, o.dut.chip, o.dut.whPerCount ?? rational(1, 32))
-      : new SimMeterDut(o.clock, phases, o.dut.curve, o.dut.whPerCount ?? rational(1, 100));
+      : new SimMeterDut(o.clock, phases, o.dut.curve, o.dut.whPerCount ?? rational(1, 100), 'sim-meter', o.dut.exportCurve);
   const reference = new ReferenceModel({
     clock: o.clock,
     phases,

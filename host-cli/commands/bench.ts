@@ -43,7 +43,7 @@ function pointsTable(plan: Plan, r: { points: RunResult['points'] }): string {
         row.pointId,
         p.currentA,
         p.voltageV,
-        p.pfKind === 'dc' ? 'dc' : p.pfKind === 'unity' ? '1' : `${p.pf} ${p.pfKind}`,
+        (p.pfKind === 'dc' ? 'dc' : p.pfKind === 'unity' ? '1' : `${p.pf} ${p.pfKind}`) + (p.direction === 'export' ? ' exp' : ''),
         p.frequencyHz ?? '-',
         row.n,
         row.durationS,
@@ -199,6 +199,7 @@ See docs/bench.md for the plan format, the SCPI command set, the uncertainty bud
     .option('--fn <Hz>', 'nominal frequency (a.c.)', num('--fn'), 50)
     .option('--reps <n>', 'repetitions per point (>= 3)', num('--reps'), 3)
     .option('--model <id>', 'DUT model to note in the plan')
+    .option('--export', 'also test export (reverse energy flow: battery discharge, V2G) at every current and PF')
     .option('--out <file>', 'write the plan here (.yaml or .json); otherwise print it')
     .option('--validate <file>', 'check an edited plan instead of generating one')
     .option('--json', 'print JSON')
@@ -208,9 +209,10 @@ See docs/bench.md for the plan format, the SCPI command set, the uncertainty bud
 Examples:
   amsgate bench plan --un 230 --in 6 --imax 32 --supply ac --phases 1 --out plan.yaml   16 points
   amsgate bench plan --un 400 --in 2 --imax 50 --supply dc --json                       6 points
+  amsgate bench plan --un 230 --in 6 --imax 32 --supply ac --export --out plan.yaml      28 points (import + export)
   amsgate bench plan --validate plan.yaml    exit 0 when it can run, 2 with one line per problem`,
     )
-    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; model?: string; out?: string; validate?: string; json?: boolean }) => {
+    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; model?: string; export?: boolean; out?: string; validate?: string; json?: boolean }) => {
       if (o.validate) {
         const parsed = parsePlan(readPlanData(o.validate));
         const issues = parsed.plan ? validatePlan(parsed.plan) : parsed.issues;
@@ -226,7 +228,7 @@ Examples:
       if (o.un === undefined || o.in === undefined || o.imax === undefined || !o.supply) {
         throw new ConfigError('plan-options', 'give --un, --in, --imax and --supply ac|dc (or --validate FILE)');
       }
-      const plan = generatePlan({ unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model });
+      const plan = generatePlan({ unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export });
       if (o.out) {
         writePlanFile(o.out, plan);
         if (o.json) printJson({ file: o.out, points: plan.points.length });

@@ -52,7 +52,7 @@ test('a d.c. plan runs through serial source and reference simulators and passes
   assert.match(await reference.identify(), /^AMSGATE,REF-SIM/);
   assert.is(await reference.accuracyPct(), 0.05);
   const store = new ResultsStore(':memory:');
-  const res = await runPlan({ plan, source, reference, dut: bench.dut, store, clock });
+  const res = await runPlan({ plan, source, reference, dut: bench.dut, store, clock: bench.clock });
   assert.is(res.points.length, 6);
   assert.is(res.verdict, 'pass', JSON.stringify(res.points.map((p) => [p.pointId, p.meanErrorPct, p.expandedPct])));
   store.close();

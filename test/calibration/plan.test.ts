@@ -5,6 +5,7 @@ import { parsePlan, validatePlan } from '../../calibration/plan/validate-plan.js
 import { applicableRow } from '../../calibration/limits/applicable-limit.js';
 import { COP11_TYPE5_AC, COP11_TYPE5_DC } from '../../calibration/limits/cop11-type5.js';
 import { planToText } from '../../calibration/plan/plan-file.js';
+import { phaseDegOf } from '../../calibration/plan/plan-schema.js';
 import { parse } from 'yaml';
 
 const r = { unV: 230, inA: 6, imaxA: 32 };
@@ -38,6 +39,22 @@ test('d.c. plan has no PF or frequency and validates clean', () => {
   assert.is(plan.points.length, 6);
   assert.ok(plan.points.every((p) => p.frequencyHz === null && p.pfKind === 'dc'));
   assert.equal(validatePlan(plan), []);
+});
+
+test('export points reverse the current and keep the table limits', () => {
+  const plan = generatePlan({ ...r, supply: 'ac', phases: 1, export: true });
+  assert.is(plan.points.length, 28);
+  const exp = plan.points.filter((p) => p.direction === 'export');
+  assert.is(exp.length, 12);
+  assert.ok(exp.every((p) => p.id.includes('EXP-')));
+  const lag = exp.find((p) => p.pfKind === 'lag')!;
+  assert.is(Math.round(phaseDegOf(lag)), -120);
+  assert.is(Math.round(phaseDegOf(exp.find((p) => p.pfKind === 'lead')!)), 143);
+  assert.is(phaseDegOf(exp.find((p) => p.pfKind === 'unity')!), 180);
+  assert.equal(validatePlan(plan), []);
+  const dc = generatePlan({ unV: 400, inA: 2, imaxA: 50, supply: 'dc', phases: 1, export: true });
+  assert.is(dc.points.length, 10);
+  assert.equal(validatePlan(dc), []);
 });
 
 test('validate names the point and the fix for each bad edit', () => {

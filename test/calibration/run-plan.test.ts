@@ -150,5 +150,21 @@ test('a meter without registers gets an exact calibration factor for the gateway
   store.close();
 });
 
+test('export points read the export register: a meter 3 % high on export fails only there', async () => {
+  const plan = generatePlan({ unV: 400, inA: 6, imaxA: 32, supply: 'dc', phases: 1, export: true });
+  const clock = new VirtualClock();
+  const bench = simulatedBench({ plan, clock, dut: { curve: presetCurve('pass', ratings), exportCurve: () => 0.03 } });
+  const store = new ResultsStore(dbPath());
+  const res = await runPlan({ plan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock });
+  const dir = new Map(plan.points.map((p) => [p.id, p.direction]));
+  for (const p of res.points) {
+    if (dir.get(p.pointId) === 'export') {
+      assert.is(p.verdict, 'fail', p.pointId);
+      assert.ok(Math.abs(p.meanErrorPct - 3) < 0.1, `${p.pointId} ${p.meanErrorPct}`);
+    } else assert.is(p.verdict, 'pass', p.pointId);
+  }
+  store.close();
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
