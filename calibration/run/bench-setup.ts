@@ -3,7 +3,7 @@
 // Simulated benches: the same SCPI drivers talk to simulators on socat pty pairs (or, in-process, straight
 // to the models), and the DUT is an in-process model or a catalog simulator driven by the source.
 import { createServer } from 'node:net';
-import { scaledClock, type Clock } from '../../drivers/clock.js';
+import { scaledClock, systemClock, type Clock } from '../../drivers/clock.js';
 import { catalog, catalogEntry, type ConnectionSpec, type RunningSimulator } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { MeterDriver } from '../../drivers/meter-driver.js';
@@ -163,7 +163,7 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
-    const clock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+    const clock: Clock = systemClock;
     if (!catalog.has(o.dutModel)) catalogEntry(o.dutModel); // throws the named error listing known models
     const source = await ScpiSource.open({ path: o.source, baudRate: o.baudRate });
     closers.push(() => source.close());

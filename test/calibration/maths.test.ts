@@ -11,6 +11,8 @@ import { deriveCorrections, phaseErrorFromPoint, type MeasuredPoint } from '../.
 import { atm90e26NewRegisters, atm90e26Effect, ade7953NewRegisters } from '../../calibration/calibrate/chip-registers.js';
 import { calibrationFactorRational, calibrationFactorString } from '../../calibration/calibrate/calibration-factor.js';
 import { ConfigError } from '../../drivers/errors.js';
+import { errorCurveFrom, presetCurve } from '../../calibration/sim/dut-error-curves.js';
+import { join } from 'node:path';
 
 const close = (a: number, b: number, tol: number, msg = '') => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} ${msg}`);
 
@@ -109,6 +111,20 @@ test('chip registers: ATM90E26 and ADE7953 new values, and the exact gateway fac
   const s = calibrationFactorString(1 / 1.03);
   assert.is(s, '0.970874');
   assert.equal(calibrationFactorRational(s), { num: 485437n, den: 500000n });
+});
+
+test('DUT error curves: presets relative to the ratings, and a file interpolated in current', () => {
+  const r = { unV: 230, inA: 6, imaxA: 32 };
+  close(presetCurve('fail-low-current', r)(6, 1), 0.04, 1e-12);
+  close(presetCurve('fail-low-current', r)(32, 1), 0.004, 1e-12);
+  close(presetCurve('on-limit', r)(16, 1), 0.02, 1e-12);
+  close(presetCurve('on-limit', r)(15.9, 1), 0.025, 1e-12);
+  close(presetCurve('on-limit', r)(32, 0.5), 0.025, 1e-12);
+  const f = errorCurveFrom(join(import.meta.dirname, '..', '..', 'fixtures', 'calibration', 'dut-error-curve.yaml'), r);
+  close(f(11, 1), 0.009, 1e-12);
+  close(f(6, 0.5), 0.018, 1e-12);
+  close(f(40, 0.8), -0.003, 1e-12);
+  assert.throws(() => errorCurveFrom('no-such-curve', r), /neither a preset/);
 });
 
 test.run();
