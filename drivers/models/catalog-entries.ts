@@ -13,7 +13,7 @@ import { meterModels } from './meter-models.js';
 import type { MeterModel } from './model-schema.js';
 import { ModbusMeterDriver } from './modbus-meter-driver.js';
 import { SimulatedBank } from './simulated-bank.js';
-import { simSerialPath } from './sim-pty.js';
+import { simSerialPath } from '../sim/socat-pty.js';
 
 /** Parses "host:port" (port 0 lets the system choose, for tests). */
 export function parseHostPort(text: string): { host: string; port: number } {
