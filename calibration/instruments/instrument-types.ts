@@ -25,5 +25,7 @@ export interface ReferenceStandard {
   readEnergyWh(): Promise<number>;
   /** The accuracy class the instrument declares, +- percent, if it declares one. */
   accuracyPct(): Promise<number | null>;
+  /** Per-phase RMS voltage and current, where the instrument measures them (for chip RMS gains). */
+  measureRms?(): Promise<{ voltageV: number; currentA: number } | null>;
   close(): Promise<void>;
 }

@@ -23,6 +23,13 @@ export class ScpiReference implements ReferenceStandard {
       return null;
     }
   }
+  async measureRms(): Promise<{ voltageV: number; currentA: number } | null> {
+    try {
+      return { voltageV: await this.line.number('MEAS:VOLT?'), currentA: await this.line.number('MEAS:CURR?') };
+    } catch {
+      return null;
+    }
+  }
   close(): Promise<void> {
     return this.line.close();
   }

@@ -32,5 +32,8 @@ export class InProcessReference implements ReferenceStandard {
   async accuracyPct(): Promise<number | null> {
     return this.model.accuracyPct;
   }
+  async measureRms(): Promise<{ voltageV: number; currentA: number } | null> {
+    return this.model.rms();
+  }
   async close(): Promise<void> {}
 }

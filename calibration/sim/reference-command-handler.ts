@@ -21,6 +21,10 @@ export class ReferenceCommandHandler {
         return 'OK';
       case 'MEAS:ENER?':
         return fmt(this.model.energyWh());
+      case 'MEAS:VOLT?':
+        return fmt(this.model.rms().voltageV);
+      case 'MEAS:CURR?':
+        return fmt(this.model.rms().currentA);
       case 'MEAS:POW?':
         return fmt(this.model.powerW());
       case 'SYST:ACC?':

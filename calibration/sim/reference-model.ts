@@ -32,6 +32,12 @@ export class ReferenceModel {
     const e = this.meter.registeredWh() - this.zero;
     return e * (1 + (this.o.noise ?? 0) * gaussian(this.rnd));
   }
+  /** Per-phase RMS values of the operating point, with the standard's error and noise. */
+  rms(): { voltageV: number; currentA: number } {
+    const p = this.meter.operatingPoint();
+    const k = 1 + (this.o.error ?? 0);
+    return { voltageV: (p?.voltageV ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)), currentA: (p?.currentA ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)) };
+  }
   powerW(): number {
     const p = this.meter.operatingPoint();
     return p ? IntegratingMeter.powerW(p, this.o.phases) : 0;

@@ -333,7 +333,7 @@ Examples:
         const plan = JSON.parse(before.planJson) as Plan;
         setup = await openBench(plan, o);
         // RMS gains: the chip's Urms/Irms against the source at Un, 50 % Imax, PF 1.
-        const rms = setup.chip ? await rmsCheck(plan, setup.source, setup.dut, setup.clock) : null;
+        const rms = setup.chip ? await rmsCheck(plan, setup.source, setup.reference, setup.dut, setup.clock) : null;
         const out = await calibrateFromRun({ store, runId: before.id, chip: setup.chip ?? undefined, rms, at: setup.clock.now() });
         let after: RunResult | null = null;
         if (o.rerun) {
