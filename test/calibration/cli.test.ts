@@ -15,7 +15,9 @@ const tsx = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-bench-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', tsx, main, 'bench', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+// TMPDIR: the simulators' pty links land in the test directory, so a killed run leaves nothing behind.
+const env = { ...process.env, TMPDIR: dir };
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', tsx, main, 'bench', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
 
 test('plan writes a YAML plan; validate accepts it and names the point and fix in an edited one', () => {
   const r = cli('plan', '--un', '230', '--in', '6', '--imax', '32', '--supply', 'ac', '--phases', '1', '--out', 'plan.yaml');
@@ -50,6 +52,7 @@ test('a run killed mid-way resumes at the next point and keeps finished points',
   const db = join(dir, 'kill.sqlite');
   const child = spawn(process.execPath, ['--import', tsx, main, 'bench', 'run', '--plan', 'plan.yaml', '--simulate', '--speed', '1500', '--dut-error', 'fail-low-current', '--db', db], {
     cwd: dir,
+    env,
     detached: true,
     stdio: 'ignore',
   });
