@@ -3,11 +3,11 @@
 // baud rates, so every reply waits for the wire time its bytes would take (300 baud until the switch).
 import { ReadlineParser } from '@serialport/parser-readline';
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.js';
-import type { PhysicalState } from '../sim/physical-meter.js';
+import { physicalMeterFor, type PhysicalState } from '../sim/physical-meter.js';
 import { wireTimeMs } from '../sim/wire-timing.js';
 import { lineDelay } from '../uart/serial-line.js';
 import { drawFault } from '../uart/sim-faults.js';
-import { openSimLine, physicalFor } from '../uart/sim-line.js';
+import { openSimLine } from '../uart/sim-line.js';
 import { IEC62056_SIGN_ON_LINE } from './client.js';
 import { encodeDataBlock } from './data-block.js';
 import { MODE_C_BAUD, baudChar, encodeIdentification, parseAckOptionSelect, parseSignOn } from './messages.js';
@@ -54,7 +54,7 @@ export function readoutLines(s: PhysicalState, serial: string): string[] {
 
 export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<RunningSimulator> {
   const rnd = o.random ?? Math.random;
-  const physical = physicalFor(o, 3);
+  const physical = physicalMeterFor(o, 3);
   const sim = await openSimLine(o.listen, 'IEC 62056-21 meter', IEC62056_SIGN_ON_LINE);
   sim.line.buffering = false;
   const serial = o.serial ?? 'AMS00000001';

@@ -4,8 +4,7 @@ import type { CatalogEntry, ConnectionSpec, SimulatorOptions, RunningSimulator }
 import type { Clock } from '../clock.js';
 import type { MeterDriver } from '../meter-driver.js';
 import { ConfigError } from '../errors.js';
-import { profileByName } from '../sim/load-profile.js';
-import { PhysicalMeter } from '../sim/physical-meter.js';
+import { physicalMeterFor } from '../sim/physical-meter.js';
 import { openModbusClient } from '../modbus/open-client.js';
 import { startModbusRtuServer } from '../modbus/rtu-server.js';
 import { startModbusTcpServer } from '../modbus/tcp-server.js';
@@ -41,14 +40,7 @@ export async function openModelDriver(model: MeterModel, conn: ConnectionSpec, o
 }
 
 export async function startModelSimulator(model: MeterModel, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const physical = new PhysicalMeter({
-    clock: opts.clock,
-    profile: profileByName(opts.profile, opts.ratingW),
-    phases: model.phases,
-    errorFraction: opts.errorFraction,
-    random: opts.random,
-  });
-  if (opts.initialImportWh || opts.initialExportWh) physical.setRegisters(opts.initialImportWh ?? 0, opts.initialExportWh ?? 0);
+  const physical = physicalMeterFor(opts, model.phases);
   const unit = opts.unit ?? 1;
   const bank = new SimulatedBank(model, physical, { unit, faults: opts.faults });
   const listen = withModelLine(model, opts.listen);

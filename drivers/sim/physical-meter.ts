@@ -1,7 +1,8 @@
 // The physics behind every simulator: energy is the integral of power over (injected) time, and
 // V, I, P, PF and f are mutually consistent. Registers are derived from this state by each device's codec.
+import type { SimulatorOptions } from '../catalog.js';
 import type { Clock } from '../clock.js';
-import type { LoadProfile } from './load-profile.js';
+import { profileByName, type LoadProfile } from './load-profile.js';
 
 export interface OperatingPoint {
   voltageV: number;
@@ -128,4 +129,17 @@ export class PhysicalMeter {
       trueExportWh: this.trueExportWh,
     };
   }
+}
+
+/** The physical meter a simulator started with `SimulatorOptions` plays (every catalog simulator builds it this way). */
+export function physicalMeterFor(o: SimulatorOptions, phases: 1 | 3): PhysicalMeter {
+  const pm = new PhysicalMeter({
+    clock: o.clock,
+    profile: profileByName(o.profile, o.ratingW),
+    phases,
+    errorFraction: o.errorFraction,
+    random: o.random,
+  });
+  if (o.initialImportWh || o.initialExportWh) pm.setRegisters(o.initialImportWh ?? 0, o.initialExportWh ?? 0);
+  return pm;
 }

@@ -1,8 +1,6 @@
 // The simulator's end of a serial line. Given an existing tty (one end of a socat pair) it opens it; given a
 // path that does not exist yet it has socat link `<path>` for the client and opens `<path>.sim` (sim/socat-pty.ts).
-import type { ConnectionSpec, SimulatorOptions } from '../catalog.js';
-import { PhysicalMeter } from '../sim/physical-meter.js';
-import { profileByName } from '../sim/load-profile.js';
+import type { ConnectionSpec } from '../catalog.js';
 import { simSerialPath } from '../sim/socat-pty.js';
 import type { LineSettings } from '../sim/wire-timing.js';
 import { SerialLine } from './serial-line.js';
@@ -33,16 +31,4 @@ export async function openSimLine(listen: ConnectionSpec, model: string, d: Line
       await pty.close();
     },
   };
-}
-
-export function physicalFor(o: SimulatorOptions, phases: 1 | 3): PhysicalMeter {
-  const pm = new PhysicalMeter({
-    clock: o.clock,
-    profile: profileByName(o.profile, o.ratingW),
-    phases,
-    errorFraction: o.errorFraction,
-    random: o.random,
-  });
-  if (o.initialImportWh || o.initialExportWh) pm.setRegisters(o.initialImportWh ?? 0, o.initialExportWh ?? 0);
-  return pm;
 }

@@ -3,10 +3,11 @@
 // the line (the chip never saw it); checksum and garbage faults model a reply corrupted after the chip
 // acted on the request (so a read-and-clear register is cleared and LastData holds its value).
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import { physicalMeterFor } from '../../sim/physical-meter.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
 import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
-import { openSimLine, physicalFor } from '../sim-line.js';
+import { openSimLine } from '../sim-line.js';
 import { ATM90E26_BOARDS, type Atm90e26Board } from './board.js';
 import { Atm90e26ChipModel, NO_CHIP_ERRORS, type Atm90e26ChipErrors } from './chip-model.js';
 import { ATM90E26_LINE } from './client.js';
@@ -27,7 +28,7 @@ export interface RunningAtm90e26Simulator extends RunningSimulator {
 export async function startAtm90e26Simulator(o: Atm90e26SimOptions): Promise<RunningAtm90e26Simulator> {
   const rnd = o.random ?? Math.random;
   const board = o.board ?? ATM90E26_BOARDS.default!;
-  const physical = physicalFor(o, 1);
+  const physical = physicalMeterFor(o, 1);
   const chip = new Atm90e26ChipModel(board.meterConstantImpPerKwh, o.chipErrors ?? NO_CHIP_ERRORS);
   chip.advance(physical.state());
   const sim = await openSimLine(o.listen, 'ATM90E26', ATM90E26_LINE);

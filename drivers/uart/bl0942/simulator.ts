@@ -1,10 +1,11 @@
 // A simulated BL0942 on a serial line: answers read-all and register reads after the wire time at the
 // configured baud, accepts register writes, and injects the faults of a FaultSpec.
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import { physicalMeterFor } from '../../sim/physical-meter.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
 import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
-import { openSimLine, physicalFor } from '../sim-line.js';
+import { openSimLine } from '../sim-line.js';
 import { BL0942_BOARDS, type Bl0942Board } from './board.js';
 import {
   BL0942_READ_ALL,
@@ -49,7 +50,7 @@ export async function startBl0942Simulator(o: Bl0942SimOptions): Promise<Running
   const board = o.board ?? BL0942_BOARDS.default!;
   const addr = o.addr ?? o.unit ?? 0;
   const rnd = o.random ?? Math.random;
-  const physical = physicalFor(o, 1);
+  const physical = physicalMeterFor(o, 1);
   const sim = await openSimLine(o.listen, 'BL0942', BL0942_LINE);
   const settings = sim.line.options;
   let faults: FaultSpec = { ...(o.faults ?? {}) };

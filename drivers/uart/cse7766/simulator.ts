@@ -1,11 +1,11 @@
 // A simulated CSE7766: streams a 24-byte frame back to back (about every 50 ms at 4800 8E1) from a
 // PhysicalMeter, with the chip's range flags and the faults of a FaultSpec.
 import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
-import type { PhysicalState } from '../../sim/physical-meter.js';
+import { physicalMeterFor, type PhysicalState } from '../../sim/physical-meter.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
 import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
-import { openSimLine, physicalFor } from '../sim-line.js';
+import { openSimLine } from '../sim-line.js';
 import { CSE7766_ADJ, CSE7766_NORMAL, encodeCse7766Frame, type Cse7766FrameFields } from './codec.js';
 import { CSE7766_LINE } from './driver.js';
 
@@ -42,7 +42,7 @@ export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS)
 
 export async function startCse7766Simulator(o: SimulatorOptions): Promise<RunningSimulator> {
   const rnd = o.random ?? Math.random;
-  const physical = physicalFor(o, 1);
+  const physical = physicalMeterFor(o, 1);
   const sim = await openSimLine(o.listen, 'CSE7766', CSE7766_LINE);
   sim.line.buffering = false;
   let faults: FaultSpec = { ...(o.faults ?? {}) };
