@@ -287,11 +287,16 @@ export class Collector {
     }
   }
 
-  /** Flushes what has arrived, sends its PUBACKs and disconnects cleanly. */
-  async stop(): Promise<void> {
+  /**
+   * Flushes what has arrived, sends its PUBACKs and disconnects cleanly. If the database does not take the last
+   * batches within `graceMs`, stops anyway: those messages are not acknowledged and the broker keeps them.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.kick();
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([this.kick(), new Promise<void>((r) => (t = setTimeout(r, graceMs)))]);
+    clearTimeout(t);
     this.stopped = true;
     const c = this.client;
     if (c) await new Promise<void>((r) => c.end(false, {}, () => r()));
