@@ -26,6 +26,7 @@ export const STORE_FILE = 'gateway.db';
 const DAY = 86_400_000;
 /** Free space below which storage-limit is raised. */
 const MIN_FREE_BYTES = 64 * 1024 * 1024;
+const REAL_TIMEOUT_FLOOR_MS = 2000;
 
 export type GatewayEvent =
   | { type: 'reading'; meter: string; sample: MeterSample; registersKwh: Record<string, string> }
@@ -61,6 +62,7 @@ export class Gateway {
   private clockObs: ClockObservation | null = null;
   private clockUnsync = false;
   private lastPruneMs = 0;
+  private readonly warned = new Set<string>();
   private readonly cfg: GatewayConfig;
   private readonly clock: Clock;
   private readonly mono: () => number;
@@ -187,16 +189,25 @@ export class Gateway {
     return this.running;
   }
 
+  /**
+   * A read may take one poll interval of gateway time, but never less than REAL_TIMEOUT_FLOOR_MS of real time:
+   * on a fast simulated clock the bus still needs its real wire time.
+   */
   private async sampleWithTimeout(opened: OpenedMeter): Promise<MeterSample> {
     const limit = Math.max(1000, this.cfg.pollIntervalMs * 0.9);
-    let timer: Promise<never> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.sleep(limit).then(() => {
-        throw new TimeoutError('poll-timeout', `meter did not complete a read within ${limit} ms of gateway time`);
-      });
-      timer.catch(reject);
+    let realTimer: NodeJS.Timeout | undefined;
+    const timeout = Promise.all([
+      this.clock.sleep(limit),
+      new Promise<void>((r) => (realTimer = setTimeout(r, REAL_TIMEOUT_FLOOR_MS))),
+    ]).then(() => {
+      throw new TimeoutError('poll-timeout', `meter did not complete a read within ${limit} ms of gateway time (and ${REAL_TIMEOUT_FLOOR_MS} ms real)`);
     });
-    return Promise.race([opened.driver.sample(), timeout]);
+    try {
+      return await Promise.race([opened.driver.sample(), timeout]);
+    } finally {
+      clearTimeout(realTimer);
+      timeout.catch(() => {});
+    }
   }
 
   private async meterLoop(m: MeterRuntime): Promise<void> {
@@ -224,6 +235,10 @@ export class Gateway {
         this.afterRecords(m, res.closed);
         this.publishTelemetry(m, sample, res.lifetimeImportWh);
         this.emit({ type: 'reading', meter: m.m.id, sample, registersKwh: m.registersWh() });
+        for (const w of m.warnings) if (!this.warned.has(w)) {
+          this.warned.add(w);
+          this.emit({ type: 'info', message: `warning: ${w}` });
+        }
       } catch (err) {
         if (!this.running) break;
         const e = err as Error;

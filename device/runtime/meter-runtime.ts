@@ -68,6 +68,8 @@ export class MeterRuntime {
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
+  /** Configuration/model mismatches seen while sampling, reported once by the gateway. */
+  readonly warnings = new Set<string>();
 
   constructor(
     readonly m: MeterConfig,
@@ -181,7 +183,11 @@ export class MeterRuntime {
       const currents = s.instant.currentA ?? [];
       for (const ch of this.channels) {
         const reg: EnergyRegister | undefined = s.energy[ch.channel];
-        if (!reg) throw new FrameError('missing-register', `meter ${this.m.id} sample has no ${ch.channel} energy register; expected one for every configured AMSID`);
+        if (!reg) {
+          // The model has no such register (e.g. a BL0942 counts one direction only): that channel is not metered.
+          this.warnings.add(`meter ${this.m.id} (${this.m.model}) reports no ${ch.channel} energy register: the ${ch.channel} AMSID gets no intervals from it`);
+          continue;
+        }
         const opts = ch.counter && ch.counterAtMs !== null
           ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - ch.counterAtMs, this.m, reg.whPerCount) }
           : {};
