@@ -50,7 +50,7 @@ function dbCounts(db: string): { points: { point_id: string; finished_at: number
 
 test('a run killed mid-way resumes at the next point and keeps finished points', async () => {
   const db = join(dir, 'kill.sqlite');
-  const child = spawn(process.execPath, ['--import', tsx, main, 'bench', 'run', '--plan', 'plan.yaml', '--simulate', '--speed', '1500', '--dut-error', 'fail-low-current', '--db', db], {
+  const child = spawn(process.execPath, ['--import', tsx, main, 'bench', 'run', '--plan', 'plan.yaml', '--simulate', '--speed', '800', '--dut-error', 'fail-low-current', '--db', db], {
     cwd: dir,
     env,
     detached: true,
