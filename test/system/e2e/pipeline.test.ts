@@ -58,7 +58,6 @@ interface Run {
   intervals: IntervalRecord[];
   gapsBefore: { periods: { meter: string; channel: string; missing: number }[]; resendRequests: number };
   gapsAfter: { periods: unknown[]; chain: { gaps: unknown[]; breaks: unknown[] } };
-  resent: number;
 }
 
 const state: {
@@ -218,7 +217,6 @@ async function pipeline(): Promise<Run> {
   assert.match(g.stdout, /stopped cleanly/);
   const b = await colB.stop();
   assert.is(b.code, 0, `collector B stops cleanly\n${colB.tail()}`);
-  const resent = Number(/"duplicates":(\d+)/.exec(b.stdout.split('\n').filter((l) => l.includes('"event":"stopped"')).pop() ?? '')?.[1] ?? 0);
 
   // 7. Exports of the settlement day.
   const map = (name: string, value: unknown): string => {
@@ -254,7 +252,7 @@ async function pipeline(): Promise<Run> {
   } finally {
     await store.close();
   }
-  return { dir, db, outputs, intervals, gapsBefore, gapsAfter, resent };
+  return { dir, db, outputs, intervals, gapsBefore, gapsAfter };
 }
 
 async function theRun(): Promise<Run> {
