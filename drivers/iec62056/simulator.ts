@@ -2,12 +2,12 @@
 // takes the acknowledgement/option select, and sends the data block at the agreed baud. The pty ignores
 // baud rates, so every reply waits for the wire time its bytes would take (300 baud until the switch).
 import { ReadlineParser } from '@serialport/parser-readline';
-import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.js';
-import { physicalMeterFor, type PhysicalState } from '../sim/physical-meter.js';
+import type { RunningSimulator, SimulatorOptions } from '../catalog.js';
+import type { PhysicalState } from '../sim/physical-meter.js';
 import { wireTimeMs } from '../sim/wire-timing.js';
 import { lineDelay } from '../uart/serial-line.js';
 import { drawFault } from '../uart/sim-faults.js';
-import { openSimLine } from '../uart/sim-line.js';
+import { SerialSim } from '../uart/sim-line.js';
 import { IEC62056_SIGN_ON_LINE } from './client.js';
 import { encodeDataBlock } from './data-block.js';
 import { MODE_C_BAUD, baudChar, encodeIdentification, parseAckOptionSelect, parseSignOn } from './messages.js';
@@ -53,33 +53,25 @@ export function readoutLines(s: PhysicalState, serial: string): string[] {
 }
 
 export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<RunningSimulator> {
-  const rnd = o.random ?? Math.random;
-  const physical = physicalMeterFor(o, 3);
-  const sim = await openSimLine(o.listen, 'IEC 62056-21 meter', IEC62056_SIGN_ON_LINE);
-  sim.line.buffering = false;
+  const sim = await SerialSim.open(o, 'IEC 62056-21 meter', IEC62056_SIGN_ON_LINE, 3);
+  const rnd = sim.random;
   const serial = o.serial ?? 'AMS00000001';
   const address = o.deviceAddress ?? (o.unit !== undefined ? String(o.unit) : '');
   const maxBaud = o.maxBaud ?? 9600;
   const z = baudChar(maxBaud);
   const reaction = o.reactionMs ?? 60;
-  const timing = o.wireTiming !== false;
   const s300 = IEC62056_SIGN_ON_LINE;
-  let faults: FaultSpec = { ...(o.faults ?? {}) };
   let frozen: string[] | null = null;
   let state: { kind: 'idle' } | { kind: 'await-ack'; since: number } = { kind: 'idle' };
-  let chain = Promise.resolve();
-  let closed = false;
 
   // The reaction time applies even without wire timing: the client switches baud after its ACK, and
   // serialport's update() flushes the input queue, so the block must not arrive before the switch.
-  const send = async (bytes: Uint8Array, baud: number, extraBytesOnWire = 0): Promise<void> => {
-    await lineDelay(reaction + (timing ? wireTimeMs(bytes.length + extraBytesOnWire, { ...s300, baud }) : 0));
-    if (!closed) await sim.line.write(bytes).catch(() => {});
-  };
+  const send = (bytes: Uint8Array, baud: number, extraBytesOnWire = 0): Promise<void> =>
+    sim.sendAfter(reaction + sim.wireMs(bytes.length + extraBytesOnWire, { ...s300, baud }), bytes);
 
   const onLine = (text: string): void => {
-    chain = chain.then(async () => {
-      if (closed) return;
+    sim.serially(async () => {
+      if (sim.closed) return;
       const line = Array.from(text, (c) => String.fromCharCode(c.charCodeAt(0) & 0x7f)).join('');
       if (line.startsWith('/?')) {
         let addr: string;
@@ -89,7 +81,7 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
           return;
         }
         if (addr !== '' && addr !== address) return;
-        if (drawFault(faults, rnd) === 'timeout') return;
+        if (drawFault(sim.faults, rnd) === 'timeout') return;
         state = { kind: 'await-ack', since: Date.now() };
         await send(Buffer.from(encodeIdentification('AMS', z, 'amsgate-sim'), 'latin1'), 300, line.length + 2);
         return;
@@ -112,10 +104,10 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
       // ignores baud, and serialport's update() would flush bytes still on their way.
       // Kept even without wire timing: the client switches baud only after the ACK's wire time.
       await lineDelay(wireTimeMs(line.length + 2, s300));
-      const lines = faults.frozen && frozen ? frozen : readoutLines(physical.state(), serial);
+      const lines = sim.faults.frozen && frozen ? frozen : readoutLines(sim.physical.state(), serial);
       frozen = lines;
       let block = encodeDataBlock(lines);
-      const fault = drawFault(faults, rnd);
+      const fault = drawFault(sim.faults, rnd);
       if (fault === 'checksum') {
         block = block.slice();
         block[block.length - 1] = block[block.length - 1]! ^ 0x11;
@@ -134,24 +126,16 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
   sim.line.port.pipe(parser);
   parser.on('data', (l: string) => onLine(l));
 
-  return {
-    physical,
-    address: sim.address,
-    setFaults(f) {
-      faults = { ...f };
+  return sim.running({
+    onFaults: (f) => {
       if (!f.frozen) frozen = null;
     },
-    resetRegisters() {
-      physical.setRegisters(0, 0);
+    onReset: () => {
       frozen = null;
     },
-    async close() {
-      closed = true;
-      await chain;
+    onClose: () => {
       sim.line.port.unpipe(parser);
       parser.destroy();
-      await sim.close();
     },
-  };
+  });
 }
-

@@ -21,3 +21,10 @@ export function corruptChecksum(frame: Uint8Array): Uint8Array {
   f[f.length - 1] = f[f.length - 1]! ^ 0x5a;
   return f;
 }
+
+/** A polled chip's reply under a drawn fault: checksum flipped, or random bytes of the same length instead. */
+export function damagedReply(reply: Uint8Array, fault: FaultKind, rnd: () => number): Uint8Array {
+  if (fault === 'checksum') return corruptChecksum(reply);
+  if (fault === 'garbage') return garbage(rnd, reply.length);
+  return reply;
+}

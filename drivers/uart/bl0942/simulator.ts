@@ -1,11 +1,8 @@
 // A simulated BL0942 on a serial line: answers read-all and register reads after the wire time at the
 // configured baud, accepts register writes, and injects the faults of a FaultSpec.
-import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
-import { physicalMeterFor } from '../../sim/physical-meter.js';
-import { wireTimeMs } from '../../sim/wire-timing.js';
-import { lineDelay } from '../serial-line.js';
-import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
-import { openSimLine } from '../sim-line.js';
+import type { RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import { damagedReply, drawFault } from '../sim-faults.js';
+import { SerialSim } from '../sim-line.js';
 import { BL0942_BOARDS, type Bl0942Board } from './board.js';
 import {
   BL0942_READ_ALL,
@@ -49,37 +46,27 @@ export function bl0942PacketFor(
 export async function startBl0942Simulator(o: Bl0942SimOptions): Promise<RunningSimulator> {
   const board = o.board ?? BL0942_BOARDS.default!;
   const addr = o.addr ?? o.unit ?? 0;
-  const rnd = o.random ?? Math.random;
-  const physical = physicalMeterFor(o, 1);
-  const sim = await openSimLine(o.listen, 'BL0942', BL0942_LINE);
-  const settings = sim.line.options;
-  let faults: FaultSpec = { ...(o.faults ?? {}) };
+  const sim = await SerialSim.open(o, 'BL0942', BL0942_LINE, 1);
   let frozen: Bl0942Packet | null = null;
   const regs = new Map<number, number>([[BL0942_REG.MODE, 0x87]]);
   let inbox: number[] = [];
-  let chain = Promise.resolve();
-  let closed = false;
 
   const packet = (): Bl0942Packet => {
-    if (faults.frozen && frozen) return frozen;
-    const p = bl0942PacketFor(physical.state(), board);
+    if (sim.faults.frozen && frozen) return frozen;
+    const p = bl0942PacketFor(sim.physical.state(), board);
     frozen = p;
     return p;
   };
 
   const reply = (reqLen: number, make: () => Uint8Array): void => {
-    chain = chain.then(async () => {
-      const fault = drawFault(faults, rnd);
-      if (fault === 'timeout' || closed) return;
-      let out = make();
-      if (fault === 'checksum') out = corruptChecksum(out);
-      if (fault === 'garbage') out = garbage(rnd, out.length);
-      if (o.wireTiming !== false) await lineDelay(wireTimeMs(reqLen + out.length, settings) + TURNAROUND_MS);
-      if (!closed) await sim.line.write(out).catch(() => {});
+    sim.serially(async () => {
+      const fault = drawFault(sim.faults, sim.random);
+      if (fault === 'timeout' || sim.closed) return;
+      const out = damagedReply(make(), fault, sim.random);
+      await sim.sendAfter(sim.replyDelayMs(reqLen + out.length, TURNAROUND_MS), out);
     });
   };
 
-  sim.line.buffering = false;
   sim.line.onData((chunk) => {
     inbox.push(...chunk);
     while (inbox.length > 0) {
@@ -109,21 +96,12 @@ export async function startBl0942Simulator(o: Bl0942SimOptions): Promise<Running
     }
   });
 
-  return {
-    physical,
-    address: sim.address,
-    setFaults(f) {
-      faults = { ...f };
+  return sim.running({
+    onFaults: (f) => {
       if (!f.frozen) frozen = null;
     },
-    resetRegisters() {
-      physical.setRegisters(0, 0);
+    onReset: () => {
       frozen = null;
     },
-    async close() {
-      closed = true;
-      await chain;
-      await sim.close();
-    },
-  };
+  });
 }

@@ -1,11 +1,11 @@
 // A simulated CSE7766: streams a 24-byte frame back to back (about every 50 ms at 4800 8E1) from a
 // PhysicalMeter, with the chip's range flags and the faults of a FaultSpec.
-import type { FaultSpec, RunningSimulator, SimulatorOptions } from '../../catalog.js';
-import { physicalMeterFor, type PhysicalState } from '../../sim/physical-meter.js';
+import type { RunningSimulator, SimulatorOptions } from '../../catalog.js';
+import type { PhysicalState } from '../../sim/physical-meter.js';
 import { wireTimeMs } from '../../sim/wire-timing.js';
 import { lineDelay } from '../serial-line.js';
 import { corruptChecksum, drawFault, garbage } from '../sim-faults.js';
-import { openSimLine } from '../sim-line.js';
+import { SerialSim } from '../sim-line.js';
 import { CSE7766_ADJ, CSE7766_NORMAL, encodeCse7766Frame, type Cse7766FrameFields } from './codec.js';
 import { CSE7766_LINE } from './driver.js';
 
@@ -41,43 +41,28 @@ export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS)
 }
 
 export async function startCse7766Simulator(o: SimulatorOptions): Promise<RunningSimulator> {
-  const rnd = o.random ?? Math.random;
-  const physical = physicalMeterFor(o, 1);
-  const sim = await openSimLine(o.listen, 'CSE7766', CSE7766_LINE);
-  sim.line.buffering = false;
-  let faults: FaultSpec = { ...(o.faults ?? {}) };
+  const sim = await SerialSim.open(o, 'CSE7766', CSE7766_LINE, 1);
+  const rnd = sim.random;
   let last: Cse7766FrameFields | null = null;
-  let closed = false;
   const frameTime = wireTimeMs(24, sim.line.options);
 
-  const loop = (async () => {
-    while (!closed) {
-      const fault = drawFault(faults, rnd);
-      const fields: Cse7766FrameFields = faults.frozen && last ? last : cse7766FieldsFor(physical.state());
+  // The chip streams by itself: one task that runs until the simulator closes.
+  sim.serially(async () => {
+    while (!sim.closed) {
+      const fault = drawFault(sim.faults, rnd);
+      const fields: Cse7766FrameFields = sim.faults.frozen && last ? last : cse7766FieldsFor(sim.physical.state());
       last = fields;
       let out = encodeCse7766Frame(fields);
       if (fault === 'checksum') out = corruptChecksum(out);
       if (fault === 'garbage') out = Uint8Array.from([...garbage(rnd, 5 + Math.floor(rnd() * 30)), ...out]);
-      if (fault !== 'timeout') await sim.line.write(out).catch(() => {});
-      const wire = o.wireTiming === false ? 0 : wireTimeMs(out.length, sim.line.options);
-      await lineDelay(Math.max(FRAME_INTERVAL_MS, wire, o.wireTiming === false ? 0 : frameTime));
+      if (fault !== 'timeout') await sim.sendAfter(0, out);
+      await lineDelay(Math.max(FRAME_INTERVAL_MS, sim.wireMs(out.length), sim.wireTiming ? frameTime : 0));
     }
-  })();
+  });
 
-  return {
-    physical,
-    address: sim.address,
-    setFaults(f) {
-      faults = { ...f };
-    },
-    resetRegisters() {
-      physical.setRegisters(0, 0);
+  return sim.running({
+    onReset: () => {
       last = null;
     },
-    async close() {
-      closed = true;
-      await loop;
-      await sim.close();
-    },
-  };
+  });
 }
