@@ -14,6 +14,9 @@ import { catalogEntry, type RunningSimulator } from '../../../drivers/catalog.js
 import { scaledClock, type Clock } from '../../../drivers/clock.js';
 import { openStore } from '../../../host-cli/collector/open-store.js';
 import type { IntervalRecord } from '../../../device/records/record-types.js';
+import type { GatewayReply } from '../../../device/mqtt/command-types.js';
+import { topics } from '../../../device/mqtt/topics.js';
+import mqtt from 'mqtt';
 import {
   ROOT, brokerUrl, compareGolden, dropSession, requireMosquitto, startPrivateMosquitto, runCli, runCliOk, seededRandom, setLogDir, sleep, spawnCli, tempDir, waitFor, type CliProcess,
 } from './harness.js';
@@ -58,6 +61,7 @@ interface Run {
   intervals: IntervalRecord[];
   gapsBefore: { periods: { meter: string; channel: string; missing: number }[]; resendRequests: number };
   gapsAfter: { periods: unknown[]; chain: { gaps: unknown[]; breaks: unknown[] } };
+  replies: GatewayReply[];
 }
 
 const state: {
@@ -66,9 +70,10 @@ const state: {
   procs: CliProcess[];
   sessions: string[];
   stopBroker?: () => Promise<void>;
+  closers: (() => Promise<unknown>)[];
   run?: Run;
   failure?: unknown;
-} = { sims: [], procs: [], sessions: [] };
+} = { sims: [], procs: [], sessions: [], closers: [] };
 
 /** The shared simulated timeline: what `--time-origin REAL:SIM --speed N` gives the gateway. */
 function simClock(originReal: number): Clock {
@@ -202,7 +207,13 @@ async function pipeline(): Promise<Run> {
   // Let the collector store what the gateway has published (it acknowledges after commit).
   await sleep(1500);
 
-  // 5. The gap finder sees the missing periods and asks the gateway to resend them on its command topic.
+  // 5. The gap finder sees the missing periods and asks the gateway to resend them on its command topic; the
+  // gateway's replies (how many records it queued again) are watched on its reply topic.
+  const replies: GatewayReply[] = [];
+  const watcher = await mqtt.connectAsync(brokerUrl(), { clientId: `e2e-replies-${runId}`, clean: true, protocolVersion: 5, reconnectPeriod: 0 });
+  state.closers.push(() => watcher.endAsync());
+  watcher.on('message', (_t, payload) => replies.push(JSON.parse(payload.toString()) as GatewayReply));
+  await watcher.subscribeAsync(topics.reply(DEVICE), { qos: 1 });
   const before = await gapReport(db, ['--request-resend', '--broker', brokerUrl()], 1);
   const gapsBefore = before.json as unknown as Run['gapsBefore'];
   const after = await waitFor('resent periods to fill the gap', async () => {
@@ -210,6 +221,7 @@ async function pipeline(): Promise<Run> {
     return r.code === 0 ? r : null;
   }, 90_000, 1000);
   const gapsAfter = after.json as unknown as Run['gapsAfter'];
+  await waitFor('the gateway\'s replies to the resend commands', () => replies.length >= gapsBefore.resendRequests, 10_000);
 
   // 6. Stop everything cleanly.
   const g = await gw.stop(15_000);
@@ -252,7 +264,7 @@ async function pipeline(): Promise<Run> {
   } finally {
     await store.close();
   }
-  return { dir, db, outputs, intervals, gapsBefore, gapsAfter };
+  return { dir, db, outputs, intervals, gapsBefore, gapsAfter, replies };
 }
 
 async function theRun(): Promise<Run> {
@@ -280,6 +292,7 @@ function normaliseDtc(text: string): string {
 }
 
 test.after(async () => {
+  for (const c of state.closers) await c().catch(() => undefined);
   for (const p of state.procs) await p.stop(5000).catch(() => undefined);
   for (const s of state.sims) await s.close().catch(() => undefined);
   for (const id of state.sessions) await dropSession(id).catch(() => undefined);
@@ -303,6 +316,11 @@ test('the gap was real and the resend filled it', async () => {
   assert.ok(missing >= 3 * 6, `the collector missed at least 3 hours on each of 3 channels while it was down (missing ${missing}: ${JSON.stringify(r.gapsBefore.periods)})`);
   assert.equal(new Set(r.gapsBefore.periods.map((p) => `${p.meter}/${p.channel}`)), new Set(['charger/import', 'battery/import', 'battery/export']));
   assert.ok(r.gapsBefore.resendRequests >= 2, `one resend request per meter and gap run (got ${r.gapsBefore.resendRequests})`);
+  // The gateway answered every command on its reply topic and queued at least every missing record again.
+  assert.is(r.replies.length, r.gapsBefore.resendRequests, `one reply per resend command: ${JSON.stringify(r.replies)}`);
+  assert.ok(r.replies.every((x) => x.type === 'resend'), `replies are resend acknowledgements: ${JSON.stringify(r.replies)}`);
+  const requeued = r.replies.reduce((n, x) => n + (x.type === 'resend' ? x.records : 0), 0);
+  assert.ok(requeued >= missing, `the gateway re-queued ${requeued} records for ${missing} missing periods`);
   assert.equal(r.gapsAfter.periods, [], 'no missing periods after the resend');
   assert.equal(r.gapsAfter.chain.breaks, [], 'no broken hash-chain links');
   assert.equal(r.gapsAfter.chain.gaps, [], 'no sequence gaps: every record the gateway signed reached the store');
