@@ -10,15 +10,12 @@ import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import type { Clock } from '../clock.js';
 import { ConfigError, FrameError, TimeoutError, TransportError } from '../errors.js';
-import type { ModbusClient, ReadFunctionCode } from '../modbus-client.js';
 import { t35Ms, wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
-import { emptyStats, type ModbusStats } from './client-stats.js';
-import { ModbusExceptionError } from './exception.js';
 import { hex, type ModbusRequest, type ModbusResponse } from './pdu.js';
 import { decodeRtuResponse, encodeRtuRequest, MAX_RTU_FRAME, scanRtuResponse } from './rtu-frame.js';
 import { sleepUntil } from './precise-timer.js';
-import { SerialQueue } from './serial-queue.js';
-import { DEFAULT_BACKOFF, UnitHealth, type BackoffPolicy } from './unit-health.js';
+import { TransactionClient } from './transaction-client.js';
+import type { BackoffPolicy } from './unit-health.js';
 
 export interface RtuClientOptions {
   path: string;
@@ -32,7 +29,7 @@ export interface RtuClientOptions {
 }
 
 export const DEFAULT_RTU_TIMEOUT_MS = 300;
-export const DEFAULT_RETRIES = 2;
+export { DEFAULT_RETRIES } from './transaction-client.js';
 
 /** Length of the normal response to `req`, to size the timeout. */
 const responseLength = (req: ModbusRequest): number => (req.fc === 3 || req.fc === 4 ? 5 + 2 * req.count : 8);
@@ -47,28 +44,22 @@ interface Pending {
   reject(err: Error): void;
 }
 
-export class RtuClient implements ModbusClient {
+export class RtuClient extends TransactionClient {
   readonly path: string;
   readonly line: LineSettings;
   private readonly port: SerialPort;
-  private readonly queue = new SerialQueue();
-  private readonly health: UnitHealth;
-  private readonly counters: ModbusStats = emptyStats();
   private readonly timeoutMs: number;
-  private readonly retries: number;
   private rx: Buffer = Buffer.alloc(0);
   private pending: Pending | null = null;
   /** performance.now() when the bus was last busy (our last byte out, or the last byte in). */
   private busyUntil = 0;
-  private closed = false;
 
   private constructor(opts: RtuClientOptions, port: SerialPort) {
+    super(opts.clock, opts.retries, opts.backoff);
     this.path = opts.path;
     this.line = opts.line;
     this.port = port;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_RTU_TIMEOUT_MS;
-    this.retries = opts.retries ?? DEFAULT_RETRIES;
-    this.health = new UnitHealth(opts.clock, { ...DEFAULT_BACKOFF, ...opts.backoff });
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', (err: Error) => this.failPending(new TransportError('serial-error', `serial port ${this.path}: ${err.message}`)));
     port.on('close', () => this.failPending(new TransportError('serial-closed', `serial port ${this.path} closed during a transaction`)));
@@ -95,32 +86,7 @@ export class RtuClient implements ModbusClient {
     return new RtuClient(opts, port);
   }
 
-  async readRegisters(unit: number, fc: ReadFunctionCode, address: number, count: number): Promise<Uint16Array> {
-    const r = await this.transact(unit, { fc, address, count });
-    return r && (r.fc === 3 || r.fc === 4) ? r.registers : new Uint16Array(0);
-  }
-
-  async writeRegister(unit: number, address: number, value: number): Promise<void> {
-    await this.transact(unit, { fc: 6, address, value });
-  }
-
-  async writeRegisters(unit: number, address: number, values: readonly number[]): Promise<void> {
-    await this.transact(unit, { fc: 16, address, values: [...values] });
-  }
-
-  stats(): ModbusStats {
-    return { ...this.counters };
-  }
-
-  /** Units that are failing or in back-off. */
-  unitHealth(): ReturnType<UnitHealth['snapshot']> {
-    return this.health.snapshot();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue.idle();
+  protected async release(): Promise<void> {
     if (this.port.isOpen) await new Promise<void>((resolve) => this.port.close(() => resolve()));
   }
 
@@ -133,7 +99,7 @@ export class RtuClient implements ModbusClient {
     }
   }
 
-  private async transact(unit: number, req: ModbusRequest): Promise<ModbusResponse | null> {
+  protected async transact(unit: number, req: ModbusRequest): Promise<ModbusResponse | null> {
     this.checkUnit(unit, req);
     const frame = encodeRtuRequest(unit, req); // validates the request before it queues
     if (this.closed) throw new TransportError('client-closed', `Modbus RTU client on ${this.path} is closed`);
@@ -146,40 +112,12 @@ export class RtuClient implements ModbusClient {
         await this.send(frame);
         return null;
       }
-      const retries = this.health.retriesFor(unit, this.retries);
-      let last: Error = new TimeoutError('modbus-timeout', 'no attempt made');
-      for (let attempt = 0; attempt <= retries; attempt++) {
-        if (attempt > 0) this.counters.retries++;
-        try {
-          const response = await this.attempt(frame, unit, req);
-          const decoded = decodeRtuResponse(response, unit, req.fc, req);
-          this.health.answered(unit);
-          return decoded;
-        } catch (err) {
-          if (err instanceof ModbusExceptionError) {
-            this.counters.exceptions++;
-            this.health.answered(unit);
-            throw err;
-          }
-          if (err instanceof TimeoutError) this.counters.timeouts++;
-          else if (err instanceof FrameError) this.counters.frameErrors++;
-          else throw err;
-          last = err;
-        }
-      }
-      if (last instanceof TimeoutError) this.health.timedOut(unit);
-      else this.health.answered(unit);
-      throw last;
+      // A port that failed below the protocol is not retried; a damaged frame shows the unit is alive.
+      return this.withRetries(unit, async () => decodeRtuResponse(await this.attempt(frame, unit, req), unit, req.fc, req), {
+        other: () => 'throw',
+        damagedMeansAlive: true,
+      });
     });
-  }
-
-  private rejectIfBackoff(unit: number): void {
-    try {
-      this.health.check(unit);
-    } catch (err) {
-      this.counters.backoffRejections++;
-      throw err;
-    }
   }
 
   /**

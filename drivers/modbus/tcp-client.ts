@@ -6,14 +6,11 @@
 // The connection is opened on first use and reopened after a drop or a framing error.
 import { Socket } from 'node:net';
 import type { Clock } from '../clock.js';
-import { AmsgateError, ConfigError, FrameError, TimeoutError, TransportError } from '../errors.js';
-import type { ModbusClient, ReadFunctionCode } from '../modbus-client.js';
-import { emptyStats, type ModbusStats } from './client-stats.js';
-import { ModbusExceptionError } from './exception.js';
+import { ConfigError, TimeoutError, TransportError } from '../errors.js';
 import { decodeMbapHeader, decodeMbapResponse, encodeMbapRequest } from './mbap.js';
 import type { ModbusRequest, ModbusResponse } from './pdu.js';
-import { SerialQueue } from './serial-queue.js';
-import { DEFAULT_BACKOFF, UnitHealth, type BackoffPolicy } from './unit-health.js';
+import { TransactionClient } from './transaction-client.js';
+import type { BackoffPolicy } from './unit-health.js';
 
 export interface TcpClientOptions {
   host: string;
@@ -46,60 +43,30 @@ interface Pending {
   reject(e: Error): void;
 }
 
-export class TcpClient implements ModbusClient {
+export class TcpClient extends TransactionClient {
   readonly host: string;
   readonly port: number;
-  private readonly queue = new SerialQueue();
-  private readonly health: UnitHealth;
-  private readonly counters: ModbusStats = emptyStats();
   private readonly timeoutMs: number;
-  private readonly retries: number;
   private socket: Socket | null = null;
   private connecting: Promise<Socket> | null = null;
   private rx: Buffer = Buffer.alloc(0);
   private pending: Pending | null = null;
   private nextTid = 1;
-  private closed = false;
   /** Connections opened, for tests and status. */
   connects = 0;
 
   constructor(opts: TcpClientOptions) {
+    super(opts.clock, opts.retries, opts.backoff);
     this.host = opts.host;
     this.port = opts.port;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TCP_TIMEOUT_MS;
-    this.retries = opts.retries ?? 2;
-    this.health = new UnitHealth(opts.clock, { ...DEFAULT_BACKOFF, ...opts.backoff });
   }
 
-  async readRegisters(unit: number, fc: ReadFunctionCode, address: number, count: number): Promise<Uint16Array> {
-    const r = await this.transact(unit, { fc, address, count });
-    return r.fc === 3 || r.fc === 4 ? r.registers : new Uint16Array(0);
-  }
-
-  async writeRegister(unit: number, address: number, value: number): Promise<void> {
-    await this.transact(unit, { fc: 6, address, value });
-  }
-
-  async writeRegisters(unit: number, address: number, values: readonly number[]): Promise<void> {
-    await this.transact(unit, { fc: 16, address, values: [...values] });
-  }
-
-  stats(): ModbusStats {
-    return { ...this.counters };
-  }
-
-  unitHealth(): ReturnType<UnitHealth['snapshot']> {
-    return this.health.snapshot();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue.idle();
+  protected async release(): Promise<void> {
     this.drop();
   }
 
-  private async transact(unit: number, request: ModbusRequest): Promise<ModbusResponse> {
+  protected async transact(unit: number, request: ModbusRequest): Promise<ModbusResponse> {
     if (!Number.isInteger(unit) || unit < 0 || unit > 255) {
       throw new ConfigError('modbus-unit', `unit id ${unit} is invalid; expected 0..255 (1..247 behind a gateway, often 1 or 255 for a TCP device)`);
     }
@@ -108,40 +75,17 @@ export class TcpClient implements ModbusClient {
     return this.queue.run(async () => {
       this.guard(unit);
       this.counters.transactions++;
-      const retries = this.health.retriesFor(unit, this.retries);
-      let last: Error = new TimeoutError('modbus-timeout', 'no attempt made');
-      for (let attempt = 0; attempt <= retries; attempt++) {
-        if (attempt > 0) this.counters.retries++;
-        try {
-          const r = await this.attempt(unit, request);
-          this.health.answered(unit);
-          return r;
-        } catch (err) {
-          if (err instanceof ModbusExceptionError) {
-            this.counters.exceptions++;
-            this.health.answered(unit);
-            throw err;
-          }
-          if (err instanceof TimeoutError) this.counters.timeouts++;
-          else if (err instanceof FrameError) this.counters.frameErrors++;
-          else if (!(err instanceof TransportError)) throw err;
-          last = err as AmsgateError;
-          if (err instanceof TransportError && err.code === 'tcp-connect') break; // nobody listening: retrying now will not help
-        }
-      }
-      if (last instanceof TimeoutError) this.health.timedOut(unit);
-      throw last;
+      // A dropped connection is reopened and retried, but nobody listening will not answer a retry either.
+      return this.withRetries(unit, () => this.attempt(unit, request), {
+        other: (err) => (!(err instanceof TransportError) ? 'throw' : err.code === 'tcp-connect' ? 'stop' : 'retry'),
+        damagedMeansAlive: false,
+      });
     });
   }
 
   private guard(unit: number): void {
     if (this.closed) throw new TransportError('client-closed', `Modbus TCP client for ${this.host}:${this.port} is closed`);
-    try {
-      this.health.check(unit);
-    } catch (err) {
-      this.counters.backoffRejections++;
-      throw err;
-    }
+    this.rejectIfBackoff(unit);
   }
 
   private connect(): Promise<Socket> {
