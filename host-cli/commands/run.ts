@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--start <iso>', 'with --speed: simulated time to start from (demo default: today 17:45 UTC)')
     .addOption(new Option('--time-origin <realMs:simMs>', 'share one simulated timeline across restarts (tests)').hideHelp())
     .option('--quiet', 'print intervals and alarms only, not every reading')
-    .option('--readings-every <s>', 'print a meter reading at most every S real seconds (default 2)', '2')
+    .option('--readings-every <s>', 'print a meter reading at most every S real seconds', '2')
     .addHelpText(
       'after',
       `
