@@ -7,9 +7,10 @@
 // Wire timing and response timeouts run on real time (performance.now/setTimeout) because the bus is
 // physical; the injected Clock is used for the back-off of dead units, which is bookkeeping.
 import { performance } from 'node:perf_hooks';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { Clock } from '../clock.js';
 import { ConfigError, FrameError, TimeoutError, TransportError } from '../errors.js';
+import { openSerialPort } from '../serial-port.js';
 import { t35Ms, wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
 import { hex, type ModbusRequest, type ModbusResponse } from './pdu.js';
 import { decodeRtuResponse, encodeRtuRequest, MAX_RTU_FRAME, scanRtuResponse } from './rtu-frame.js';
@@ -70,18 +71,10 @@ export class RtuClient extends TransactionClient {
     if (!Number.isInteger(line.baud) || line.baud < 300 || line.baud > 4_000_000) {
       throw new ConfigError('serial-baud', `baud rate ${line.baud} is invalid; expected e.g. 9600, 19200 or 115200`);
     }
-    const port = new SerialPort({
-      path: opts.path,
-      baudRate: line.baud,
-      dataBits: line.dataBits,
-      parity: line.parity,
-      stopBits: line.stopBits,
-      autoOpen: false,
-    });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) =>
-        err ? reject(new TransportError('serial-open', `cannot open serial port ${opts.path}: ${err.message}; expected an existing, free serial device`)) : resolve(),
-      ),
+    const port = await openSerialPort(
+      opts.path,
+      line,
+      (m) => new TransportError('serial-open', `cannot open serial port ${opts.path}: ${m}; expected an existing, free serial device`),
     );
     return new RtuClient(opts, port);
   }

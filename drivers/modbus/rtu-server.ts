@@ -4,10 +4,10 @@
 // arrived. Frames are cut by their expected length (known from the function code) or, for anything
 // unknown, by silence. A damaged request or one for a unit this server does not own gets no reply.
 import { performance } from 'node:perf_hooks';
-import { SerialPort } from 'serialport';
 import type { FaultSpec } from '../catalog.js';
 import { TransportError } from '../errors.js';
 import type { RegisterBank } from '../modbus-client.js';
+import { openSerialPort } from '../serial-port.js';
 import { t35Ms, wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
 import { answerRequest } from './answer-request.js';
 import { ModbusExceptionError } from './exception.js';
@@ -63,17 +63,7 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
   let faults: FaultSpec = { ...opts.faults };
   const stats = emptyServerStats();
 
-  const port = new SerialPort({
-    path: opts.path,
-    baudRate: line.baud,
-    dataBits: line.dataBits,
-    parity: line.parity,
-    stopBits: line.stopBits,
-    autoOpen: false,
-  });
-  await new Promise<void>((resolve, reject) =>
-    port.open((err) => (err ? reject(new TransportError('serial-open', `cannot open serial port ${opts.path}: ${err.message}`)) : resolve())),
-  );
+  const port = await openSerialPort(opts.path, line, (m) => new TransportError('serial-open', `cannot open serial port ${opts.path}: ${m}`));
   port.on('error', () => {}); // a closed peer pty must not crash the simulator
 
   let rx: Buffer = Buffer.alloc(0);

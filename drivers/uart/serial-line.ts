@@ -1,9 +1,10 @@
 // A serial port as the UART drivers and simulators need it: write-and-drain, read exactly N bytes with a
 // timeout, or read until a condition holds. Line timeouts use real time on purpose: the wire runs in
 // real time even when a simulated calendar (the injected Clock) runs faster.
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { TimeoutError, TransportError } from '../errors.js';
 import type { Parity } from '../catalog.js';
+import { openSerialPort } from '../serial-port.js';
 
 export interface LineOptions {
   path: string;
@@ -41,20 +42,10 @@ export class SerialLine {
   }
 
   static async open(o: LineOptions): Promise<SerialLine> {
-    const port = new SerialPort({
-      path: o.path,
-      baudRate: o.baud,
-      dataBits: o.dataBits,
-      parity: o.parity,
-      stopBits: o.stopBits,
-      autoOpen: false,
-    });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) =>
-        err
-          ? reject(new TransportError('open', `cannot open serial port ${o.path}: ${err.message} (expected an existing tty such as /dev/ttyUSB0 or a socat pty link)`))
-          : resolve(),
-      ),
+    const port = await openSerialPort(
+      o.path,
+      o,
+      (m) => new TransportError('open', `cannot open serial port ${o.path}: ${m} (expected an existing tty such as /dev/ttyUSB0 or a socat pty link)`),
     );
     return new SerialLine(port, o);
   }
