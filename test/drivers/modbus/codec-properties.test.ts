@@ -1,6 +1,6 @@
 // Property tests: every valid request and response survives encode -> decode on both framings, and CRC-16
 // catches every single-bit error and every burst up to 16 bits in a frame.
-import { test } from './uvu-safe.js';
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { AmsgateError, FrameError } from '../../../drivers/errors.js';

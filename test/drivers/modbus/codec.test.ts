@@ -1,4 +1,4 @@
-import { test } from './uvu-safe.js';
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { AmsgateError, ConfigError, FrameError } from '../../../drivers/errors.js';

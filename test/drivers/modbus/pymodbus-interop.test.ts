@@ -1,5 +1,5 @@
 // Interop with an independent implementation: Debian's python3-pymodbus 3.0 (run with /usr/bin/python3).
-import { test } from './uvu-safe.js';
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

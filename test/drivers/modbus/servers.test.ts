@@ -1,6 +1,6 @@
 // Server behaviour seen from raw bytes: what an RTU slave must stay silent to, what it answers, broadcasts,
 // and a TCP server answering pipelined requests in order.
-import { test } from './uvu-safe.js';
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Socket } from 'node:net';
 import { SerialPort } from 'serialport';

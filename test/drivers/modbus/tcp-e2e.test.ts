@@ -1,4 +1,4 @@
-import { test } from './uvu-safe.js';
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Socket } from 'node:net';
 import { ManualClock, systemClock } from '../../../drivers/clock.js';
