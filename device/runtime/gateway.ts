@@ -193,17 +193,25 @@ export class Gateway {
    * A read may take one poll interval of gateway time, but never less than REAL_TIMEOUT_FLOOR_MS of real time:
    * on a fast simulated clock the bus still needs its real wire time.
    */
-  private async sampleWithTimeout(opened: OpenedMeter): Promise<MeterSample> {
+  private sampleWithTimeout(opened: OpenedMeter): Promise<MeterSample> {
+    return this.withTimeout(opened.driver.sample(), 'complete a read');
+  }
+
+  /**
+   * Bounds a meter operation by one poll interval of gateway time, but never less than REAL_TIMEOUT_FLOOR_MS of
+   * real time: on a fast simulated clock the bus still needs its real wire time.
+   */
+  private async withTimeout<T>(work: Promise<T>, what: string, realFloorMs = REAL_TIMEOUT_FLOOR_MS): Promise<T> {
     const limit = Math.max(1000, this.cfg.pollIntervalMs * 0.9);
     let realTimer: NodeJS.Timeout | undefined;
     const timeout = Promise.all([
       this.clock.sleep(limit),
-      new Promise<void>((r) => (realTimer = setTimeout(r, REAL_TIMEOUT_FLOOR_MS))),
+      new Promise<void>((r) => (realTimer = setTimeout(r, realFloorMs))),
     ]).then(() => {
-      throw new TimeoutError('poll-timeout', `meter did not complete a read within ${limit} ms of gateway time (and ${REAL_TIMEOUT_FLOOR_MS} ms real)`);
+      throw new TimeoutError('poll-timeout', `meter did not ${what} within ${limit} ms of gateway time (and ${realFloorMs} ms real)`);
     });
     try {
-      return await Promise.race([opened.driver.sample(), timeout]);
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(realTimer);
       timeout.catch(() => {});
@@ -220,7 +228,15 @@ export class Gateway {
       try {
         let opened = this.opened.get(m.m.id);
         if (!opened) {
-          opened = await opener(m.m, this.clock);
+          const opening = opener(m.m, this.clock);
+          try {
+            // Opening may start a simulator and a pty pair (demo): allow it more real time than a read.
+            opened = await this.withTimeout(opening, 'open its connection', 15_000);
+          } catch (err) {
+            // A late open is closed when it completes, so no port or socket leaks.
+            opening.then((o) => o.close(), () => {});
+            throw err;
+          }
           if (!this.running) {
             await opened.close();
             break;

@@ -1,7 +1,7 @@
 // One meter's share of the gateway: counter extension, the settlement engine per resolution, interval sealing,
 // reading persistence and the meter's alarms. Every sample is processed in one SQLite transaction, so a crash
 // leaves the store either before or after it, never in between.
-import { parseDecimal, floor, mul, rational, type Rational } from '../../drivers/rational.js';
+import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
 import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
@@ -15,7 +15,7 @@ import {
   type ClosedInterval,
   type EngineConfig,
 } from '../settlement/channel-engine.js';
-import { rationalToText } from '../settlement/rational-text.js';
+import { rationalFromText, rationalToText } from '../settlement/rational-text.js';
 import { formatKwh } from '../records/record-chain.js';
 import type { Channel, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
@@ -317,13 +317,8 @@ export class MeterRuntime {
   registersWh(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const ch of this.channels) {
-      if (ch.last) out[ch.channel] = formatKwh(floor(mul(rational(ch.last.extended), parseDecimalRational(ch.last.whPerCount))));
+      if (ch.last) out[ch.channel] = formatKwh(floor(mul(rational(ch.last.extended), rationalFromText(ch.last.whPerCount))));
     }
     return out;
   }
-}
-
-function parseDecimalRational(text: string): Rational {
-  const [n, d] = text.split('/');
-  return d ? rational(BigInt(n!), BigInt(d)) : parseDecimal(n!);
 }
