@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../drivers/errors.js';
 import { demoConfig, loadConfig, type GatewayConfig } from '../../device/config/gateway-config.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../device/mqtt/embedded-broker.js';
+import type { EmbeddedBroker } from '../../device/mqtt/embedded-broker.js';
 import { Gateway, STORE_FILE, type GatewayEvent } from '../../device/runtime/gateway.js';
 import { renderEvent } from '../../device/runtime/console-view.js';
 import { parseOrigin, runClock } from '../../device/runtime/run-clock.js';
@@ -34,6 +34,8 @@ function demoStartMs(now: number): number {
 
 async function brokerFor(cfg: GatewayConfig, log: (s: string) => void): Promise<{ url: string; broker?: EmbeddedBroker }> {
   if (!cfg.broker.embedded) return { url: cfg.broker.url };
+  // Loaded only when used: a field gateway talks to an external broker and need not carry aedes in memory.
+  const { startEmbeddedBroker } = await import('../../device/mqtt/embedded-broker.js');
   const wanted = Number(new URL(cfg.broker.url).port || 1883);
   try {
     const broker = await startEmbeddedBroker(wanted);
