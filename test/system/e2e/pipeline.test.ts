@@ -351,6 +351,27 @@ test('the long day: 50 settlement periods per channel, all actual, fully covered
   assert.ok(Math.abs(sum('charger/import') - 50 * perCount) <= 1, `charger: 50 counts of ${perCount} Wh (got ${sum('charger/import')})`);
   assert.is(sum('battery/import'), 50 * 102);
   assert.is(sum('battery/export'), 0);
+
+  // An independent oracle for every interval: N(b) register counts have happened by boundary b (one every 30 min
+  // from the anchor), C(b) = N(b) x Wh-per-count x factor exactly, energy = floor(C(end)) - floor(C(start)).
+  const counts = (iso: string): bigint => BigInt(Math.floor((Date.parse(iso) - ENERGY_ANCHOR) / 1_800_000));
+  const oracle: Record<string, { base: bigint; num: bigint; den: bigint }> = {
+    // 10 Wh x 40 x 1.002004008 (1/0.998 quantised to 10^-9) = 4008016032 / 10^7 Wh per count
+    'charger/import': { base: 456_789n, num: 4_008_016_032n, den: 10_000_000n },
+    // 100 Wh x 1.02 = 102 Wh per count
+    'battery/import': { base: 12_345n, num: 102n, den: 1n },
+    'battery/export': { base: 3_456n, num: 0n, den: 1n },
+  };
+  for (const i of r.intervals) {
+    const o = oracle[`${i.meter.id}/${i.channel}`]!;
+    const n0 = counts(i.period.start);
+    const n1 = counts(i.period.end);
+    const want = (n1 * o.num) / o.den - (n0 * o.num) / o.den;
+    assert.is(BigInt(i.energyWh), want, `${i.id}: energy`);
+    const regGrows = o.num > 0n ? 1n : 0n;
+    assert.is(i.register.start, String(o.base + n0 * regGrows), `${i.id}: register at start`);
+    assert.is(i.register.end, String(o.base + n1 * regGrows), `${i.id}: register at end`);
+  }
 });
 
 test('export axle matches fixtures/e2e/axle-2026-10-25.json', async () => {
