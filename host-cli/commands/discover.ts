@@ -1,11 +1,13 @@
 // `amsgate discover`: finds known Modbus meters on a serial bus or behind a TCP endpoint by probing each model's
-// identifying registers at each line setting and unit id. Each probe is bounded by a short timeout and no retries.
+// identifying registers at each line setting and unit id, and on a serial port first the UART metering chips and
+// IEC 62056-21 meters at their own line settings. Each probe is bounded by a short timeout and no retries.
 import type { Command } from 'commander';
-import { type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
+import { catalogEntry, type CatalogEntry, type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
 import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { discoverMeters, worstCaseProbes } from '../../drivers/models/discover-meters.js';
 import { meterModels } from '../../drivers/models/meter-models.js';
+import { discoverSerialDevice, SERIAL_PROBE_ORDER, serialProbeBoundMs, type SerialDeviceId } from '../../drivers/uart/discover-serial.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { commsExitCode, intArg } from './read.js';
@@ -38,6 +40,13 @@ function parityOf(text: string): Parity {
   return text;
 }
 
+type Protocol = CatalogEntry['transport'];
+const PROTOCOLS: readonly Protocol[] = ['uart', 'iec62056', 'modbus'];
+function protocolOf(text: string): Protocol {
+  if (!(PROTOCOLS as readonly string[]).includes(text)) throw new ConfigError('option', `--protocols "${text}": expected ${PROTOCOLS.join(', ')}`);
+  return text as Protocol;
+}
+
 interface DiscoverCliOptions {
   tcp?: string;
   serial?: string;
@@ -45,12 +54,35 @@ interface DiscoverCliOptions {
   parities: Parity[];
   units: number[];
   timeout: number;
+  protocols: Protocol[];
   json?: boolean;
   allLines?: boolean;
 }
 
+/** One found device, as printed (`--json`: one element of `found`). */
+interface FoundDevice {
+  model: string;
+  vendor: string;
+  name: string;
+  transport: Protocol;
+  /** Modbus unit id; null for UART chips and IEC 62056-21 meters. */
+  unit: number | null;
+  connection: ConnectionSpec;
+  voltageV?: number;
+  identification?: string;
+  maxBaud?: number | null;
+}
+
 function lineText(c: ConnectionSpec): string {
-  return 'tcp' in c ? `tcp ${c.tcp}` : `${c.serial} ${c.baud} 8${(c.parity ?? 'none')[0]!.toUpperCase()}1`;
+  return 'tcp' in c ? `tcp ${c.tcp}` : `${c.serial} ${c.baud} ${c.dataBits ?? 8}${(c.parity ?? 'none')[0]!.toUpperCase()}${c.stopBits ?? 1}`;
+}
+
+function readHint(f: FoundDevice): string {
+  const c = f.connection;
+  if ('tcp' in c) return `amsgate read --model ${f.model} --tcp ${c.tcp} --unit ${f.unit}`;
+  // UART chips and IEC 62056-21 meters take their line settings from the catalog.
+  if (f.unit === null) return `amsgate read --model ${f.model} --serial ${c.serial}`;
+  return `amsgate read --model ${f.model} --serial ${c.serial} --baud ${c.baud} --parity ${c.parity} --unit ${f.unit}`;
 }
 
 async function discover(o: DiscoverCliOptions): Promise<void> {
@@ -58,20 +90,49 @@ async function discover(o: DiscoverCliOptions): Promise<void> {
   const lines: ConnectionSpec[] = o.tcp
     ? [{ tcp: o.tcp }]
     : o.bauds.flatMap((baud) => o.parities.map((parity) => ({ serial: o.serial!, baud, parity, dataBits: 8 as const, stopBits: 1 as const })));
+  const wanted = new Set(o.protocols);
+  // UART chips and optical heads are serial only.
+  const devices: SerialDeviceId[] = o.serial ? SERIAL_PROBE_ORDER.filter((d) => wanted.has(d === 'iec62056' ? 'iec62056' : 'uart')) : [];
+  const scanModbus = wanted.has('modbus');
+  if (devices.length === 0 && !scanModbus) throw new ConfigError('option', `--protocols ${o.protocols.join(',')}: nothing to scan over --tcp; Modbus is the only TCP protocol`);
   const tty = process.stderr.isTTY;
   const progress = (text: string) => process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
-  const worst = worstCaseProbes(lines.length, o.units.length);
-  progress(`discover: ${lines.length} line setting(s) x ${o.units.length} unit(s) x ${meterModels.length} models; at most ~${Math.ceil((worst * o.timeout) / 1000)} s`);
+  const worst = scanModbus ? worstCaseProbes(lines.length, o.units.length) : 0;
+  const serialOpts = { timeoutMs: o.timeout, devices };
+  const boundS = Math.ceil((worst * o.timeout + serialProbeBoundMs(serialOpts)) / 1000);
+  progress(
+    `discover: ${devices.length > 0 ? `${devices.join(', ')} at their own line settings, then ` : ''}` +
+      `${scanModbus ? `${lines.length} line setting(s) x ${o.units.length} unit(s) x ${meterModels.length} Modbus models` : 'no Modbus scan'}; at most ~${boundS} s`,
+  );
   if (!tty) progress('');
   const started = Date.now();
-  const { found, probes } = await discoverMeters({
-    lines,
-    units: o.units,
-    clock: systemClock,
-    timeoutMs: o.timeout,
-    allLines: o.allLines,
-    onProgress: (conn, unit, model) => progress(`probing ${lineText(conn)} unit ${unit} as ${model.id} ...`),
-  });
+  const found: FoundDevice[] = [];
+  let probes = 0;
+  if (devices.length > 0) {
+    const r = await discoverSerialDevice(o.serial!, {
+      ...serialOpts,
+      onProgress: (d, l) => progress(`probing ${lineText({ serial: o.serial!, ...l })} for ${d} ...`),
+    });
+    probes += r.probes;
+    if (r.found) {
+      const { model, ...seen } = r.found;
+      const e = catalogEntry(model);
+      found.push({ model: e.id, vendor: e.vendor, name: e.model, transport: e.transport, unit: null, ...seen });
+    }
+  }
+  // A UART chip or an optical head is alone on its line: no Modbus bus to scan once one answered.
+  if (scanModbus && found.length === 0) {
+    const r = await discoverMeters({
+      lines,
+      units: o.units,
+      clock: systemClock,
+      timeoutMs: o.timeout,
+      allLines: o.allLines,
+      onProgress: (conn, unit, model) => progress(`probing ${lineText(conn)} unit ${unit} as ${model.id} ...`),
+    });
+    probes += r.probes;
+    found.push(...r.found.map((f) => ({ ...f, transport: 'modbus' as const })));
+  }
   if (tty) progress('');
   const elapsedMs = Date.now() - started;
   if (o.json) {
@@ -82,10 +143,8 @@ async function discover(o: DiscoverCliOptions): Promise<void> {
     process.stdout.write(
       `${table(
         ['model', 'meter', 'unit', 'line', 'L1 voltage'],
-        found.map((f) => [f.model, `${f.vendor} ${f.name}`, f.unit, lineText(f.connection), f.voltageV?.toFixed(1) ?? '-']),
-      )}\n\n${found.length} meter(s), ${probes} probes in ${(elapsedMs / 1000).toFixed(1)} s. Read one with e.g.\n  amsgate read --model ${found[0]!.model} ${
-        'tcp' in found[0]!.connection ? `--tcp ${found[0]!.connection.tcp}` : `--serial ${found[0]!.connection.serial} --baud ${found[0]!.connection.baud} --parity ${found[0]!.connection.parity}`
-      } --unit ${found[0]!.unit}\n`,
+        found.map((f) => [f.model, `${f.vendor} ${f.name}${f.identification ? ` (${f.identification})` : ''}`, f.unit ?? '-', lineText(f.connection), f.voltageV?.toFixed(1) ?? '-']),
+      )}\n\n${found.length} meter(s), ${probes} probes in ${(elapsedMs / 1000).toFixed(1)} s. Read one with e.g.\n  ${readHint(found[0]!)}\n`,
     );
   }
   process.exitCode = found.length > 0 ? EXIT.ok : EXIT.comms;
@@ -97,7 +156,9 @@ export function register(program: Command): void {
     .description(
       'Scan a serial bus or a Modbus TCP endpoint for known meters: at each line setting and unit id, read each\n' +
         'model\'s identifying registers (L1 voltage, and L2 for three-phase models) and accept plausible values.\n' +
-        'A unit that does not answer costs one --timeout; a unit that refuses a register is tried as the next model.',
+        'A unit that does not answer costs one --timeout; a unit that refuses a register is tried as the next model.\n' +
+        'On --serial, first the UART chips and IEC 62056-21 at their own line settings: listen for a CSE7766\n' +
+        '(4800 8E1), sign on at 300 7E1 (IEC 62056-21), poll a BL0942 (4800 8N1) and an ATM90E26 (9600 8N1).',
     )
     .option('--serial <path>', 'serial port to scan, e.g. /dev/ttyUSB0')
     .option('--tcp <host:port>', 'Modbus TCP endpoint (or RS-485 gateway) to scan')
@@ -105,8 +166,9 @@ export function register(program: Command): void {
     .option('--parities <list>', 'parities to try: none, even, odd', listArg('--parities', parityOf), ['none', 'even'] as Parity[])
     .option('--units <ids>', 'unit ids to probe, e.g. 1-10 or 1,3,5-7 (1-247 for a full scan)', parseUnits, parseUnits('1-10'))
     .option('--timeout <ms>', 'answer timeout per probe', intArg('--timeout', 20, 10_000), 200)
+    .option('--protocols <list>', 'what to look for: uart (BL0942, CSE7766, ATM90E26), iec62056, modbus', listArg('--protocols', protocolOf), [...PROTOCOLS])
     .option('--all-lines', 'keep trying the remaining line settings after meters were found')
-    .option('--json', 'print the result as one JSON document: { found: [{ model, vendor, name, unit, connection }], probes, elapsedMs }')
+    .option('--json', 'print the result as one JSON document: { found: [{ model, vendor, name, transport, unit, connection }], probes, elapsedMs }')
     .addHelpText(
       'after',
       `
@@ -114,9 +176,11 @@ Examples:
   amsgate discover --serial /dev/ttyUSB0
   amsgate discover --serial /dev/ttyUSB0 --bauds 9600,19200 --parities none,even --units 1-10 --json
   amsgate discover --tcp 192.168.1.50:502 --units 1-5
+  amsgate discover --serial /dev/ttyUSB0 --protocols uart,iec62056
 
 Models are told apart by what their registers decode to: an SDM630 wired to one phase only reads no L2 voltage
-and is reported as sdm120 (same L1 registers). Exit codes: 0 meters found, 2 bad usage, 3 nothing answered.`,
+and is reported as sdm120 (same L1 registers). A UART chip or IEC 62056-21 meter is alone on its line: once one
+answers, no Modbus scan follows. Exit codes: 0 meters found, 2 bad usage, 3 nothing answered.`,
     )
     .action(async (o: DiscoverCliOptions) => {
       try {

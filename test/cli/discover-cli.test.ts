@@ -2,6 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../drivers/clock.js';
 import { catalogEntry } from '../../drivers/catalog.js';
@@ -55,10 +58,49 @@ test('discover --serial over a pty: finds the meter, reports the line; an empty 
   }
 });
 
+test('discover --serial finds an IEC 62056-21 meter (sign-on at 300 7E1) and skips the Modbus scan', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-discover-cli-'));
+  const sim = await catalogEntry('iec62056').startSimulator({ listen: { serial: join(dir, 'meter') }, clock, profile: 'constant', random: () => 0.5 });
+  try {
+    const r = await run(['discover', '--serial', sim.address, '--timeout', '100', '--json']);
+    assert.is(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.is(doc.found.length, 1);
+    assert.is(doc.found[0].model, 'iec62056');
+    assert.is(doc.found[0].transport, 'iec62056');
+    assert.is(doc.found[0].unit, null);
+    assert.is(doc.found[0].identification, 'AMS5amsgate-sim');
+    assert.equal(doc.found[0].connection, { serial: sim.address, baud: 300, parity: 'even', dataBits: 7, stopBits: 1 });
+    assert.is(doc.probes, 2, 'CSE7766 listened for, IEC 62056-21 answered, no Modbus probe');
+    assert.match(r.stderr, /probing .* 300 7E1 for iec62056/);
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('discover --serial --protocols uart: a BL0942 at 4800 8N1, shown with a read command', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-discover-cli-'));
+  const sim = await catalogEntry('bl0942').startSimulator({ listen: { serial: join(dir, 'chip') }, clock, profile: 'constant', random: () => 0.5 });
+  try {
+    const r = await run(['discover', '--serial', sim.address, '--protocols', 'uart', '--timeout', '100']);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /bl0942\s.*Shanghai Belling BL0942.*4800 8N1/);
+    assert.match(r.stdout, new RegExp(`amsgate read --model bl0942 --serial ${sim.address}\\n`));
+    assert.not.match(r.stderr, /iec62056|as sdm|unit 1/, 'neither IEC 62056-21 nor Modbus probed');
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('discover --units validates its list', async () => {
   const r = await run(['discover', '--tcp', '127.0.0.1:1', '--units', '0-300']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /unit ids 1\.\.247/);
+  const p = await run(['discover', '--tcp', '127.0.0.1:1', '--protocols', 'zigbee']);
+  assert.is(p.code, 2);
+  assert.match(p.stderr, /--protocols "zigbee": expected uart, iec62056, modbus/);
 });
 
 test.run();
