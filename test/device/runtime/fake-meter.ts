@@ -8,6 +8,8 @@ export class FakeMeter {
   /** Watts; positive = import. */
   powerW = 1000;
   failing = false;
+  /** Frame errors the driver reports with each sample. */
+  frameErrors = 0;
   private importWh = 0;
   private exportWh = 0;
   private lastAt: number;
@@ -42,7 +44,7 @@ export class FakeMeter {
       at: this.clock.now(),
       energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) },
       instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: 1, frequencyHz: 50 },
-      frameErrors: 0,
+      frameErrors: this.frameErrors,
       retries: 0,
     };
   }

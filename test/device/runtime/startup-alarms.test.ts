@@ -77,6 +77,30 @@ test('a stepped wall clock raises clock-stepped', async () => {
   s.close();
 });
 
+test('frame errors and reverse energy on an import-only meter raise and clear their alarms', async () => {
+  const cfg = config('fe');
+  const clock = new ManualClock(T0);
+  const meter = new FakeMeter(clock);
+  const gw = new Gateway({ config: cfg, clock, openMeter: meter.opener(), brokerUrl: null });
+  await gw.start();
+  await run(clock, 1_600_000);
+  meter.frameErrors = 1;
+  meter.powerW = -2000; // energy flowing out through a charger registered for import only
+  await run(clock, 400_000); // across the 00:30 boundary
+  meter.frameErrors = 0;
+  meter.powerW = 1000;
+  await run(clock, 700_000);
+  await gw.stop();
+  const log = alarmLog(cfg.storePath);
+  assert.ok(log.includes('frame-error-rate:cleared'), log.join(','));
+  assert.ok(log.includes('reverse-energy:cleared'), log.join(','));
+  const s = GatewayStore.open(join(cfg.storePath, 'gateway.db'));
+  const recs = s.outbox.pending(0, 1000).map((m) => JSON.parse(Buffer.from(m.payload.split('.')[1]!, 'base64url').toString()) as { type: string; flags?: string[] });
+  s.close();
+  // Intervals closed while an alarm was active carry the alarm-active flag.
+  assert.ok(recs.some((r) => r.type === 'interval' && r.flags?.includes('alarm-active')));
+});
+
 test('clock watch and persistence policy (pure)', () => {
   assert.equal(judgeClock({ wallMs: 0, monoMs: 0 }, { wallMs: 10_500, monoMs: 10_000 }, 2000).stepMs, 0);
   assert.equal(judgeClock({ wallMs: 0, monoMs: 0 }, { wallMs: 70_000, monoMs: 10_000 }, 2000).stepMs, 60_000);
