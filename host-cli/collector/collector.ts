@@ -185,7 +185,10 @@ export class Collector {
       this.timer = null;
     }
     if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
+    const run = (async () => {
+      // Yield first: were the body to finish synchronously (empty queue), its `finally` would run before the
+      // assignment below and leave a settled promise in `flushing` for ever, and nothing would be stored again.
+      await null;
       // Two-stage pipeline: batch n+1 is verified (CPU) while batch n's transaction is in the database. Commits,
       // and so PUBACKs, stay strictly in arrival order, and batch n+1 is stored only after batch n has committed
       // (its chain checks see batch n's rows).
@@ -203,7 +206,8 @@ export class Collector {
       }
       if (this.queue.length > 0 && !this.stopped) void this.kick();
     })();
-    return this.flushing;
+    this.flushing = run;
+    return run;
   }
 
   private verifyAll(batch: Pending[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean } {

@@ -137,4 +137,24 @@ test('a failing database commit is retried and nothing is acknowledged until it 
   }
 });
 
+test('a flush that finds the queue empty does not stop later messages from being stored', async () => {
+  const broker = await startBroker();
+  const { store, cleanup } = await tempSqlite();
+  const dev = await registeredDevice(store, 'gw1');
+  const col = new Collector({ broker: broker.url, store, protocolVersion: 4, shared: false, clientId: 'col-empty-flush' });
+  const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+  try {
+    await col.start();
+    // What the flush timer does when a running flush has already taken its messages.
+    await (col as unknown as { kick(): Promise<void> }).kick();
+    await pub.publishAsync(`amsgate/v1/gw1/interval`, dev.interval({ start: T, energyWh: 7 }).compact, { qos: 1 });
+    await until(async () => (await store.counts()).records === 1);
+  } finally {
+    await pub.endAsync();
+    await col.stop();
+    await broker.close();
+    await cleanup();
+  }
+});
+
 test.run();
