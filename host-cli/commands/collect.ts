@@ -42,9 +42,18 @@ export interface GapReport {
   chain: ChainReport;
 }
 
-export async function gapReport(store: CollectorStore, o: { device?: string; fromMs?: number; toMs?: number }): Promise<GapReport> {
+/**
+ * `withinSeries`: count only holes between a series' stored periods in the window, not the periods before its first
+ * or after its last record (the daemon's rolling window would otherwise ask a new gateway, for ever, to resend periods
+ * from before it existed, and an open period to be resent before it has closed).
+ */
+export async function gapReport(
+  store: CollectorStore,
+  o: { device?: string; fromMs?: number; toMs?: number; withinSeries?: boolean },
+): Promise<GapReport> {
   const intervals = await store.intervals({ device: o.device, fromMs: o.fromMs, toMs: o.toMs });
-  return { periods: findPeriodGaps(intervals, { fromMs: o.fromMs, toMs: o.toMs }), chain: await store.chainReport(o.device) };
+  const bounds = o.withinSeries ? {} : { fromMs: o.fromMs, toMs: o.toMs };
+  return { periods: findPeriodGaps(intervals, bounds), chain: await store.chainReport(o.device) };
 }
 
 function printGaps(r: GapReport): void {
@@ -133,7 +142,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
     gapTimer = setInterval(() => {
       void (async () => {
         const now = Date.now();
-        const r = await gapReport(store, { fromMs: now - o.gapWindow * 3600_000 });
+        const r = await gapReport(store, { fromMs: now - o.gapWindow * 3600_000, withinSeries: true });
         const cmds = resendCommands(r.periods, randomUUID);
         for (const c of cmds) await collector.publishCommand(c.device, c.command);
         log({ event: 'gaps', missingPeriods: r.periods.reduce((n, g) => n + g.missing, 0), resendRequests: cmds.length, seqGaps: r.chain.gaps.length });

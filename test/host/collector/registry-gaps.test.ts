@@ -6,6 +6,7 @@ import { addDeviceKey, keyFromCommissioning, parseDateOption, parsePublicKey, re
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { signCompactWith } from '../../../host-cli/collector/jws.js';
 import type { StoredInterval } from '../../../host-cli/collector/store-types.js';
+import type { CollectorStore } from '../../../host-cli/collector/store-types.js';
 import { gapReport, publishResends } from '../../../host-cli/commands/collect.js';
 import { startBroker } from './broker.js';
 import { tempSqlite } from './helpers.js';
@@ -95,6 +96,17 @@ test('gaps: --request-resend publishes resend commands on the gateway command to
     await broker.close();
     await cleanup();
   }
+});
+
+test('gaps: the daemon window counts only holes inside a series, never periods before a gateway first record', async () => {
+  const sim = new SimDevice(newIdentity('gw9'));
+  const H = 1_800_000;
+  const rows = stored(sim, [T, T + H, T + 3 * H]);
+  const store = { intervals: async () => rows, chainReport: async () => ({ gaps: [], breaks: [] }) } as unknown as CollectorStore;
+  const windowed = await gapReport(store, { fromMs: T - 48 * H, withinSeries: true });
+  assert.equal(windowed.periods.map((g) => [g.from, g.missing]), [[new Date(T + 2 * H).toISOString(), 1]]);
+  const bounded = await gapReport(store, { fromMs: T - 48 * H });
+  assert.is(bounded.periods.reduce((n, g) => n + g.missing, 0), 49);
 });
 
 test.run();
