@@ -309,6 +309,7 @@ export class Gateway {
   housekeeping(now: number): void {
     this.store.transaction(() => {
       this.store.setMeta('alive', { atMs: now, clean: false });
+      for (const m of this.meters) m.flush(now, 'periodic');
       for (const m of this.meters) {
         const s = m.lastSample;
         this.store.setMeterStatus({

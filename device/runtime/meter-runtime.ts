@@ -237,7 +237,8 @@ export class MeterRuntime {
         }
         ch.last = mem;
         // Engine state is written whenever an interval closes, so that a restart never re-issues a closed period.
-        if (d.reason || closedAny || ext.event !== 'none') this.persistChannel(ch, mem, d.reason ?? 'boundary-first', nowMs);
+        // Periodic readings of all meters are written together by the gateway's housekeeping (one transaction).
+        if ((d.reason && d.reason !== 'periodic') || closedAny || ext.event !== 'none') this.persistChannel(ch, mem, d.reason ?? 'boundary-first', nowMs);
         else ch.dirty = true;
       }
     });
@@ -306,10 +307,10 @@ export class MeterRuntime {
     }
   }
 
-  /** Writes whatever memory holds ahead of the store (clean shutdown). */
-  flush(nowMs: number): void {
+  /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */
+  flush(nowMs: number, source: 'periodic' | 'shutdown' = 'shutdown'): void {
     this.store.transaction(() => {
-      for (const ch of this.channels) if (ch.dirty && ch.last) this.persistChannel(ch, ch.last, 'shutdown', nowMs);
+      for (const ch of this.channels) if (ch.dirty && ch.last) this.persistChannel(ch, ch.last, source, nowMs);
     });
   }
 
