@@ -107,6 +107,14 @@ async function readCommand(o: ReadOptions): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // `amsgate read ... | head`: the reader has gone. Stop quietly with exit code 0, as a Unix filter does.
+  // The listener stays for the life of the process: the error can arrive after the last write.
+  let readerGone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    stop = true;
+  });
   try {
     if (o.once) {
       const s = await driver.sample();
@@ -137,7 +145,7 @@ async function readCommand(o: ReadOptions): Promise<void> {
       const wait = o.interval - (Date.now() - started);
       for (let t = 0; t < wait && !stop; t += 100) await new Promise((r) => setTimeout(r, Math.min(100, wait - t)));
     }
-    if (failures === 0) process.exitCode = EXIT.ok;
+    if (failures === 0 || readerGone) process.exitCode = EXIT.ok;
   } catch (e) {
     const code = commsExitCode(e);
     if (code === null) throw e;

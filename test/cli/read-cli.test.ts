@@ -126,4 +126,26 @@ test('live mode prints a table per sample and stops after --count', async () => 
   }
 });
 
+test('live mode whose reader goes away (| head): exits 0 without a word on stderr', async () => {
+  const sim = await startSim(['sdm630', '--tcp', '127.0.0.1:0', '--profile', 'constant']);
+  try {
+    for (const json of [true, false]) {
+      const c = amsgate(['read', '--model', 'sdm630', '--tcp', sim.address, '--interval', '50', ...(json ? ['--json'] : [])]);
+      let stderr = '';
+      c.stderr!.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => c.once('close', (code) => r(code)));
+      // Like `head -1`: take the first chunk, then close the read end of the pipe.
+      await new Promise((r) => c.stdout!.once('data', r));
+      c.stdout!.destroy();
+      const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      assert.is(code, 0, `${json ? '--json' : 'table'}: ${stderr}`);
+      assert.is(stderr, '', json ? '--json' : 'table');
+    }
+  } finally {
+    await sim.stop();
+  }
+});
+
 test.run();
