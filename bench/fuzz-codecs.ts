@@ -33,8 +33,8 @@ export interface FuzzResult {
   /** Inputs that threw something that is not an AmsgateError (bugs). */
   crashes: { input: string; error: string }[];
   crashCount: number;
-  /** Inputs slower than slowMs. */
-  slow: { input: string; ms: number }[];
+  /** Inputs slower than slowMs; `index` rebuilds the whole input with nthInput(target, seed, index). */
+  slow: { input: string; ms: number; index: number }[];
   maxMs: number;
   inputsPerSecond: number;
 }
@@ -136,7 +136,7 @@ export function fuzzTarget(t: FuzzTarget, o: FuzzOptions): FuzzResult {
   // Stack traces are most of the cost of a thrown error; they are captured again only for a crash.
   const stackLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  const candidates: Uint8Array[] = [];
+  const candidates: { input: Uint8Array; index: number }[] = [];
   const t0 = performance.now();
   try {
     for (let i = 0; i < o.inputsPerTarget; i++) {
@@ -154,16 +154,16 @@ export function fuzzTarget(t: FuzzTarget, o: FuzzOptions): FuzzResult {
       // A garbage collection, compilation or scheduling pause is not a hang: a slow input is timed again
       // now and at the end of the run, and counts only if it stays slow.
       if (ms > slowMs) ms = Math.min(ms, timed(t, input).ms, timed(t, input).ms);
-      if (ms > slowMs && candidates.length < 100) candidates.push(input);
+      if (ms > slowMs && candidates.length < 100) candidates.push({ input, index: i });
       else if (ms > res.maxMs) res.maxMs = ms;
       res.outcomes[outcome] = (res.outcomes[outcome] ?? 0) + 1;
       res.inputs++;
     }
-    for (const input of candidates) {
+    for (const { input, index } of candidates) {
       let ms = Infinity;
       for (let k = 0; k < 5; k++) ms = Math.min(ms, timed(t, input).ms);
       if (ms > res.maxMs) res.maxMs = ms;
-      if (ms > slowMs && res.slow.length < 5) res.slow.push({ input: hexOf(input), ms });
+      if (ms > slowMs && res.slow.length < 5) res.slow.push({ input: hexOf(input), ms, index });
     }
   } finally {
     Error.stackTraceLimit = stackLimit;
