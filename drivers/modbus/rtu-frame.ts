@@ -95,22 +95,23 @@ export function decodeRtuRequest(frame: Uint8Array): { unit: number; request: Mo
   return { unit, request: decodeRequestPdu(pdu) };
 }
 
-/** Full length of the response frame starting at buf[start]: > 0 length, 0 need more bytes, -1 not a response start. */
-export function rtuResponseLength(input: Uint8Array, start = 0): number {
+/** The PDU length rule applied after the unit byte, plus unit and CRC. */
+function rtuFrameLength(input: Uint8Array, start: number, pduLength: (buf: Uint8Array, at: number) => number): number {
   const buf = asBytes(input, 'RTU stream');
   if (!Number.isInteger(start) || start < 0) return -1;
   if (start + 1 >= buf.length) return 0;
-  const n = responsePduLength(buf, start + 1);
+  const n = pduLength(buf, start + 1);
   return n > 0 ? n + 3 : n;
+}
+
+/** Full length of the response frame starting at buf[start]: > 0 length, 0 need more bytes, -1 not a response start. */
+export function rtuResponseLength(input: Uint8Array, start = 0): number {
+  return rtuFrameLength(input, start, responsePduLength);
 }
 
 /** Full length of the request frame starting at buf[start] (server side), same convention. */
 export function rtuRequestLength(input: Uint8Array, start = 0): number {
-  const buf = asBytes(input, 'RTU stream');
-  if (!Number.isInteger(start) || start < 0) return -1;
-  if (start + 1 >= buf.length) return 0;
-  const n = requestPduLength(buf, start + 1);
-  return n > 0 ? n + 3 : n;
+  return rtuFrameLength(input, start, requestPduLength);
 }
 
 export type RtuScan =
