@@ -20,19 +20,10 @@ export interface Cse7766Flags {
   coefficientStorageAbnormal: boolean;
 }
 
-export interface Cse7766Frame {
-  header: number;
+/** A decoded frame: the fields on the wire, and what its header says. */
+export interface Cse7766Frame extends Cse7766FrameFields {
   state: 'normal' | 'uncalibrated' | 'status';
   flags: Cse7766Flags;
-  voltageCoef: number;
-  voltageCycle: number;
-  currentCoef: number;
-  currentCycle: number;
-  powerCoef: number;
-  powerCycle: number;
-  adj: number;
-  /** 16-bit CF pulse count; wraps at 2^16. */
-  cfPulses: number;
 }
 
 export const isCse7766Header1 = (b: number): boolean =>
@@ -74,6 +65,7 @@ export function decodeCse7766Frame(frame: Uint8Array): Cse7766Frame {
   };
 }
 
+/** The fields of a frame as they stand on the wire (what encodeCse7766Frame takes). */
 export interface Cse7766FrameFields {
   /** 0x55, 0xAA or 0xF0 | flags. */
   header: number;
@@ -84,6 +76,7 @@ export interface Cse7766FrameFields {
   powerCoef: number;
   powerCycle: number;
   adj: number;
+  /** 16-bit CF pulse count; wraps at 2^16. */
   cfPulses: number;
 }
 
