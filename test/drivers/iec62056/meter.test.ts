@@ -6,6 +6,7 @@ import { rational } from '../../../drivers/rational.js';
 import { Iec62056Driver } from '../../../drivers/iec62056/driver.js';
 import { startIec62056Simulator } from '../../../drivers/iec62056/simulator.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
+import { openPtyRig } from '../../helpers/pty-rig.js';
 
 const HOUR = 3_600_000;
 
@@ -48,10 +49,11 @@ test('mode C readout with 300-baud sign-on timing, energy as exact Wh counts', a
 });
 
 test('BCC errors are rejected and counted, no reply times out, reset and frozen registers', async () => {
-  const pair = await openPtyPair();
   const clock = new ManualClock(0);
-  const sim = await startIec62056Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 1000, wireTiming: false });
-  const drv = await Iec62056Driver.open({ serial: pair.a }, { clock, retries: 1, identTimeoutMs: 300 });
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startIec62056Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: 1000, wireTiming: false }),
+    (a) => Iec62056Driver.open({ serial: a }, { clock, retries: 1, identTimeoutMs: 300 }),
+  );
   try {
     sim.setFaults({ crcErrorRate: 1 });
     const e = await errorOf(drv.sample());
@@ -73,9 +75,7 @@ test('BCC errors are rejected and counted, no reply times out, reset and frozen 
     sim.resetRegisters();
     assert.is((await drv.sample()).energy.import!.value, 0n);
   } finally {
-    await drv.close();
-    await sim.close();
-    await pair.close();
+    await close();
   }
 });
 

@@ -14,15 +14,17 @@ import {
 } from '../../../drivers/uart/atm90e26/calibration.js';
 import { ATM90E26_REG } from '../../../drivers/uart/atm90e26/registers.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
+import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
 
 const HOUR = 3_600_000;
 
 test('ATM90E26 read-and-clear energy is accumulated exactly, also through garbled replies (LastData)', async () => {
-  const pair = await openPtyPair();
   const clock = new ManualClock(0);
-  const sim = await startAtm90e26Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 1000 });
-  const drv = await Atm90e26Driver.open({ serial: pair.a }, { clock, retries: 4 });
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: 1000 }),
+    (a) => Atm90e26Driver.open({ serial: a }, { clock, retries: 4 }),
+  );
   try {
     let s = await drv.sample();
     assert.is(s.energy.import!.value, 0n);
@@ -57,17 +59,16 @@ test('ATM90E26 read-and-clear energy is accumulated exactly, also through garble
     await clock.advance(HOUR);
     assert.is((await drv.sample()).energy.import!.value, 96000n);
   } finally {
-    await drv.close();
-    await sim.close();
-    await pair.close();
+    await close();
   }
 });
 
 test('ATM90E26 export energy and a register reset', async () => {
-  const pair = await openPtyPair();
   const clock = new ManualClock(0);
-  const sim = await startAtm90e26Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: -2000 });
-  const drv = await Atm90e26Driver.open({ serial: pair.a }, { clock });
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: -2000 }),
+    (a) => Atm90e26Driver.open({ serial: a }, { clock }),
+  );
   try {
     await drv.sample();
     await clock.advance(HOUR / 2);
@@ -76,9 +77,7 @@ test('ATM90E26 export energy and a register reset', async () => {
     assert.is(s.energy.import!.value, 0n);
     assert.ok(s.instant.powerW! < -1900);
   } finally {
-    await drv.close();
-    await sim.close();
-    await pair.close();
+    await close();
   }
 });
 

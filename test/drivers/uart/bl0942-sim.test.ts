@@ -6,12 +6,14 @@ import { Bl0942Driver } from '../../../drivers/uart/bl0942/driver.js';
 import { startBl0942Simulator } from '../../../drivers/uart/bl0942/simulator.js';
 import { bl0942WhPerCount } from '../../../drivers/uart/bl0942/board.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
+import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
 
 test('BL0942 driver reads a simulated chip over a pty with wire timing', async () => {
-  const pair = await openPtyPair();
-  const sim = await startBl0942Simulator({ listen: { serial: pair.b }, clock: systemClock, profile: 'constant', ratingW: 1000, initialImportWh: 1000 });
-  const drv = await Bl0942Driver.open({ serial: pair.a }, { clock: systemClock });
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startBl0942Simulator({ listen: { serial: b }, clock: systemClock, profile: 'constant', ratingW: 1000, initialImportWh: 1000 }),
+    (a) => Bl0942Driver.open({ serial: a }, { clock: systemClock }),
+  );
   try {
     const t0 = Date.now();
     const s = await drv.sample();
@@ -26,9 +28,7 @@ test('BL0942 driver reads a simulated chip over a pty with wire timing', async (
     assert.ok(s.energy.import!.value >= 3304n && s.energy.import!.value < 3310n, `${s.energy.import!.value}`);
     assert.is(s.frameErrors, 0);
   } finally {
-    await drv.close();
-    await sim.close();
-    await pair.close();
+    await close();
   }
 });
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { systemClock } from '../../../drivers/clock.js';
 import { ConfigError } from '../../../drivers/errors.js';
 import { uartCatalogEntries } from '../../../drivers/uart/catalog-entries.js';
-import { openPtyPair } from '../../helpers/pty-pair.js';
+import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
 
 test('catalog has the four serial-only entries and refuses TCP with a ConfigError', async () => {
@@ -19,18 +19,17 @@ test('catalog has the four serial-only entries and refuses TCP with a ConfigErro
 
 test('each catalog simulator and driver talk over a pty', async () => {
   for (const e of uartCatalogEntries) {
-    const pair = await openPtyPair();
-    const sim = await e.startSimulator({ listen: { serial: pair.b }, clock: systemClock, profile: 'constant', ratingW: 500, wireTiming: e.id !== 'iec62056' });
-    const drv = await e.openDriver({ serial: pair.a }, { clock: systemClock });
+    const { sim, drv, close } = await openPtyRig(
+      (b) => e.startSimulator({ listen: { serial: b }, clock: systemClock, profile: 'constant', ratingW: 500, wireTiming: e.id !== 'iec62056' }),
+      (a) => e.openDriver({ serial: a }, { clock: systemClock }),
+    );
     try {
       const s = await drv.sample();
       assert.ok(Math.abs(s.instant.powerW! - 500) < 5, `${e.id}: P = ${s.instant.powerW}`);
       assert.ok(s.energy.import, `${e.id}: import register`);
       assert.is(drv.modelId, e.id);
     } finally {
-      await drv.close();
-      await sim.close();
-      await pair.close();
+      await close();
     }
   }
 });
