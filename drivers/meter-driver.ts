@@ -43,6 +43,12 @@ export interface MeterSample {
   /** Clock time (ms since epoch) at which the read completed. */
   at: number;
   energy: Partial<Record<EnergyDirection, EnergyRegister>>;
+  /**
+   * A counter of energy in both directions (|E|), for chips that have no separate import and export registers
+   * (BL0942 with CF_CNT_ADD_SEL = 1, its reset default). The runtime splits its advances into import and export by
+   * the sign of `instant.powerW` (device/settlement/direction-split.ts).
+   */
+  absoluteEnergy?: EnergyRegister;
   instant: InstantValues;
   /** Frame/CRC errors and retries seen while taking this sample (for the error-rate alarm). */
   frameErrors: number;

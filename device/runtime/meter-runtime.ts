@@ -5,6 +5,7 @@ import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
 import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
+import { splitAdvance, type SplitState } from '../settlement/direction-split.js';
 import { extendCounter, type CounterState, type CounterEvent } from '../settlement/counter-extension.js';
 import {
   applyReading,
@@ -28,6 +29,11 @@ import { RESOLUTION_MS } from '../config/gateway-config.js';
 interface StoredCounter {
   state: CounterState;
   atMs: number;
+}
+
+/** A both-directions counter (MeterSample.absoluteEnergy) and the import/export registers split from it. */
+interface StoredAbsolute extends StoredCounter {
+  split: SplitState;
 }
 
 interface MemReading {
@@ -65,6 +71,7 @@ export class MeterRuntime {
   private consecutiveFailures = 0;
   private frameWindow: number[] = [];
   private lastExportRaw: bigint | null = null;
+  private absolute: StoredAbsolute | null;
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -78,6 +85,7 @@ export class MeterRuntime {
     private readonly writer: RecordWriter,
     private readonly alarms: AlarmManager,
   ) {
+    this.absolute = store.getCounterState<StoredAbsolute>(m.id, 'absolute');
     const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
     this.channels = chans.map((channel) => {
       const stored = store.getCounterState<StoredCounter>(m.id, channel);
@@ -157,6 +165,8 @@ export class MeterRuntime {
       whPerCount: r.whPerCount, source, event: r.event,
     });
     if (ch.counter) this.store.setCounterState(this.m.id, ch.channel, { state: ch.counter, atMs: ch.counterAtMs ?? r.atMs } satisfies StoredCounter, nowMs);
+    // Stored with the channels it feeds, so that after a restart both resume from the same point.
+    if (this.absolute) this.store.setCounterState(this.m.id, 'absolute', this.absolute, nowMs);
     for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
     ch.lastStoredAtMs = r.atMs;
     ch.dirty = false;
@@ -174,7 +184,8 @@ export class MeterRuntime {
       this.consecutiveFailures = 0;
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
-      this.trackReverseEnergy(s, nowMs);
+      const energy = this.energyOf(s, nowMs);
+      this.trackReverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
       const voltages = s.instant.voltageV ?? [];
       const worstV = voltages.length
@@ -182,7 +193,7 @@ export class MeterRuntime {
         : null;
       const currents = s.instant.currentA ?? [];
       for (const ch of this.channels) {
-        const reg: EnergyRegister | undefined = s.energy[ch.channel];
+        const reg: EnergyRegister | undefined = energy[ch.channel];
         if (!reg) {
           // The model has no such register (e.g. a BL0942 counts one direction only): that channel is not metered.
           this.warnings.add(`meter ${this.m.id} (${this.m.model}) reports no ${ch.channel} energy register: the ${ch.channel} AMSID gets no intervals from it`);
@@ -292,18 +303,36 @@ export class MeterRuntime {
     else if (rate < 0.02) this.alarms.clear('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame errors per poll`, atMs, nowMs);
   }
 
+  /**
+   * The sample's import and export registers. A both-directions counter is extended (wraps and resets persisted like
+   * any register) and each advance split by the sign of power into two virtual registers that never wrap.
+   */
+  private energyOf(s: MeterSample, nowMs: number): MeterSample['energy'] {
+    const abs = s.absoluteEnergy;
+    if (!abs) return s.energy;
+    const prev = this.absolute;
+    const opts = prev ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - prev.atMs, this.m, abs.whPerCount) } : {};
+    const ext = extendCounter(prev?.state ?? null, abs.value, abs.counterBits, opts);
+    if (ext.event === 'reset') {
+      this.alarms.pulse('counter-reset', this.m.id, `energy counter went from ${prev?.state.lastRaw} to ${abs.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+    }
+    const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
+    this.absolute = { state: ext.state, atMs: s.at, split: split.state };
+    const virtual = (counts: string): EnergyRegister => ({ value: BigInt(counts), whPerCount: abs.whPerCount, counterBits: null, floatUlpWh: abs.floatUlpWh });
+    return { ...s.energy, import: virtual(split.state.import), export: virtual(split.state.export) };
+  }
+
   /** Export counted on a meter registered for import only: wiring or CT reversed. */
-  private trackReverseEnergy(s: MeterSample, nowMs: number): void {
+  private trackReverseEnergy(exp: EnergyRegister | undefined, atMs: number, nowMs: number): void {
     if (this.m.amsid.export !== undefined) return;
-    const exp = s.energy.export;
     if (!exp) return;
     const prev = this.lastExportRaw;
     this.lastExportRaw = exp.value;
     if (prev === null) return;
     if (exp.value > prev) {
-      this.alarms.raise('reverse-energy', this.m.id, `export register advanced ${exp.value - prev} counts on an import-only meter: check CT direction and wiring`, s.at, nowMs);
+      this.alarms.raise('reverse-energy', this.m.id, `export register advanced ${exp.value - prev} counts on an import-only meter: check CT direction and wiring`, atMs, nowMs);
     } else {
-      this.alarms.clear('reverse-energy', this.m.id, 'no reverse energy in the last poll', s.at, nowMs);
+      this.alarms.clear('reverse-energy', this.m.id, 'no reverse energy in the last poll', atMs, nowMs);
     }
   }
 

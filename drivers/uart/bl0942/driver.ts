@@ -1,5 +1,5 @@
 // BL0942 driver: polls the 23-byte read-all packet (4800 8N1) and reports CF_CNT as a 24-bit wrapping
-// import counter. A rejected packet is counted and retried, never turned into energy.
+// counter of energy in both directions (CF_CNT_ADD_SEL = 1, the chip's reset default); WATT carries the sign. A rejected packet is counted and retried, never turned into energy.
 import type { Clock } from '../../clock.js';
 import type { ConnectionSpec } from '../../catalog.js';
 import { AmsgateError, FrameError, TimeoutError } from '../../errors.js';
@@ -71,9 +71,8 @@ export class Bl0942Driver implements MeterDriver {
     const v = bl0942Instant(packet, this.board);
     return {
       at: this.o.clock.now(),
-      energy: {
-        import: { value: BigInt(packet.cfCnt), whPerCount: bl0942WhPerCount(this.board), counterBits: 24, floatUlpWh: null },
-      },
+      energy: {},
+      absoluteEnergy: { value: BigInt(packet.cfCnt), whPerCount: bl0942WhPerCount(this.board), counterBits: 24, floatUlpWh: null },
       instant: {
         voltageV: [v.voltageV],
         currentA: [v.currentA],

@@ -26,7 +26,7 @@ export interface Bl0942SimOptions extends SimulatorOptions {
 
 /** Register counts from a physical state under a board's constants (what a real chip would show). */
 export function bl0942PacketFor(
-  s: { voltageV: number[]; currentA: number[]; powerW: number; frequencyHz: number; importWh: number },
+  s: { voltageV: number[]; currentA: number[]; powerW: number; frequencyHz: number; importWh: number; exportWh: number },
   board: Bl0942Board,
 ): Bl0942Packet {
   const clamp24 = (x: number) => Math.max(-MAX24, Math.min(MAX24, Math.round(x)));
@@ -36,8 +36,8 @@ export function bl0942PacketFor(
     vRms: Math.min(0xffffff, Math.round(s.voltageV[0]! * Number(board.uref))),
     iFastRms: iRms,
     watt: clamp24(s.powerW * Number(board.pref)),
-    // The simulated board accumulates imported energy only; WATT carries the sign.
-    cfCnt: Math.floor((s.importWh * Number(board.eref)) / 1000) % 0x1000000,
+    // CF_CNT_ADD_SEL = 1 (reset default): the counter accumulates |E| in both directions; WATT carries the sign.
+    cfCnt: Math.floor(((s.importWh + s.exportWh) * Number(board.eref)) / 1000) % 0x1000000,
     freq: Math.round(1_000_000 / s.frequencyHz),
     status: 0,
   };

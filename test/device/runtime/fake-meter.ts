@@ -10,6 +10,8 @@ export class FakeMeter {
   failing = false;
   /** Frame errors the driver reports with each sample. */
   frameErrors = 0;
+  /** Report one counter of energy in both directions (like a BL0942) instead of import and export registers. */
+  absolute = false;
   private importWh = 0;
   private exportWh = 0;
   private lastAt: number;
@@ -42,7 +44,9 @@ export class FakeMeter {
     this.advance();
     return {
       at: this.clock.now(),
-      energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) },
+      ...(this.absolute
+        ? { energy: {}, absoluteEnergy: this.reg(this.importWh + this.exportWh) }
+        : { energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) } }),
       instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: 1, frequencyHz: 50 },
       frameErrors: this.frameErrors,
       retries: 0,

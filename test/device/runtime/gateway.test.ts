@@ -113,4 +113,39 @@ test('a failing meter raises meter-comms-failure and closes its periods provisio
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
+test('a counter of both directions is split into import and export by the sign of power, across a restart', async () => {
+  const cfg = config();
+  cfg.meters = [{ ...cfg.meters[0]!, amsid: { import: cfg.meters[0]!.amsid.import, export: cfg.meters[0]!.amsid.import } }];
+  const clock = new ManualClock(T0);
+  const meter = new FakeMeter(clock, 24);
+  meter.absolute = true;
+  meter.powerW = 2000; // charging for an hour
+  let gw = new Gateway({ config: cfg, clock, openMeter: meter.opener(), brokerUrl: null });
+  await gw.start();
+  await run(clock, 3_600_000);
+  await gw.stop();
+  meter.powerW = -4000; // discharging (export) for an hour, half of it while the gateway is down
+  await run(clock, 30 * 60_000, 60_000);
+  gw = new Gateway({ config: cfg, clock, openMeter: meter.opener(), brokerUrl: null });
+  await gw.start();
+  await run(clock, 60 * 60_000 + 20_000);
+  await gw.stop();
+  const ivs = records(cfg.storePath).filter((r) => r.type === 'interval');
+  const latest = new Map<string, (typeof ivs)[number]>();
+  for (const r of ivs) if (r.type === 'interval') latest.set(`${r.channel}/${r.period.start}`, r);
+  const sum = (ch: string): number =>
+    [...latest.values()].reduce((a, r) => a + (r.type === 'interval' && r.channel === ch ? r.energyWh : 0), 0);
+  // Nothing lost or invented: the counter reads 5 at the first poll (T0 + 10 s) and 2000 + 6000 at T0 + 2.5 h, the
+  // end of the last closed period; both channels together account for every count in between.
+  assert.is(sum('import') + sum('export'), 8000 - 5);
+  const iv = (from: number, to: number) =>
+    [...latest.values()].filter((r) => r.type === 'interval' && Date.parse(r.period.start) >= T0 + from && Date.parse(r.period.start) < T0 + to);
+  // While the gateway watches, the split is exact: no export while charging, no import while discharging.
+  assert.ok(iv(0, 3_600_000).every((r) => r.type === 'interval' && (r.channel === 'import' || r.energyWh === 0)), 'no export while charging');
+  assert.ok(iv(7_200_000, 9_000_000).every((r) => r.type === 'interval' && (r.channel === 'export' || r.energyWh === 0)), 'no import while discharging');
+  assert.is(iv(7_200_000, 9_000_000).reduce((a, r) => a + (r.type === 'interval' ? r.energyWh : 0), 0), 2000); // 4 kW x 30 min
+  // Across the outage the direction of the energy is an estimate: those periods are marked estimated.
+  assert.ok(iv(3_600_000, 7_200_000).every((r) => r.type === 'interval' && r.quality === 'estimated'), 'outage periods estimated');
+});
+
 test.run();

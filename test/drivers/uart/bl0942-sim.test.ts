@@ -22,10 +22,10 @@ test('BL0942 driver reads a simulated chip over a pty with wire timing', async (
     assert.ok(took >= 50, `reply after ${took} ms`);
     assert.ok(Math.abs(s.instant.powerW! - 1000) < 2, `P = ${s.instant.powerW}`);
     assert.ok(Math.abs(s.instant.voltageV![0]! - 230) < 1);
-    assert.is(s.energy.import!.counterBits, 24);
-    assert.equal(s.energy.import!.whPerCount, bl0942WhPerCount());
+    assert.is(s.absoluteEnergy!.counterBits, 24);
+    assert.equal(s.absoluteEnergy!.whPerCount, bl0942WhPerCount());
     // 1000 Wh = 3304 pulses (floor of 3304.61).
-    assert.ok(s.energy.import!.value >= 3304n && s.energy.import!.value < 3310n, `${s.energy.import!.value}`);
+    assert.ok(s.absoluteEnergy!.value >= 3304n && s.absoluteEnergy!.value < 3310n, `${s.absoluteEnergy!.value}`);
     assert.is(s.frameErrors, 0);
   } finally {
     await close();
@@ -53,18 +53,18 @@ test('BL0942 checksum errors are counted and retried; no reply times out; counte
     sim.setFaults({});
     const s = await drv.sample();
     // 3.6 MW for a few hundred ms moves hundreds of Wh: the counter has wrapped to a small value.
-    assert.ok(s.energy.import!.value < 0x100000n, `wrapped value ${s.energy.import!.value}`);
+    assert.ok(s.absoluteEnergy!.value < 0x100000n, `wrapped value ${s.absoluteEnergy!.value}`);
     sim.setFaults({ timeoutRate: 1 });
     assert.instance(await rejection(drv.sample()), TimeoutError);
     sim.setFaults({ frozen: true });
     const a = await drv.sample();
     await new Promise((r) => setTimeout(r, 50));
     const b = await drv.sample();
-    assert.is(a.energy.import!.value, b.energy.import!.value);
+    assert.is(a.absoluteEnergy!.value, b.absoluteEnergy!.value);
     sim.setFaults({});
     sim.resetRegisters();
     const c = await drv.sample();
-    assert.ok(c.energy.import!.value < 2000n, `after reset ${c.energy.import!.value}`);
+    assert.ok(c.absoluteEnergy!.value < 2000n, `after reset ${c.absoluteEnergy!.value}`);
   } finally {
     await drv.close();
     await sim.close();
