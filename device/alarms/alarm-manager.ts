@@ -41,7 +41,8 @@ export class AlarmManager {
       this.store.insertAlarm(kind, key, atMs, detail, s.payload.id);
       return { kind, meter, state: 'raised' as const, atMs, detail, recordId: s.payload.id };
     });
-    if (ev) for (const l of this.listeners) l(ev);
+    // Listeners hear of it only once it is stored: an enclosing transaction may still roll back.
+    if (ev) this.store.afterCommit(() => { for (const l of this.listeners) l(ev); });
     return ev !== null;
   }
 
@@ -57,7 +58,7 @@ export class AlarmManager {
       this.store.clearAlarm(kind, key, atMs, s.payload.id);
       return { kind, meter, state: 'cleared' as const, atMs, detail, recordId: s.payload.id };
     });
-    if (ev) for (const l of this.listeners) l(ev);
+    if (ev) this.store.afterCommit(() => { for (const l of this.listeners) l(ev); });
     return ev !== null;
   }
 

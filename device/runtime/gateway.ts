@@ -193,8 +193,24 @@ export class Gateway {
    * A read may take one poll interval of gateway time, but never less than REAL_TIMEOUT_FLOOR_MS of real time:
    * on a fast simulated clock the bus still needs its real wire time.
    */
-  private sampleWithTimeout(opened: OpenedMeter): Promise<MeterSample> {
-    return this.withTimeout(opened.driver.sample(), 'complete a read');
+  /** Reads that timed out but have not finished yet, per meter: the bus is not used again until they settle. */
+  private readonly unsettled = new Map<string, Promise<void>>();
+
+  private async sampleWithTimeout(meterId: string, opened: OpenedMeter): Promise<MeterSample> {
+    const pending = this.unsettled.get(meterId);
+    if (pending) {
+      // Bounded: a driver that never settles must still show up as failing reads (and its alarm), not a silent stall.
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([pending, new Promise<void>((r) => (t = setTimeout(r, 30_000)))]);
+      clearTimeout(t);
+    }
+    const work = opened.driver.sample();
+    const settled = work.then(() => undefined, () => undefined);
+    this.unsettled.set(meterId, settled);
+    void settled.then(() => {
+      if (this.unsettled.get(meterId) === settled) this.unsettled.delete(meterId);
+    });
+    return this.withTimeout(work, 'complete a read');
   }
 
   /**
@@ -243,7 +259,7 @@ export class Gateway {
           }
           this.opened.set(m.m.id, opened);
         }
-        const sample = await this.sampleWithTimeout(opened);
+        const sample = await this.sampleWithTimeout(m.m.id, opened);
         if (!this.running) break;
         const now = this.clock.now();
         this.checkClock(now);

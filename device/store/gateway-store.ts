@@ -97,9 +97,25 @@ export class GatewayStore {
     if (this.db.open) this.db.close();
   }
 
+  private commitHooks: (() => void)[] = [];
+
   /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const outer = !this.db.inTransaction;
+    try {
+      const result = this.db.transaction(fn)();
+      if (outer) for (const hook of this.commitHooks.splice(0)) hook();
+      return result;
+    } catch (err) {
+      if (outer) this.commitHooks = [];
+      throw err;
+    }
+  }
+
+  /** Runs `fn` once the current transaction has committed (at once outside one); dropped if it rolls back. */
+  afterCommit(fn: () => void): void {
+    if (this.db.inTransaction) this.commitHooks.push(fn);
+    else fn();
   }
 
   getMeta<T>(key: string): T | null {

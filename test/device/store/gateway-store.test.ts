@@ -84,4 +84,32 @@ test('outbox: ordered pending, delivered marks, bounded trim', () => {
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+test('afterCommit hooks run once the outer transaction commits and are dropped when it rolls back', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-hooks-'));
+  const store = GatewayStore.open(join(dir, 'g.db'));
+  try {
+    const heard: string[] = [];
+    store.transaction(() => {
+      store.setMeta('a', 1);
+      store.transaction(() => store.afterCommit(() => heard.push('inner')));
+      assert.equal(heard, [], 'not before the commit');
+    });
+    assert.equal(heard, ['inner']);
+    assert.throws(() =>
+      store.transaction(() => {
+        store.setMeta('b', 2);
+        store.afterCommit(() => heard.push('rolled back'));
+        throw new Error('abort');
+      }),
+    );
+    assert.equal(heard, ['inner']);
+    assert.is(store.getMeta('b'), null);
+    store.afterCommit(() => heard.push('outside'));
+    assert.equal(heard, ['inner', 'outside']);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
