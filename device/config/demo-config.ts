@@ -5,18 +5,10 @@
 // broker.embedded the runtime starts an in-process broker on the URL's port (0 = any free port).
 import { join } from 'node:path';
 import type { GatewayConfig } from './gateway-config.js';
+import { NEUTRAL_COMPENSATION } from '../compensation/compensation.js';
 
-const WHOLE_CURRENT = {
-  ctRatio: '1',
-  vtRatio: '1',
-  ctRatioErrorPct: 0,
-  ctPhaseMinutes: 0,
-  vtRatioErrorPct: 0,
-  vtPhaseMinutes: 0,
-  lossMultiplier: '1',
-  pulseMultiplier: '1',
-  calibrationFactor: '1',
-};
+// Whole current: no transformers, no errors, all multipliers 1.
+const WHOLE_CURRENT = NEUTRAL_COMPENSATION;
 
 export function demoConfig(dataDir: string): GatewayConfig {
   return {

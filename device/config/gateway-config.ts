@@ -37,6 +37,16 @@ export interface MeterConfig {
   simulate?: { profile: 'ev-charging' | 'battery' | 'constant'; ratingW?: number };
 }
 
+export interface BrokerSettings {
+  url: string;
+  clientId?: string;
+  username?: string;
+  passwordFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized?: boolean };
+  keepaliveS?: number;
+  embedded?: boolean;
+}
+
 export interface GatewayConfig {
   deviceId: string;
   timeZone: string;
@@ -46,15 +56,7 @@ export interface GatewayConfig {
   resolutions: Resolution[];
   closeAfterMs: number;
   maxGapMs: number;
-  broker: {
-    url: string;
-    clientId?: string;
-    username?: string;
-    passwordFile?: string;
-    tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized?: boolean };
-    keepaliveS?: number;
-    embedded?: boolean;
-  };
+  broker: BrokerSettings;
   /** Directory of the SQLite store. */
   storePath: string;
   keys: { dir: string; algorithm: 'ES256' | 'EdDSA' };

@@ -4,16 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import { ConfigError } from '../../drivers/errors.js';
 import { topics } from './topics.js';
+import type { BrokerSettings } from '../config/gateway-config.js';
 
-export interface BrokerSettings {
-  url: string;
-  clientId?: string;
-  username?: string;
-  passwordFile?: string;
-  tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized?: boolean };
-  keepaliveS?: number;
-  embedded?: boolean;
-}
+export type { BrokerSettings };
 
 export interface StatusMessage {
   state: 'online' | 'offline';
