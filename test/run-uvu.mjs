@@ -14,7 +14,7 @@ const pattern = args[1] ?? '\\.test\\.ts$';
 const ignore = ['-i', 'fixtures', ...(dir === 'test' ? ['-i', 'system'] : [])];
 const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, dir, pattern, ...ignore], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  env: { ...process.env, NO_COLOR: '1' },
 });
 let out = '';
 child.stdout.on('data', (chunk) => {
