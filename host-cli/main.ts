@@ -41,6 +41,11 @@ export function exitCodeFor(err: unknown): number {
 }
 
 async function main(): Promise<void> {
+  // `amsgate ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   const program = await buildProgram();
   program.exitOverride();
   try {
