@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // Entry point of the `amsgate` command. Each file in ./commands registers one subcommand, so that
 // subcommands are added without touching this file.
 import { Command, CommanderError } from 'commander';

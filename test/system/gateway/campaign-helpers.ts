@@ -70,7 +70,8 @@ export function bundleGateway(): string | null {
 
 export function spawnGateway(config: string, speed: number, origin: string, log?: (s: string) => void): ChildProcess {
   const entry = bundleGateway();
-  const args = entry ? [entry, 'run'] : ['--import', 'tsx', join(ROOT, 'host-cli', 'main.ts'), 'run'];
+  // The flag the installed `amsgate` command carries in its shebang (host-cli/main.ts): a small young generation.
+  const args = ['--max-semi-space-size=1', ...(entry ? [entry, 'run'] : ['--import', 'tsx', join(ROOT, 'host-cli', 'main.ts'), 'run'])];
   const child = spawn(
     process.execPath,
     [...args, '--config', config, '--speed', String(speed), '--time-origin', origin, '--quiet'],
