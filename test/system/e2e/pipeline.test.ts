@@ -120,15 +120,9 @@ function gatewayConfig(dir: string, ports: Record<string, string>, clientId: str
   return path;
 }
 
-/**
- * `--batch 1` is a WORKAROUND (reported, not fixed here): Collector.kick() in host-cli/collector/collector.ts keeps a
- * stale, already-resolved `flushing` promise when its async body finishes synchronously (the 5 ms flush timer firing
- * after the running flush already took the queued messages); from then on nothing is stored or acknowledged. With a
- * batch of 1 the timer path is never taken. Remove it once kick() is fixed.
- */
 function collector(name: string, db: string, clientId: string): CliProcess {
   state.sessions.push(clientId);
-  const p = spawnCli(name, ['collect', '--broker', brokerUrl(), '--db', db, '--no-shared', '--client-id', clientId, '--json-log', '--batch', '1']);
+  const p = spawnCli(name, ['collect', '--broker', brokerUrl(), '--db', db, '--no-shared', '--client-id', clientId, '--json-log']);
   state.procs.push(p);
   return p;
 }
