@@ -70,3 +70,19 @@ export interface MeterDriver {
   identify(): Promise<MeterIdentity>;
   close(): Promise<void>;
 }
+
+/** Every energy register of a sample by name ("import", "export", "absolute"), for display and JSON. */
+export function energyRegisters(s: MeterSample): [string, EnergyRegister][] {
+  const out = Object.entries(s.energy).filter((e): e is [string, EnergyRegister] => e[1] !== undefined);
+  if (s.absoluteEnergy) out.push(['absolute', s.absoluteEnergy]);
+  return out;
+}
+
+/**
+ * The register that counts `direction` while the power flows that way: the direction's own register, else a
+ * both-directions counter. For measurements made under a known flow (bench points, proving tests, commissioning
+ * observations); the gateway's settlement splits a both-directions counter by the sign of power instead.
+ */
+export function registerWhileFlowing(s: MeterSample, direction: EnergyDirection): EnergyRegister | undefined {
+  return s.energy[direction] ?? s.absoluteEnergy;
+}

@@ -5,6 +5,7 @@
 //     output off, wait registerSettleS, read device register E0, reset reference,
 //     output on for the measuring time, output off, wait registerSettleS, read E1 and the reference.
 // Every repetition is committed to SQLite at once; a point is complete when its summary row is written.
+import { registerWhileFlowing } from '../../drivers/meter-driver.js';
 import type { Clock } from '../../drivers/clock.js';
 import { AmsgateError, DeviceError } from '../../drivers/errors.js';
 import type { MeterDriver } from '../../drivers/meter-driver.js';
@@ -61,7 +62,7 @@ export interface RunResult {
 
 async function deviceWh(dut: MeterDriver, direction: 'import' | 'export' = 'import'): Promise<{ wh: number; whPerCount: number }> {
   const s = await dut.sample();
-  const reg = s.energy[direction];
+  const reg = registerWhileFlowing(s, direction);
   if (!reg) throw new DeviceError(`no-${direction}-register`, `device ${dut.modelId} returned no ${direction} energy register; the ${direction} points need one`);
   // A float register resolves no better than its last place: the effective resolution is the coarser one.
   const q = Math.max(toNumber(reg.whPerCount), reg.floatUlpWh ?? 0);

@@ -1,6 +1,7 @@
 // `amsgate prove`: the proving test. Records the meter's cumulative register at the start and end of one
 // settlement period (or takes readings the installer wrote down), then compares the advance, after the meter's
 // multipliers, with the interval the instation received for that period.
+import { registerWhileFlowing } from '../../drivers/meter-driver.js';
 import type { Command } from 'commander';
 import { catalogEntry } from '../../drivers/catalog.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
@@ -61,7 +62,7 @@ function registerWh(r: EnergyRegister | undefined, what: string): { wh: ReturnTy
 
 async function readRegister(driver: import('../../drivers/meter-driver.js').MeterDriver, channel: Channel): Promise<{ at: number; reg: EnergyRegister; pf: number | null }> {
   const s = await driver.sample();
-  const { reg } = registerWh(s.energy[channel], channel);
+  const { reg } = registerWh(registerWhileFlowing(s, channel), channel);
   return { at: s.at, reg, pf: s.instant.powerFactor ?? null };
 }
 

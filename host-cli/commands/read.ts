@@ -1,4 +1,5 @@
 // `amsgate read`: reads a meter through its catalog driver, once (for scripts) or as a live table.
+import { energyRegisters } from '../../drivers/meter-driver.js';
 import type { Command } from 'commander';
 import { catalog, catalogEntry, parseConnection, type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
 import { systemClock } from '../../drivers/clock.js';
@@ -33,8 +34,7 @@ export function registerWh(e: EnergyRegister): string {
 /** The JSON document of one sample: integer energy with its resolution, and the instantaneous values. */
 export function sampleJson(model: string, unit: number, conn: ConnectionSpec, s: MeterSample): Record<string, unknown> {
   const energy: Record<string, unknown> = {};
-  for (const [dir, e] of Object.entries(s.energy)) {
-    if (!e) continue;
+  for (const [dir, e] of energyRegisters(s)) {
     energy[dir] = {
       value: e.value.toString(),
       whPerCount: ratText(e.whPerCount),
@@ -65,12 +65,12 @@ export function renderSample(title: string, s: MeterSample): string {
     row('power factor', i.phasePowerFactor, i.powerFactor, 3),
     row('frequency Hz', undefined, i.frequencyHz, 2),
   ]);
-  const energyRows = Object.entries(s.energy).map(([dir, e]) => [
-    dir,
-    e!.value.toString(),
-    `${ratText(e!.whPerCount)} Wh`,
-    registerWh(e!),
-    e!.floatUlpWh === null ? (e!.counterBits === null ? '-' : `wraps at 2^${e!.counterBits}`) : `float: ${e!.floatUlpWh.toPrecision(3)} Wh ULP`,
+  const energyRows = energyRegisters(s).map(([dir, e]) => [
+    dir === 'absolute' ? 'both directions' : dir,
+    e.value.toString(),
+    `${ratText(e.whPerCount)} Wh`,
+    registerWh(e),
+    e.floatUlpWh === null ? (e.counterBits === null ? '-' : `wraps at 2^${e.counterBits}`) : `float: ${e.floatUlpWh.toPrecision(3)} Wh ULP`,
   ]);
   const en = table(['energy', 'register', 'per count', 'Wh', 'note'], energyRows);
   return `${title}  ${new Date(s.at).toISOString()}  frame errors ${s.frameErrors}, retries ${s.retries}\n\n${inst}\n\n${en}\n`;

@@ -39,16 +39,21 @@ export async function observe(driver: MeterDriver, clock: Clock, durationMs: num
   if (samples.length < 2) samples.push(await driver.sample());
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
+  const power = samples.filter((s) => s.instant.powerW !== undefined).map((s) => ({ at: s.at, powerW: s.instant.powerW! }));
+  // A both-directions counter (BL0942) advances whichever way the energy flows: it is the register of the direction
+  // the power took during the observation, and the other direction shows no advance.
+  const flow: EnergyDirection = power.reduce((a, p) => a + p.powerW, 0) < 0 ? 'export' : 'import';
+  const reg = (x: MeterSample, dir: EnergyDirection): EnergyRegister | undefined =>
+    x.energy[dir] ?? (dir === flow ? x.absoluteEnergy : undefined);
+  const adv = (dir: EnergyDirection): number | null =>
+    first.absoluteEnergy && !first.energy[dir] && dir !== flow ? 0 : advance(reg(first, dir), reg(last, dir));
   return {
     first,
     last,
     samples,
-    power: samples.filter((s) => s.instant.powerW !== undefined).map((s) => ({ at: s.at, powerW: s.instant.powerW! })),
-    advanceWh: {
-      import: advance(first.energy.import, last.energy.import),
-      export: advance(first.energy.export, last.energy.export),
-    },
-    resolutionWh: Math.max(stepWh(first.energy.import), stepWh(first.energy.export), stepWh(last.energy.import), stepWh(last.energy.export)),
+    power,
+    advanceWh: { import: adv('import'), export: adv('export') },
+    resolutionWh: Math.max(...[first, last].flatMap((x) => [stepWh(reg(x, 'import')), stepWh(reg(x, 'export'))])),
   };
 }
 
