@@ -1,7 +1,7 @@
 // The simulated reference standard: integrates the true power with its own small error and read noise.
 import type { Clock } from '../../drivers/clock.js';
 import { IntegratingMeter } from './integrating-meter.js';
-import { gaussian, seededRandom } from './seeded-random.js';
+import { gaussian, seededRandom } from '../../drivers/sim/seeded-random.js';
 
 export interface ReferenceModelOptions {
   clock: Clock;

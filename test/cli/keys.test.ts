@@ -1,43 +1,16 @@
-import { Command, CommanderError } from 'commander';
 import { test } from 'uvu';
+import { runInProcess } from '../helpers/in-process-cli.js';
 import * as assert from 'uvu/assert';
 import { createPublicKey } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exitCodeFor } from '../../host-cli/main.js';
 import { register } from '../../host-cli/commands/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-keys-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the command in-process (a tsx subprocess per call costs seconds), capturing output and the exit code. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command('amsgate');
-  register(program);
-  let out = '';
-  let err = '';
-  const quiet = (c: Command): void => {
-    c.exitOverride().configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
-    c.commands.forEach(quiet);
-  };
-  quiet(program);
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.exitCode = 0;
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'amsgate', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    code = e instanceof CommanderError ? 2 : exitCodeFor(e);
-    err += `amsgate: ${(e as Error).message}\n`;
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = 0;
-  }
-  return { code, out, err };
-}
+const cli = (args: string[]) => runInProcess(register, args);
 
 test('keys create makes a 0600 key, is idempotent, and show prints the same kid as JWK and PEM', async () => {
   const k = join(dir, 'k1');

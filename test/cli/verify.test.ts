@@ -1,12 +1,11 @@
-import { Command, CommanderError } from 'commander';
 import { test } from 'uvu';
+import { runInProcess } from '../helpers/in-process-cli.js';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exitCodeFor } from '../../host-cli/main.js';
 import { register } from '../../host-cli/commands/verify.js';
 
 const MAIN = fileURLToPath(new URL('../../host-cli/main.ts', import.meta.url));
@@ -14,33 +13,7 @@ const FIX = fileURLToPath(new URL('../../fixtures/records/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-verify-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the command in-process (a tsx subprocess per call costs seconds), capturing output and the exit code. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command('amsgate');
-  register(program);
-  let out = '';
-  let err = '';
-  const quiet = (c: Command): void => {
-    c.exitOverride().configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
-    c.commands.forEach(quiet);
-  };
-  quiet(program);
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.exitCode = 0;
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'amsgate', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    code = e instanceof CommanderError ? 2 : exitCodeFor(e);
-    err += `amsgate: ${(e as Error).message}\n`;
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = 0;
-  }
-  return { code, out, err };
-}
+const cli = (args: string[]) => runInProcess(register, args);
 
 /** A real subprocess, only where standard input matters. */
 function cliProcess(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {

@@ -270,14 +270,4 @@ export function compareGolden(goldenPath: string, actual: string): string | null
   return `${goldenPath} differs (same lines, different bytes)`;
 }
 
-/** A deterministic [0,1) source (mulberry32) for simulator noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../drivers/sim/seeded-random.js';
