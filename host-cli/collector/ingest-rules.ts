@@ -41,6 +41,12 @@ export async function applyIngestRules(tx: IngestTx, records: VerifiedRecord[], 
     }
     const k = seqKey(r.device, r.seq);
     const same = storedBySeq.get(k) ?? batchBySeq.get(k);
+    // The id look-up and the seq look-up are separate statements: another collector may commit this very record
+    // between them (READ COMMITTED). The same record under its own seq is a duplicate, not a fork.
+    if (same && same.id === r.id && same.hash === r.hash) {
+      duplicates++;
+      continue;
+    }
     if (same) {
       out.push(reject(r, topicOf(r), 'chain-fork', `device ${r.device} seq ${r.seq} is already held by record "${same.id}"`));
       continue;
