@@ -15,7 +15,9 @@ export type IntervalFlag =
   | 'counter-wrap'
   | 'meter-reset'
   | 'clock-unsynchronised'
-  | 'late-data';
+  | 'late-data'
+  /** Part of the energy came from a counter of both directions whose split had to be estimated (power changed sign). */
+  | 'direction-estimated';
 
 export interface RecordCommon {
   /** Format version of this payload. */

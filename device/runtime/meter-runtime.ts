@@ -72,6 +72,8 @@ export class MeterRuntime {
   private frameWindow: number[] = [];
   private lastExportRaw: bigint | null = null;
   private absolute: StoredAbsolute | null;
+  /** What the last sample's both-directions counter did, for the channel readings it feeds. */
+  private absoluteStep: { event: CounterEvent; mixed: boolean } = { event: 'none', mixed: false };
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -184,6 +186,7 @@ export class MeterRuntime {
       this.consecutiveFailures = 0;
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      this.absoluteStep = { event: 'none', mixed: false };
       const energy = this.energyOf(s, nowMs);
       this.trackReverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
@@ -212,6 +215,9 @@ export class MeterRuntime {
         }
         ch.counter = ext.state;
         ch.counterAtMs = s.at;
+        // A wrap or reset of a both-directions counter shows on the channels split from it.
+        const absEvent = this.absoluteStep.event;
+        const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset') ? absEvent : ext.event;
         if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
         const reading: ChannelReading = {
           atMs: s.at,
@@ -222,8 +228,9 @@ export class MeterRuntime {
           frequencyHz: s.instant.frequencyHz ?? null,
           currentA: currents.length ? Math.max(...currents) : null,
           alarmActive,
-          event: ext.event,
+          event,
           clockUnsynchronised,
+          directionEstimated: this.absoluteStep.mixed,
         };
         let closedAny = false;
         for (const [res, st] of ch.engines) {
@@ -234,14 +241,14 @@ export class MeterRuntime {
             this.writeClosed(ch, r.closed, nowMs, out);
           }
         }
-        const mem: MemReading = { atMs: s.at, raw: reg.value, extended: ext.extended, whPerCount: rationalToText(reg.whPerCount), event: ext.event };
+        const mem: MemReading = { atMs: s.at, raw: reg.value, extended: ext.extended, whPerCount: rationalToText(reg.whPerCount), event };
         const d = persistDecision({
           prevAtMs: ch.last?.atMs ?? null,
           atMs: s.at,
           lastStoredAtMs: ch.lastStoredAtMs,
           persistIntervalMs: this.cfg.persistIntervalMs,
           periodMs: this.shortestPeriodMs,
-          counterEvent: ext.event,
+          counterEvent: event,
         });
         if (d.storePrevious && ch.last) {
           this.store.insertReading({ meter: this.m.id, channel: ch.channel, at: ch.last.atMs, raw: ch.last.raw, extended: ch.last.extended, whPerCount: ch.last.whPerCount, source: 'boundary-last', event: ch.last.event });
@@ -249,7 +256,7 @@ export class MeterRuntime {
         ch.last = mem;
         // Engine state is written whenever an interval closes, so that a restart never re-issues a closed period.
         // Periodic readings of all meters are written together by the gateway's housekeeping (one transaction).
-        if ((d.reason && d.reason !== 'periodic') || closedAny || ext.event !== 'none') this.persistChannel(ch, mem, d.reason ?? 'boundary-first', nowMs);
+        if ((d.reason && d.reason !== 'periodic') || closedAny || event !== 'none') this.persistChannel(ch, mem, d.reason ?? 'boundary-first', nowMs);
         else ch.dirty = true;
       }
     });
@@ -318,6 +325,7 @@ export class MeterRuntime {
     }
     const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
     this.absolute = { state: ext.state, atMs: s.at, split: split.state };
+    this.absoluteStep = { event: ext.event, mixed: split.mixed && prev !== null };
     const virtual = (counts: string): EnergyRegister => ({ value: BigInt(counts), whPerCount: abs.whPerCount, counterBits: null, floatUlpWh: abs.floatUlpWh });
     return { ...s.energy, import: virtual(split.state.import), export: virtual(split.state.export) };
   }

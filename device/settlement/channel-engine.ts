@@ -25,6 +25,8 @@ export interface ChannelReading {
   event: CounterEvent;
   /** The gateway clock was not synchronised when this reading was taken. */
   clockUnsynchronised?: boolean;
+  /** The advance ending at this reading was split between import and export by estimate (direction-split.ts). */
+  directionEstimated?: boolean;
 }
 
 /** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
@@ -126,6 +128,7 @@ const FLAG_ORDER: readonly IntervalFlag[] = [
   'meter-reset',
   'clock-unsynchronised',
   'late-data',
+  'direction-estimated',
 ];
 
 function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
@@ -152,6 +155,7 @@ function instantFlags(r: ChannelReading, limits: ChannelLimits): IntervalFlag[] 
   if (r.currentA !== null && r.currentA > limits.maxCurrentA) flags.push('overcurrent');
   if (r.alarmActive) flags.push('alarm-active');
   if (r.clockUnsynchronised) flags.push('clock-unsynchronised');
+  if (r.directionEstimated) flags.push('direction-estimated');
   return flags;
 }
 

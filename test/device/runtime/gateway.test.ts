@@ -146,6 +146,9 @@ test('a counter of both directions is split into import and export by the sign o
   assert.is(iv(7_200_000, 9_000_000).reduce((a, r) => a + (r.type === 'interval' ? r.energyWh : 0), 0), 2000); // 4 kW x 30 min
   // Across the outage the direction of the energy is an estimate: those periods are marked estimated.
   assert.ok(iv(3_600_000, 7_200_000).every((r) => r.type === 'interval' && r.quality === 'estimated'), 'outage periods estimated');
+  // The estimated split is flagged where it happened, and only there.
+  const flagged = [...latest.values()].filter((r) => r.type === 'interval' && r.flags.includes('direction-estimated'));
+  assert.ok(flagged.length > 0 && flagged.every((r) => Date.parse(r.period.start) >= T0 + 3_600_000 && Date.parse(r.period.start) < T0 + 7_200_000), 'direction-estimated only across the outage');
 });
 
 test.run();
