@@ -182,7 +182,7 @@ Examples:
   amsgate read --model sdm630 --tcp 127.0.0.1:1502
   amsgate read --model b23 --serial /dev/ttyUSB0 --baud 19200 --parity even --unit 3 --once --json
 
-JSON fields: energy.<import|export>.value is the register as an integer (decimal string), whPerCount its exact
+JSON fields: energy.<import|export|absolute>.value (absolute: a counter of both directions, e.g. BL0942) is the register as an integer (decimal string), whPerCount its exact
 resolution in Wh ("10", or a fraction "n/d"), wh the exact product; floatUlpWh is set for float registers (what the
 float can still resolve at that magnitude); counterBits for wrapping counters.
 Exit codes: 0 ok, 2 bad usage, 3 meter or bus did not answer or answered wrongly.`,
