@@ -27,9 +27,6 @@ child.on('close', (code) => {
   const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const failed = Math.max(0, total - passed - skipped);
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  if (total === 0) {
-    console.error('no test ran: treat as failure');
-    process.exit(1);
-  }
-  process.exit(code === 0 && failed === 0 ? 0 : 1);
+  if (total === 0) console.error('no test ran: treat as failure');
+  process.exitCode = total > 0 && code === 0 && failed === 0 ? 0 : 1;
 });
