@@ -30,7 +30,15 @@ Start with:  amsgate sim sdm630 --tcp 127.0.0.1:1502   then   amsgate read --mod
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);
   }
+  // The command list shows each command's first sentence; `amsgate <cmd> --help` shows all of it.
+  for (const c of program.commands) if (!c.summary()) c.summary(firstSentence(c.description()));
   return program;
+}
+
+function firstSentence(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  const end = flat.search(/\.(\s+[A-Z]|$)/); // "e.g." does not end a sentence
+  return end >= 0 ? flat.slice(0, end + 1) : flat;
 }
 
 export function exitCodeFor(err: unknown): number {
