@@ -21,6 +21,7 @@ import { judgeClock, type ClockObservation } from './clock-watch.js';
 import { MeterRuntime } from './meter-runtime.js';
 import { openCatalogMeter, type MeterOpener, type OpenedMeter } from './open-meter.js';
 import { RecordWriter } from './record-writer.js';
+import { isStoreError, StorageWatch } from './storage-watch.js';
 
 export const STORE_FILE = 'gateway.db';
 const DAY = 86_400_000;
@@ -62,6 +63,9 @@ export class Gateway {
   private clockObs: ClockObservation | null = null;
   private clockUnsync = false;
   private lastPruneMs = 0;
+  /** Start-up checks could not be written (store full at start): retried at each housekeeping. */
+  private startupPending = false;
+  private readonly storage: StorageWatch;
   private readonly warned = new Set<string>();
   private readonly cfg: GatewayConfig;
   private readonly clock: Clock;
@@ -82,6 +86,7 @@ export class Gateway {
       this.publisher?.kick();
     });
     this.meters = this.cfg.meters.map((m) => new MeterRuntime(m, this.cfg, this.store, this.writer, this.alarms));
+    this.storage = new StorageWatch(this.alarms);
     this.stopSignal = new Promise((r) => (this.fireStop = r));
   }
 
@@ -119,6 +124,17 @@ export class Gateway {
     this.checkClock(now);
   }
 
+  private tryStartupChecks(now: number): void {
+    try {
+      this.startupChecks(now);
+      this.startupPending = false;
+    } catch (err) {
+      if (!isStoreError(err)) throw err;
+      this.storage.failed(err, now);
+      this.startupPending = true;
+    }
+  }
+
   private checkClock(now: number): void {
     const obs = { wallMs: now, monoMs: this.mono() };
     const v = judgeClock(this.clockObs, obs, Math.max(2000, this.cfg.pollIntervalMs));
@@ -136,7 +152,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     this.running = true;
-    this.startupChecks(this.clock.now());
+    this.tryStartupChecks(this.clock.now());
     const url = this.o.brokerUrl === undefined ? this.cfg.broker.url : this.o.brokerUrl;
     if (url !== null) this.startMqtt(url);
     this.loops = this.meters.map((m) => this.meterLoop(m));
@@ -264,6 +280,7 @@ export class Gateway {
         const now = this.clock.now();
         this.checkClock(now);
         const res = m.onSample(sample, now, this.clockUnsync);
+        this.storage.succeeded(now);
         this.afterRecords(m, res.closed);
         this.publishTelemetry(m, sample, res.lifetimeImportWh);
         this.emit({ type: 'reading', meter: m.m.id, sample, registersKwh: m.registersWh() });
@@ -273,9 +290,21 @@ export class Gateway {
         }
       } catch (err) {
         if (!this.running) break;
+        if (isStoreError(err)) {
+          // The meter answered; the store did not take it. Memory is back at the stored state: the next poll retries.
+          this.storage.failed(err, this.clock.now());
+          this.emit({ type: 'info', message: `store write failed (${err.code}): ${err.message}; the reading is counted at the next poll` });
+          continue;
+        }
         const e = err as Error;
         this.emit({ type: 'meter-error', meter: m.m.id, error: e.message });
-        const closed = m.onFailure(e, this.clock.now());
+        let closed: IntervalRecord[] = [];
+        try {
+          closed = m.onFailure(e, this.clock.now());
+        } catch (storeErr) {
+          if (!isStoreError(storeErr)) throw storeErr;
+          this.storage.failed(storeErr, this.clock.now());
+        }
         this.afterRecords(m, closed);
         // A transport that failed is reopened on the next poll.
         if (!(e instanceof TimeoutError)) {
@@ -316,6 +345,7 @@ export class Gateway {
       try {
         this.housekeeping(this.clock.now());
       } catch (err) {
+        if (isStoreError(err)) this.storage.failed(err, this.clock.now());
         this.emit({ type: 'info', message: `housekeeping failed: ${(err as Error).message}` });
       }
     }
@@ -323,6 +353,7 @@ export class Gateway {
 
   /** Heartbeat, meter status, backlog and storage limits, retention. */
   housekeeping(now: number): void {
+    if (this.startupPending) this.tryStartupChecks(now);
     this.store.transaction(() => {
       this.store.setMeta('alive', { atMs: now, clean: false });
       for (const m of this.meters) m.flush(now, 'periodic');
@@ -336,6 +367,7 @@ export class Gateway {
         });
       }
     });
+    this.storage.succeeded(now);
     const { count } = this.store.outbox.backlog();
     const ob = this.cfg.outbox;
     if (count >= ob.alarmBacklog) this.alarms.raise('backlog-limit', null, `${count} messages waiting for the broker (alarm at ${ob.alarmBacklog}, limit ${ob.maxBacklog})`, now);

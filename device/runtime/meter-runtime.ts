@@ -1,6 +1,7 @@
 // One meter's share of the gateway: counter extension, the settlement engine per resolution, interval sealing,
 // reading persistence and the meter's alarms. Every sample is processed in one SQLite transaction, so a crash
-// leaves the store either before or after it, never in between.
+// leaves the store either before or after it, never in between; memory follows the store (a transaction that
+// rolls back, e.g. on a full disk, puts memory back where it was, and the next sample counts from there).
 import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
@@ -174,6 +175,31 @@ export class MeterRuntime {
     ch.dirty = false;
   }
 
+  /** Memory that a sample changes, restored when its transaction rolls back (state objects are never mutated). */
+  private snapshot(): () => void {
+    const abs = this.absolute;
+    const lastExportRaw = this.lastExportRaw;
+    const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
+    return () => {
+      this.absolute = abs;
+      this.lastExportRaw = lastExportRaw;
+      this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
+    };
+  }
+
+  /** One store transaction; if it fails, memory is put back to what it was before, then the error is rethrown. */
+  private atomically<T>(fn: () => T): T {
+    const restore = this.snapshot();
+    // Inside a caller's transaction (housekeeping) this part may commit and the whole still roll back.
+    this.store.onRollback(restore);
+    try {
+      return this.store.transaction(fn);
+    } catch (err) {
+      restore();
+      throw err;
+    }
+  }
+
   private hasActiveAlarm(): boolean {
     return this.store.activeAlarms().some((a) => a.meter === this.m.id);
   }
@@ -182,7 +208,7 @@ export class MeterRuntime {
   onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
     const out: IntervalRecord[] = [];
     let lifetimeImportWh: bigint | null = null;
-    this.store.transaction(() => {
+    this.atomically(() => {
       this.consecutiveFailures = 0;
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
@@ -271,7 +297,7 @@ export class MeterRuntime {
     this.consecutiveFailures++;
     this.lastError = err.message;
     const out: IntervalRecord[] = [];
-    this.store.transaction(() => {
+    this.atomically(() => {
       if (err instanceof FrameError) this.trackFrameErrors(1, nowMs, nowMs);
       if (this.consecutiveFailures >= COMMS_FAILURE_POLLS) {
         this.alarms.raise('meter-comms-failure', this.m.id, `${this.consecutiveFailures} polls failed; last error: ${err.message}`, nowMs);
@@ -284,7 +310,7 @@ export class MeterRuntime {
   /** Closes periods that are overdue (no reading after their end); persists engine state if any closed. */
   closeDue(nowMs: number): IntervalRecord[] {
     const out: IntervalRecord[] = [];
-    this.store.transaction(() => {
+    this.atomically(() => {
       for (const ch of this.channels) {
         let closedAny = false;
         for (const [res, st] of ch.engines) {
@@ -346,7 +372,7 @@ export class MeterRuntime {
 
   /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */
   flush(nowMs: number, source: 'periodic' | 'shutdown' = 'shutdown'): void {
-    this.store.transaction(() => {
+    this.atomically(() => {
       for (const ch of this.channels) if (ch.dirty && ch.last) this.persistChannel(ch, ch.last, source, nowMs);
     });
   }

@@ -98,18 +98,30 @@ export class GatewayStore {
   }
 
   private commitHooks: (() => void)[] = [];
+  private rollbackHooks: (() => void)[] = [];
 
   /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     const outer = !this.db.inTransaction;
     try {
       const result = this.db.transaction(fn)();
-      if (outer) for (const hook of this.commitHooks.splice(0)) hook();
+      if (outer) {
+        this.rollbackHooks = [];
+        for (const hook of this.commitHooks.splice(0)) hook();
+      }
       return result;
     } catch (err) {
-      if (outer) this.commitHooks = [];
+      if (outer) {
+        this.commitHooks = [];
+        for (const hook of this.rollbackHooks.splice(0).reverse()) hook();
+      }
       throw err;
     }
+  }
+
+  /** Runs `fn` if the current outer transaction rolls back (memory that must follow the store); no-op outside one. */
+  onRollback(fn: () => void): void {
+    if (this.db.inTransaction) this.rollbackHooks.push(fn);
   }
 
   /** Runs `fn` once the current transaction has committed (at once outside one); dropped if it rolls back. */
