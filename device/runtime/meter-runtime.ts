@@ -19,7 +19,7 @@ import {
 } from '../settlement/channel-engine.js';
 import { rationalFromText, rationalToText } from '../settlement/rational-text.js';
 import { formatKwh } from '../records/record-chain.js';
-import type { Channel, IntervalRecord, Resolution } from '../records/record-types.js';
+import type { Channel, IntervalFlag, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
 import type { RecordWriter, IntervalBody } from './record-writer.js';
@@ -73,6 +73,8 @@ export class MeterRuntime {
   private frameWindow: number[] = [];
   private lastExportRaw: bigint | null = null;
   private absolute: StoredAbsolute | null;
+  /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
+  private heldSince: { atMs: number; count: number } | null = null;
   /** What the last sample's both-directions counter did, for the channel readings it feeds. */
   private absoluteStep: { event: CounterEvent; mixed: boolean } = { event: 'none', mixed: false };
   lastSample: MeterSample | null = null;
@@ -179,10 +181,12 @@ export class MeterRuntime {
   private snapshot(): () => void {
     const abs = this.absolute;
     const lastExportRaw = this.lastExportRaw;
+    const heldSince = this.heldSince && { ...this.heldSince };
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
       this.absolute = abs;
       this.lastExportRaw = lastExportRaw;
+      this.heldSince = heldSince;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
     };
   }
@@ -204,6 +208,28 @@ export class MeterRuntime {
     return this.store.activeAlarms().some((a) => a.meter === this.m.id);
   }
 
+  /** Time of the last reading that counter extension and engines took (from the store after a restart). */
+  private lastAcceptedMs(): number | null {
+    const times: number[] = [];
+    if (this.absolute) times.push(this.absolute.atMs);
+    for (const c of this.channels) {
+      if (c.counterAtMs !== null) times.push(c.counterAtMs);
+      for (const e of c.engines.values()) if (e.last) times.push(e.last.atMs);
+    }
+    return times.length ? Math.max(...times) : null;
+  }
+
+  /**
+   * A reading stamped at or before the last accepted one says the wall clock is behind (restart before NTP, a step
+   * back). Its elapsed time would be negative, so it is held: nothing is counted or stored from it, and the first
+   * reading after the clock has passed the last accepted time counts the whole advance, its step flagged.
+   */
+  private hold(s: MeterSample, lastAt: number, nowMs: number): void {
+    if (this.heldSince) this.heldSince.count++;
+    else this.heldSince = { atMs: s.at, count: 1 };
+    this.alarms.raise('clock-unsynchronised', this.m.id, `reading stamped ${iso(s.at)} is not after the last stored reading ${iso(lastAt)}: the wall clock is behind; readings held until it passes that time`, s.at, nowMs);
+  }
+
   /** A successful read. `clockUnsynchronised` comes from the gateway's clock watch. */
   onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
     const out: IntervalRecord[] = [];
@@ -212,6 +238,14 @@ export class MeterRuntime {
       this.consecutiveFailures = 0;
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      const lastAt = this.lastAcceptedMs();
+      if (lastAt !== null && s.at <= lastAt) return this.hold(s, lastAt, nowMs);
+      const held = this.heldSince;
+      if (held) {
+        this.alarms.clear('clock-unsynchronised', this.m.id, `wall clock passed the last stored reading; ${held.count} readings from ${iso(held.atMs)} were held and their energy counted in the next step`, s.at, nowMs);
+        this.heldSince = null;
+      }
+      const stepFlags: IntervalFlag[] = held ? ['clock-unsynchronised'] : [];
       this.absoluteStep = { event: 'none', mixed: false };
       const energy = this.energyOf(s, nowMs);
       this.trackReverseEnergy(energy.export, s.at, nowMs);
@@ -234,6 +268,8 @@ export class MeterRuntime {
         const ext = extendCounter(ch.counter, reg.value, reg.counterBits, opts);
         if (ext.event === 'reset') {
           this.alarms.pulse('counter-reset', this.m.id, `${ch.channel} register went from ${ch.counter?.lastRaw} to ${reg.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+        } else if (ext.event === 'implausible-advance') {
+          this.alarms.pulse('implausible-advance', this.m.id, `${ch.channel} register went forward ${ext.advance} counts in ${s.at - (ch.counterAtMs ?? s.at)} ms, more than Imax on every phase allows: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
         } else if (ext.event === 'decrease') {
           this.alarms.raise('counter-decrease', this.m.id, `${ch.channel} register stepped back from ${ch.counter?.lastRaw} to ${reg.value} counts`, s.at, nowMs);
         } else if (ext.advance > 0n) {
@@ -243,7 +279,7 @@ export class MeterRuntime {
         ch.counterAtMs = s.at;
         // A wrap or reset of a both-directions counter shows on the channels split from it.
         const absEvent = this.absoluteStep.event;
-        const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset') ? absEvent : ext.event;
+        const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset' || absEvent === 'implausible-advance') ? absEvent : ext.event;
         if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
         const reading: ChannelReading = {
           atMs: s.at,
@@ -257,6 +293,7 @@ export class MeterRuntime {
           event,
           clockUnsynchronised,
           directionEstimated: this.absoluteStep.mixed,
+          stepFlags,
         };
         let closedAny = false;
         for (const [res, st] of ch.engines) {
@@ -348,6 +385,8 @@ export class MeterRuntime {
     const ext = extendCounter(prev?.state ?? null, abs.value, abs.counterBits, opts);
     if (ext.event === 'reset') {
       this.alarms.pulse('counter-reset', this.m.id, `energy counter went from ${prev?.state.lastRaw} to ${abs.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+    } else if (ext.event === 'implausible-advance') {
+      this.alarms.pulse('implausible-advance', this.m.id, `energy counter went forward ${ext.advance} counts in ${s.at - (prev?.atMs ?? s.at)} ms: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
     }
     const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
     this.absolute = { state: ext.state, atMs: s.at, split: split.state };

@@ -27,6 +27,8 @@ export interface ChannelReading {
   clockUnsynchronised?: boolean;
   /** The advance ending at this reading was split between import and export by estimate (direction-split.ts). */
   directionEstimated?: boolean;
+  /** Flags for every period the step from the previous reading to this one touches (e.g. readings held back). */
+  stepFlags?: IntervalFlag[];
 }
 
 /** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
@@ -129,6 +131,7 @@ const FLAG_ORDER: readonly IntervalFlag[] = [
   'clock-unsynchronised',
   'late-data',
   'direction-estimated',
+  'implausible-advance',
 ];
 
 function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
@@ -286,6 +289,8 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   const c1 = add(c0, mul(mul(advance, r.whPerCount), compensationFactor(cfg.compensation, r.pf)));
   const gap = t1 - t0 > (cfg.maxGapMs ?? DEFAULT_MAX_GAP_MS);
   const evFlags = reanchored ? mergeFlags(eventFlags(r.event), ['meter-reset']) : eventFlags(r.event);
+  // An implausible step's energy is spread over (t0, t1]: every period that gets part of it is flagged.
+  const stepFl = mergeFlags(r.stepFlags ?? [], r.event === 'implausible-advance' ? ['implausible-advance'] : []);
   const closed: ClosedInterval[] = [];
   let emptyThrough = state.emptyIssuedThroughMs;
 
@@ -294,7 +299,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const segStart = Math.max(cur.startMs, t0);
     const coveredMs = cur.coveredMs + (gap ? 0 : cur.endMs - segStart);
     // A counter event happened somewhere in (t0, t1]; it belongs to the period whose (start, end] holds t1.
-    const flags = t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags;
+    const flags = mergeFlags(t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags, stepFl);
     const endC = interpolate(c0, c1, t0, t1, cur.endMs);
     const endCounts = interpolate(k0, k1, t0, t1, cur.endMs);
     const done: OpenPeriodState = { ...cur, coveredMs, flags };
@@ -313,7 +318,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   }
   // cur now holds t1: cur.startMs <= t1 < cur.endMs.
   cur.coveredMs += gap ? 0 : t1 - Math.max(cur.startMs, t0);
-  cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? evFlags : []), ...instantFlags(r, cfg.limits)]);
+  cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? [...evFlags, ...stepFl] : []), ...instantFlags(r, cfg.limits)]);
   if (emptyThrough !== null && emptyThrough <= cur.endMs) emptyThrough = null;
 
   const next: ChannelState = {
