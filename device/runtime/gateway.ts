@@ -15,12 +15,14 @@ import { AlarmManager, type AlarmEvent } from '../alarms/alarm-manager.js';
 import { connectionOptions, redactUrl, statusPayload } from '../mqtt/connection-options.js';
 import { OutboxPublisher } from '../mqtt/outbox-publisher.js';
 import { handleCommand } from '../mqtt/command-handler.js';
+import type { GatewayReply } from '../mqtt/command-types.js';
 import { chargerIntervalReading, telemetryOf } from '../mqtt/telemetry.js';
 import { topics } from '../mqtt/topics.js';
 import { judgeClock, type ClockObservation } from './clock-watch.js';
 import { MeterRuntime } from './meter-runtime.js';
 import { openCatalogMeter, type MeterOpener, type OpenedMeter } from './open-meter.js';
 import { RecordWriter } from './record-writer.js';
+import { resendIntervals, resendRecords } from './resend.js';
 import { isStoreError, StorageWatch } from './storage-watch.js';
 
 export const STORE_FILE = 'gateway.db';
@@ -173,29 +175,37 @@ export class Gateway {
     client.on('error', (e) => this.emit({ type: 'mqtt', state: 'error', detail: e.message }));
     client.on('message', (topic, payload) => {
       if (topic !== topics.command(dev)) return;
-      const reply = handleCommand(payload.toString(), {
-        deviceId: dev,
-        nowMs: () => this.clock.now(),
-        resend: (from, to, meter) => this.resend(from, to, meter),
-        testAlarm: () => {
-          const now = this.clock.now();
-          this.alarms.pulse('test', null, 'test alarm requested on the command topic', now, now, now);
-          return true;
-        },
-      });
-      client.publish(topics.reply(dev), JSON.stringify(reply), { qos: 1 });
+      client.publish(topics.reply(dev), JSON.stringify(this.command(payload.toString())), { qos: 1 });
+    });
+  }
+
+  /** Answers one command (the payload of topics.command): docs/mqtt-topics.md "Commands and replies". */
+  command(payload: string): GatewayReply {
+    return handleCommand(payload, {
+      deviceId: this.cfg.deviceId,
+      nowMs: () => this.clock.now(),
+      resend: (from, to, meter) => this.resend(from, to, meter),
+      resendSeq: (from, to) => this.resendSeq(from, to),
+      testAlarm: () => {
+        const now = this.clock.now();
+        this.alarms.pulse('test', null, 'test alarm requested on the command topic', now, now, now);
+        return true;
+      },
     });
   }
 
   /** Queues the latest revision of stored intervals again (receivers deduplicate by record id). */
   resend(fromMs: number, toMs: number, meter?: string): number {
-    const rows = this.store.latestIntervals(fromMs, toMs, meter);
-    const now = this.clock.now();
-    this.store.transaction(() => {
-      for (const r of rows) this.store.outbox.enqueue(topics.interval(this.cfg.deviceId), r.compact, 1, r.recordId, now);
-    });
+    const n = resendIntervals(this.store, this.cfg.deviceId, fromMs, toMs, meter, this.clock.now());
     this.publisher?.kick();
-    return rows.length;
+    return n;
+  }
+
+  /** Queues every stored record with fromSeq <= seq <= toSeq again, alarms included. */
+  resendSeq(fromSeq: number, toSeq: number): { records: number; notStored: number } {
+    const r = resendRecords(this.store, this.cfg.deviceId, fromSeq, toSeq, this.clock.now());
+    this.publisher?.kick();
+    return r;
   }
 
   /** Sleeps on the gateway clock; returns false when the gateway is stopping. */
@@ -374,7 +384,7 @@ export class Gateway {
     else if (count < ob.alarmBacklog / 2) this.alarms.clear('backlog-limit', null, `${count} messages waiting`, now);
     if (count > ob.maxBacklog) {
       const t = this.store.outbox.trim(ob.maxBacklog);
-      this.emit({ type: 'info', message: `outbox over ${ob.maxBacklog}: ${t.dropped} oldest messages left to a resend command (records stay in the store)` });
+      this.emit({ type: 'info', message: `outbox over ${ob.maxBacklog}: ${t.dropped} oldest delivery attempts dropped; the records stay in the store for a resend by seq range` });
     }
     this.checkStorage(now);
     if (now - this.lastPruneMs >= DAY) {
