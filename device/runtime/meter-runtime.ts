@@ -236,6 +236,8 @@ export class MeterRuntime {
     let lifetimeImportWh: bigint | null = null;
     this.atomically(() => {
       this.consecutiveFailures = 0;
+      // The step from the last reading before the failure to this one spans the failure: its periods are flagged.
+      const commsWasDown = this.alarms.isActive('meter-comms-failure', this.m.id);
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
       const lastAt = this.lastAcceptedMs();
@@ -245,7 +247,7 @@ export class MeterRuntime {
         this.alarms.clear('clock-unsynchronised', this.m.id, `wall clock passed the last stored reading; ${held.count} readings from ${iso(held.atMs)} were held and their energy counted in the next step`, s.at, nowMs);
         this.heldSince = null;
       }
-      const stepFlags: IntervalFlag[] = held ? ['clock-unsynchronised'] : [];
+      const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
       this.absoluteStep = { event: 'none', mixed: false };
       const energy = this.energyOf(s, nowMs);
       this.trackReverseEnergy(energy.export, s.at, nowMs);
@@ -348,10 +350,11 @@ export class MeterRuntime {
   closeDue(nowMs: number): IntervalRecord[] {
     const out: IntervalRecord[] = [];
     this.atomically(() => {
+      const flags: IntervalFlag[] = this.hasActiveAlarm() ? ['alarm-active'] : [];
       for (const ch of this.channels) {
         let closedAny = false;
         for (const [res, st] of ch.engines) {
-          const r = closeDue(st, nowMs, this.engineConfig(res));
+          const r = closeDue(st, nowMs, this.engineConfig(res), flags);
           ch.engines.set(res, r.state);
           if (r.closed.length) {
             closedAny = true;
