@@ -168,7 +168,7 @@ export class Gateway {
     this.publisher = new OutboxPublisher({ client, outbox: this.store.outbox, clock: this.clock });
     client.on('connect', () => {
       this.emit({ type: 'mqtt', state: 'connected', detail: redactUrl(url) });
-      client.publish(topics.status(dev), statusPayload({ state: 'online', device: dev, at: new Date(this.clock.now()).toISOString(), version: '0.1.0' }), { qos: 1, retain: true });
+      this.publishStatus();
       client.subscribe(topics.command(dev), { qos: 1 });
     });
     client.on('close', () => this.emit({ type: 'mqtt', state: 'disconnected' }));
@@ -192,6 +192,14 @@ export class Gateway {
         return true;
       },
     });
+  }
+
+  /** Retained online status with the latest sealed seq: at connect and as the heartbeat (housekeeping). */
+  private publishStatus(): void {
+    const c = this.client;
+    if (!c?.connected) return;
+    const dev = this.cfg.deviceId;
+    c.publish(topics.status(dev), statusPayload({ state: 'online', device: dev, at: new Date(this.clock.now()).toISOString(), version: '0.1.0', seq: this.writer.chain().seq }), { qos: 1, retain: true });
   }
 
   /** Queues the latest revision of stored intervals again (receivers deduplicate by record id). */
@@ -378,6 +386,7 @@ export class Gateway {
       }
     });
     this.storage.succeeded(now);
+    this.publishStatus();
     const { count } = this.store.outbox.backlog();
     const ob = this.cfg.outbox;
     if (count >= ob.alarmBacklog) this.alarms.raise('backlog-limit', null, `${count} messages waiting for the broker (alarm at ${ob.alarmBacklog}, limit ${ob.maxBacklog})`, now);
