@@ -15,7 +15,7 @@ import { buildEleringMessages, type EleringResolution } from '../exports/elering
 import { submitEleringMessages } from '../exports/elering-submit.js';
 import { latestRevisions } from '../exports/intervals.js';
 import { stringifyWithKwh } from '../exports/kwh.js';
-import { settlementDayStart } from '../exports/settlement-day.js';
+import { localDayStartMs } from '../../device/settlement/periods.js';
 import { buildVolueReport, parseVolueEvent, type VolueResource } from '../exports/volue.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
@@ -124,7 +124,7 @@ async function run(format: string, o: ExportOpts): Promise<void> {
       if (!o.from || !o.to) throw new ConfigError('option', 'dtc needs --from and --to settlement dates (YYYY-MM-DD; --to exclusive)');
       if (!o.fromMpid || !o.toMpid) throw new ConfigError('option', 'dtc needs --from-mpid and --to-mpid (4-character market participant ids)');
       for (const d of [o.from, o.to]) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ConfigError('option', `dtc dates are settlement dates YYYY-MM-DD, not "${d}"`);
-      const records = await loadIntervals(o, { fromMs: settlementDayStart(o.from), toMs: settlementDayStart(o.to) });
+      const records = await loadIntervals(o, { fromMs: localDayStartMs(o.from), toMs: localDayStartMs(o.to) });
       const file = buildDtcFile(records, {
         fromDate: o.from, toDate: o.to, fileId: o.fileId ?? String(Math.floor(systemClock.now() / 1000) % 10_000_000_000),
         fromRole: o.fromRole, fromMpid: o.fromMpid, toRole: o.toRole, toMpid: o.toMpid, testFlag: o.testFlag, now: () => systemClock.now(),
