@@ -108,6 +108,9 @@ function coversExactly(parts: IntervalRecord[], t: number, targetMs: number): bo
 
 function sumParts(parts: IntervalRecord[], t: number, targetMs: number, format: string): Combined {
   const first = parts[0]!;
+  for (const p of parts) {
+    if (p.energyWh < 0) throw new ExportRefused(format, `interval ${p.id} has ${p.energyWh} Wh; channel energy must be >= 0 (import and export are separate non-negative series)`);
+  }
   const amsids = new Set(parts.map((p) => p.amsid));
   if (amsids.size > 1) throw new ExportRefused(format, `${first.dev}/${first.meter.id} ${first.channel}: AMSID changes inside ${new Date(t).toISOString()} (${[...amsids].join(', ')})`);
   const last = parts[parts.length - 1]!;

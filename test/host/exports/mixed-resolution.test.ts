@@ -10,6 +10,7 @@ import { buildVolueReport, parseVolueEvent } from '../../../host-cli/exports/vol
 import { mixedDayRecords } from './dataset.js';
 
 const ASSET = '0b9f6c1e-3a57-4a43-9d6e-2f1c1b7c9a10';
+const CHARGER = { gw1: 'charger' };
 const EIC = '38ZEE-00000001-Q';
 const DAY = '2026-10-25'; // the 50-period day
 const DAY_START = Date.parse('2026-10-24T23:00:00Z');
@@ -46,7 +47,7 @@ test('dtc: 50 settlement periods per AMSID, each the half hour (not half hour + 
 });
 
 test('axle and volue: half hours and hours, each counted once', () => {
-  const body = buildAxleReadings(records, { assetMap: { gw1: ASSET }, skipExport: true });
+  const body = buildAxleReadings(records, { assetMap: { gw1: ASSET }, roles: CHARGER, skipUnlabelled: true });
   assert.is(body.readings.length, 50);
   body.readings.forEach((r) => assert.is(r.value.wh, BigInt(halfWh(Date.parse(r.start_timestamp), 'import'))));
   const event = parseVolueEvent(JSON.stringify({ eventId: 'e1', hours: ['2026-10-25T16:00:00Z'] }));
@@ -58,10 +59,10 @@ test('axle and volue: half hours and hours, each counted once', () => {
 test('a half hour missing its PT30M record is built from its two quarters; missing both ways it is refused', () => {
   const hole = Date.parse('2026-10-25T10:00:00Z');
   const noHalf = records.filter((r) => !(r.period.resolution === 'PT30M' && Date.parse(r.period.start) === hole));
-  const body = buildAxleReadings(noHalf, { assetMap: { gw1: ASSET }, skipExport: true });
+  const body = buildAxleReadings(noHalf, { assetMap: { gw1: ASSET }, roles: CHARGER, skipUnlabelled: true });
   assert.is(body.readings.find((r) => Date.parse(r.start_timestamp) === hole)!.value.wh, BigInt(halfWh(hole, 'import')));
   const noQuarter = noHalf.filter((r) => Date.parse(r.period.start) !== hole + 900_000);
-  assert.throws(() => buildAxleReadings(noQuarter, { assetMap: { gw1: ASSET }, skipExport: true }), /not fully covered by any one resolution/);
+  assert.throws(() => buildAxleReadings(noQuarter, { assetMap: { gw1: ASSET }, roles: CHARGER, skipUnlabelled: true }), /not fully covered by any one resolution/);
   // Elering PT15M needs quarter hours: a half hour with no quarters cannot be split.
   const noQuarters = records.filter((r) => !(r.period.resolution === 'PT15M' && Date.parse(r.period.start) >= hole && Date.parse(r.period.start) < hole + 1_800_000));
   assert.throws(() => buildEleringMessages(noQuarters, { resolution: 'PT15M', meterMap: { gw1: EIC }, ...ids }), /no finer data covers 2026-10-25T10:00:00.000Z/);
