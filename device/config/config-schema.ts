@@ -58,7 +58,7 @@ export const meterSchema = z.strictObject({
   unit: z.number().int().optional(),
   serial: z.string(),
   amsid: z.strictObject({ import: z.string(), export: z.string().optional() }),
-  role: z.enum(['charger', 'battery', 'other']),
+  role: z.enum(['charger', 'battery', 'boundary', 'solar', 'other']),
   supply: z.enum(['ac', 'dc']).default('ac'),
   phases: z.literal([1, 3]),
   ratedVoltageV: z.number().positive(),

@@ -22,8 +22,8 @@ export interface MeterConfig {
   unit?: number;
   serial: string;
   amsid: { import: string; export?: string };
-  /** Picks the Axle telemetry labels. */
-  role: 'charger' | 'battery' | 'other';
+  /** What the meter measures; picks the Axle telemetry labels (host-cli/exports/axle-roles.ts). */
+  role: 'charger' | 'battery' | 'boundary' | 'solar' | 'other';
   supply: 'ac' | 'dc';
   phases: 1 | 3;
   /** Un, volts. */

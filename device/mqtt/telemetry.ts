@@ -2,7 +2,7 @@
 // convention (positive = import into the asset). Only values the meter actually measured are sent.
 import type { MeterSample } from '../../drivers/meter-driver.js';
 
-export type AssetRole = 'charger' | 'battery' | 'other';
+export type AssetRole = 'charger' | 'battery' | 'boundary' | 'solar' | 'other';
 
 export interface TelemetryMessage {
   device: string;
@@ -28,6 +28,12 @@ export function telemetryOf(device: string, meter: string, role: AssetRole, s: M
   } else if (role === 'battery') {
     // Signed: + charging (into the battery), - discharging. SoC is not measured by a meter: never invented.
     if (p !== undefined) readings.battery_inverter_import_kw = kw(p);
+  } else if (role === 'boundary') {
+    // Signed: + import from the grid, - export to it.
+    if (p !== undefined) readings.boundary_import_kw = kw(p);
+  } else if (role === 'solar') {
+    // Generation flows out of the asset (negative in our import-positive convention); Axle wants it >= 0.
+    if (p !== undefined) readings.solar_power_kw = kw(Math.max(0, -p));
   } else if (p !== undefined) {
     readings.power_kw = kw(p);
   }

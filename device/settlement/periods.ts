@@ -128,7 +128,8 @@ export function localDayStartMs(settlementDate: string, tz: string = DEFAULT_TZ)
   return hi;
 }
 
-function nextDate(settlementDate: string): string {
+/** The calendar date after settlementDate (YYYY-MM-DD). */
+export function nextDate(settlementDate: string): string {
   const { y, m, d } = parseDate(settlementDate);
   const n = new Date(Date.UTC(y, m - 1, d + 1));
   return dateText(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate());

@@ -6,7 +6,7 @@ import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution } from '
 import { sealRecord, type RecordBody } from '../../device/records/record-chain.js';
 import { deviceKeyFromPrivate, type DeviceKey } from '../../device/signing/device-key.js';
 import { formatKwh } from '../exports/kwh.js';
-import { settlementPeriodOf } from '../exports/settlement-day.js';
+import { periodAt } from '../../device/settlement/periods.js';
 import { RESOLUTION_MS } from './gaps.js';
 import { jwkThumbprint, publicJwkOf } from './jws.js';
 
@@ -69,7 +69,7 @@ export class SimDevice {
     const meter = s.meter ?? 'm1';
     const channel = s.channel ?? 'import';
     const revision = s.revision ?? 0;
-    const sp = settlementPeriodOf(startMs - (startMs % (30 * 60_000)));
+    const sp = periodAt(startMs, 'PT30M');
     const regKey = `${meter}/${channel}`;
     const regStart = s.registerStart ?? this.registers.get(regKey) ?? 1_000_000n;
     const regEnd = regStart + BigInt(s.energyWh);
@@ -86,8 +86,8 @@ export class SimDevice {
           start: startIso,
           end: new Date(endMs).toISOString(),
           resolution,
-          settlementDate: sp.date,
-          settlementPeriod: resolution === 'PT30M' ? sp.period : null,
+          settlementDate: sp.settlementDate,
+          settlementPeriod: resolution === 'PT30M' ? sp.settlementPeriod : null,
         },
         energyWh: s.energyWh,
         energyKwh: formatKwh(BigInt(s.energyWh)),

@@ -7,15 +7,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { IntervalRecord } from '../../device/records/record-types.js';
-import { openStore } from '../collector/open-store.js';
 import { parseDateOption } from '../collector/registry.js';
-import { buildAxleReadings } from '../exports/axle.js';
+import { buildAxleReadings, type AxleAssetEntry } from '../exports/axle.js';
 import { buildDtcFile } from '../exports/dtc.js';
 import { buildEleringMessages, type EleringResolution } from '../exports/elering.js';
 import { submitEleringMessages } from '../exports/elering-submit.js';
-import { latestRevisions } from '../exports/intervals.js';
+import { checkRange, loadExportIntervals, rolesFromGatewayConfigs } from '../exports/export-source.js';
 import { stringifyWithKwh } from '../exports/kwh.js';
-import { settlementDayStart } from '../exports/settlement-day.js';
+import { localDayStartMs } from '../../device/settlement/periods.js';
 import { buildVolueReport, parseVolueEvent, type VolueResource } from '../exports/volue.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
@@ -31,6 +30,8 @@ interface ExportOpts {
   assetMap?: string;
   lifetime?: boolean;
   skipExport?: boolean;
+  skipUnlabelled?: boolean;
+  gatewayConfig?: string[];
   allowEstimated?: boolean;
   meterMap?: string;
   resolution: string;
@@ -60,14 +61,8 @@ function readJsonMap<T>(path: string | undefined, option: string): Record<string
   }
 }
 
-async function loadIntervals(o: ExportOpts, range: { fromMs?: number; toMs?: number }): Promise<IntervalRecord[]> {
-  const store = await openStore(o.db);
-  try {
-    const rows = await store.intervals({ device: o.device, ...range });
-    return latestRevisions(rows.map((r) => r.payload));
-  } finally {
-    await store.close();
-  }
+function loadIntervals(o: ExportOpts, range: { fromMs?: number; toMs?: number }): Promise<IntervalRecord[]> {
+  return loadExportIntervals(o.db, o.device, range);
 }
 
 function emit(o: ExportOpts, format: string, text: string, summary: Record<string, unknown>): void {
@@ -79,14 +74,19 @@ function emit(o: ExportOpts, format: string, text: string, summary: Record<strin
 }
 
 function dateRange(o: ExportOpts): { fromMs?: number; toMs?: number } {
-  return { fromMs: o.from ? parseDateOption(o.from, '--from') : undefined, toMs: o.to ? parseDateOption(o.to, '--to') : undefined };
+  const r = { fromMs: o.from ? parseDateOption(o.from, '--from') : undefined, toMs: o.to ? parseDateOption(o.to, '--to') : undefined };
+  checkRange(r);
+  return r;
 }
 
 async function run(format: string, o: ExportOpts): Promise<void> {
   switch (format) {
     case 'axle': {
-      const assetMap = readJsonMap<string>(o.assetMap, '--asset-map');
-      const body = buildAxleReadings(await loadIntervals(o, dateRange(o)), { assetMap, lifetime: o.lifetime, skipExport: o.skipExport, allowEstimated: o.allowEstimated });
+      const assetMap = readJsonMap<AxleAssetEntry>(o.assetMap, '--asset-map');
+      const roles = o.gatewayConfig?.length ? rolesFromGatewayConfigs(o.gatewayConfig) : undefined;
+      const body = buildAxleReadings(await loadIntervals(o, dateRange(o)), {
+        assetMap, roles, lifetime: o.lifetime, skipUnlabelled: o.skipUnlabelled || o.skipExport, allowEstimated: o.allowEstimated,
+      });
       emit(o, format, `${stringifyWithKwh(body)}\n`, { readings: body.readings.length });
       return;
     }
@@ -116,7 +116,7 @@ async function run(format: string, o: ExportOpts): Promise<void> {
       const event = parseVolueEvent(readFileSync(o.event, 'utf8'));
       const resources = readJsonMap<VolueResource>(o.resourceMap, '--resource-map');
       const records = await loadIntervals(o, { fromMs: event.hours[0]!, toMs: event.hours[event.hours.length - 1]! + 3_600_000 });
-      const report = buildVolueReport(records, event, resources);
+      const report = buildVolueReport(records, event, resources, { allowEstimated: o.allowEstimated });
       emit(o, format, `${stringifyWithKwh(report)}\n`, { payloads: (report as { payloads: unknown[] }).payloads.length });
       return;
     }
@@ -124,7 +124,8 @@ async function run(format: string, o: ExportOpts): Promise<void> {
       if (!o.from || !o.to) throw new ConfigError('option', 'dtc needs --from and --to settlement dates (YYYY-MM-DD; --to exclusive)');
       if (!o.fromMpid || !o.toMpid) throw new ConfigError('option', 'dtc needs --from-mpid and --to-mpid (4-character market participant ids)');
       for (const d of [o.from, o.to]) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ConfigError('option', `dtc dates are settlement dates YYYY-MM-DD, not "${d}"`);
-      const records = await loadIntervals(o, { fromMs: settlementDayStart(o.from), toMs: settlementDayStart(o.to) });
+      if (!(o.from < o.to)) throw new ConfigError('bad-range', `dtc --from ${o.from} is not before --to ${o.to} (--to is the settlement date after the last one)`);
+      const records = await loadIntervals(o, { fromMs: localDayStartMs(o.from), toMs: localDayStartMs(o.to) });
       const file = buildDtcFile(records, {
         fromDate: o.from, toDate: o.to, fileId: o.fileId ?? String(Math.floor(systemClock.now() / 1000) % 10_000_000_000),
         fromRole: o.fromRole, fromMpid: o.fromMpid, toRole: o.toRole, toMpid: o.toMpid, testFlag: o.testFlag, now: () => systemClock.now(),
@@ -150,8 +151,10 @@ export function register(program: Command): void {
     .option('--json', 'with --out: print a JSON summary; elering --submit: print outcomes as JSON')
     .option('--asset-map <file>', 'axle: JSON {"device/meter" | "device": "<Axle asset uuid>"}')
     .option('--lifetime', 'axle: add charger_lifetime_consumption_energy_kwh at the end of each interval')
-    .option('--skip-export', 'axle: leave export-channel intervals out instead of refusing them')
-    .option('--allow-estimated', 'axle: send estimated intervals (Axle readings carry no quality flag)')
+    .option('--gateway-config <file...>', 'axle: gateway configuration file(s); meters[].role picks the labels (charger, battery, boundary, solar)')
+    .option('--skip-unlabelled', "axle: leave out the channel the meter's role has no label for (a charger's export, solar's import)")
+    .option('--skip-export', 'axle: older name of --skip-unlabelled')
+    .option('--allow-estimated', 'axle, volue: send estimated periods (these formats carry no quality flag; elering and dtc mark them E)')
     .option('--meter-map <file>', 'elering: JSON {"device/meter" | "device": "<metering point EIC>"}')
     .option('--resolution <r>', 'elering: PT15M (the electricity resolution since 2025-04-01) or PT1H', 'PT15M')
     .option('--submit <url>', 'elering: POST each message to URL/meter-data and poll URL/meter-data/status')
@@ -171,7 +174,7 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  amsgate export axle --db collector.sqlite --asset-map assets.json --from 2026-10-25 --to 2026-10-26 --out axle.json
+  amsgate export axle --db collector.sqlite --asset-map assets.json --gateway-config gw1.yaml --from 2026-10-25 --to 2026-10-26 --out axle.json
   amsgate export elering --db collector.sqlite --meter-map eic.json --resolution PT1H --from 2026-10-25 --to 2026-10-26
   amsgate export elering --db collector.sqlite --meter-map eic.json --submit https://datahub.example/api/v1 --token-file token
   amsgate export volue --db collector.sqlite --event event.json --resource-map resources.json

@@ -6,7 +6,7 @@ import { DTC_LAYOUT } from './dtc-layout.js';
 import { combine, isoMs } from './intervals.js';
 import { formatKwh } from './kwh.js';
 import { ExportRefused } from './refusal.js';
-import { addDays, periodsInDay, settlementDayStart, settlementPeriodOf } from './settlement-day.js';
+import { localDayStartMs, nextDate, periodAt, settlementPeriodsInDay } from '../../device/settlement/periods.js';
 
 export interface DtcOptions {
   /** Settlement dates [fromDate, toDate) as YYYY-MM-DD. */
@@ -46,8 +46,8 @@ export function checkDtcOptions(o: DtcOptions): void {
 
 export function buildDtcFile(records: IntervalRecord[], o: DtcOptions): { text: string; records: number } {
   checkDtcOptions(o);
-  const startMs = settlementDayStart(o.fromDate);
-  const endMs = settlementDayStart(o.toDate);
+  const startMs = localDayStartMs(o.fromDate);
+  const endMs = localDayStartMs(o.toDate);
   const inRange = records.filter((r) => {
     const s = Date.parse(r.period.start);
     return s >= startMs && s < endMs;
@@ -59,7 +59,8 @@ export function buildDtcFile(records: IntervalRecord[], o: DtcOptions): { text: 
   const halfHours = combine(inRange, HALF_HOUR, FORMAT);
   const byAmsid = new Map<string, Map<string, Map<number, (typeof halfHours)[number]>>>();
   for (const c of halfHours) {
-    const sp = settlementPeriodOf(c.startMs);
+    const info = periodAt(c.startMs, 'PT30M');
+    const sp = { date: info.settlementDate, period: info.settlementPeriod! };
     for (const p of c.parts) {
       if (p.period.resolution === 'PT30M' && (p.period.settlementDate !== sp.date || p.period.settlementPeriod !== sp.period)) {
         throw new ExportRefused(FORMAT, `interval ${p.id} says settlement ${p.period.settlementDate} period ${p.period.settlementPeriod}, but ${isoMs(c.startMs)} is ${sp.date} period ${sp.period}`);
@@ -85,8 +86,8 @@ export function buildDtcFile(records: IntervalRecord[], o: DtcOptions): { text: 
     const days = byAmsid.get(key)!;
     lines.push(rec(DTC_LAYOUT.amsidGroup, amsid, DTC_LAYOUT.measurementQuantity[channel]));
     count++;
-    for (let date = o.fromDate; date < o.toDate; date = addDays(date, 1)) {
-      const n = periodsInDay(date);
+    for (let date = o.fromDate; date < o.toDate; date = nextDate(date)) {
+      const n = settlementPeriodsInDay(date);
       const day = days.get(date);
       const missing: number[] = [];
       for (let sp = 1; sp <= n; sp++) if (!day?.has(sp)) missing.push(sp);

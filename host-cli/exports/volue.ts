@@ -2,6 +2,7 @@
 // {eventId, payloads: [{resourceId, locationId, meterPointId, curvePoints: [{kiloWattHours, timestamp}], resolution,
 // payloadType}]}: kWh consumed by the resource in each of the event's hours, UTC start-of-hour timestamps.
 import type { IntervalRecord } from '../../device/records/record-types.js';
+import { checkEstimated } from './estimated.js';
 import { combine, isoMs, lookupMapped } from './intervals.js';
 import { KwhLiteral } from './kwh.js';
 import { ExportRefused } from './refusal.js';
@@ -55,11 +56,13 @@ export function parseVolueEvent(text: string): VolueEvent {
   return { eventId: j.eventId, hours: [...new Set(hours)].sort((a, b) => a - b) };
 }
 
-export function buildVolueReport(records: IntervalRecord[], event: VolueEvent, resources: Record<string, VolueResource>): unknown {
+export function buildVolueReport(records: IntervalRecord[], event: VolueEvent, resources: Record<string, VolueResource>, o: { allowEstimated?: boolean } = {}): unknown {
   const wanted = new Set(event.hours);
   const inEvent = records.filter((r) => r.channel === 'import' && wanted.has(Date.parse(r.period.start) - (Date.parse(r.period.start) % HOUR)));
   const byResource = new Map<string, { res: VolueResource; points: { kiloWattHours: KwhLiteral; timestamp: string }[] }>();
-  for (const c of combine(inEvent, HOUR, FORMAT)) {
+  const hours = combine(inEvent, HOUR, FORMAT);
+  checkEstimated(FORMAT, hours, o.allowEstimated ?? false);
+  for (const c of hours) {
     if (c.energyWh < 0n) throw new ExportRefused(FORMAT, `${c.dev}/${c.meter} used ${c.energyWh} Wh in ${isoMs(c.startMs)}; kiloWattHours is consumption and must be >= 0`);
     const res = lookupMapped(resources, c.dev, c.meter);
     if (!res || !res.resourceId || !res.locationId) throw new ExportRefused(FORMAT, `no resourceId/locationId for "${c.dev}/${c.meter}" (or "${c.dev}") in the resource map`);

@@ -82,7 +82,7 @@ test('numbers for exact decimals are accepted as their text', () => {
 test('structural problems: missing, wrong type, unknown field, bad enum', () => {
   assert.equal(problems({ meters: [meter({ role: 'heatpump', phases: '3', colour: 'red' })] }), [
     'deviceId: is missing; add it (string)',
-    'meters[0].role: is not an accepted value; use one of "charger", "battery", "other"',
+    'meters[0].role: is not an accepted value; use one of "charger", "battery", "boundary", "solar", "other"',
     'meters[0].phases: is not an accepted value; use one of 1, 3',
     'meters[0].colour: unknown field; remove it or check its spelling against docs/configuration.md',
   ]);

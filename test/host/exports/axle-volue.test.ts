@@ -7,11 +7,12 @@ import { latestRevisions } from '../../../host-cli/exports/intervals.js';
 import { assertGolden, dayRecords } from './dataset.js';
 
 const ASSET = '0b9f6c1e-3a57-4a43-9d6e-2f1c1b7c9a10';
+const CHARGER = { gw1: 'charger' };
 
 test('axle: 30-minute consumption and lifetime readings, positive = import, golden file', () => {
   const { records } = dayRecords('gw1', ['2026-10-25']);
   const first6 = records.filter((r) => Date.parse(r.period.start) < Date.parse('2026-10-25T02:00:00Z'));
-  const body = buildAxleReadings(first6, { assetMap: { 'gw1/m1': ASSET }, lifetime: true, skipExport: true });
+  const body = buildAxleReadings(first6, { assetMap: { 'gw1/m1': ASSET }, roles: CHARGER, lifetime: true, skipUnlabelled: true });
   assert.is(body.readings.length, 12);
   assert.ok(body.readings.every((r) => r.label === 'charger_consumption_energy_kwh' || r.start_timestamp === r.end_timestamp));
   assertGolden('axle-2026-10-25.json', `${stringifyWithKwh(body)}\n`);
@@ -19,22 +20,22 @@ test('axle: 30-minute consumption and lifetime readings, positive = import, gold
 
 test('axle: 15-minute intervals pair up exactly; refusals for negatives, export, estimates, missing map, hourly data, half a pair', () => {
   const q = dayRecords('gw1', ['2026-06-01'], 'PT15M').records.filter((r) => r.channel === 'import');
-  const body = buildAxleReadings(q, { assetMap: { gw1: ASSET } });
+  const body = buildAxleReadings(q, { assetMap: { gw1: ASSET }, roles: CHARGER });
   assert.is(body.readings.length, 48);
   assert.is(body.readings[0]!.value.wh, BigInt(q[0]!.energyWh + q[1]!.energyWh));
   const neg = q.map((r, i) => (i === 3 ? { ...r, energyWh: -2, energyKwh: '-0.002' } : r));
-  assert.throws(() => buildAxleReadings(neg, { assetMap: { gw1: ASSET } }), /must be >= 0/);
+  assert.throws(() => buildAxleReadings(neg, { assetMap: { gw1: ASSET }, roles: CHARGER }), /must be >= 0/);
   const both = dayRecords('gw1', ['2026-06-01']).records;
-  assert.throws(() => buildAxleReadings(both, { assetMap: { gw1: ASSET } }), /consumption-only/);
+  assert.throws(() => buildAxleReadings(both, { assetMap: { gw1: ASSET }, roles: CHARGER }), /have no Axle label/);
   const est = dayRecords('gw1', ['2026-06-01'], 'PT30M', { estimatedEvery: 5 }).records.filter((r) => r.channel === 'import');
-  assert.throws(() => buildAxleReadings(est, { assetMap: { gw1: ASSET } }), /estimated/);
-  assert.throws(() => buildAxleReadings(q, { assetMap: { other: ASSET } }), /no Axle asset id/);
-  assert.throws(() => buildAxleReadings(q, { assetMap: { gw1: 'not-a-uuid' } }), /not a UUID/);
+  assert.throws(() => buildAxleReadings(est, { assetMap: { gw1: ASSET }, roles: CHARGER }), /estimated/);
+  assert.throws(() => buildAxleReadings(q, { assetMap: { other: ASSET }, roles: CHARGER }), /no Axle asset id/);
+  assert.throws(() => buildAxleReadings(q, { assetMap: { gw1: 'not-a-uuid' }, roles: CHARGER }), /not a UUID/);
   const hourly = dayRecords('gw1', ['2026-06-01'], 'PT60M').records.filter((r) => r.channel === 'import');
-  assert.throws(() => buildAxleReadings(hourly, { assetMap: { gw1: ASSET } }), /cannot be split/);
-  assert.throws(() => buildAxleReadings(q.slice(1), { assetMap: { gw1: ASSET } }), /not fully covered/);
+  assert.throws(() => buildAxleReadings(hourly, { assetMap: { gw1: ASSET }, roles: CHARGER }), /cannot be split/);
+  assert.throws(() => buildAxleReadings(q.slice(1), { assetMap: { gw1: ASSET }, roles: CHARGER }), /not fully covered/);
   const shifted = q.map((r, i) => (i === 0 ? { ...r, period: { ...r.period, start: '2026-05-31T23:10:00.000Z', end: '2026-05-31T23:25:00.000Z' } } : r));
-  assert.throws(() => buildAxleReadings(shifted, { assetMap: { gw1: ASSET } }), /not aligned to its resolution/);
+  assert.throws(() => buildAxleReadings(shifted, { assetMap: { gw1: ASSET }, roles: CHARGER }), /not aligned to its resolution/);
 });
 
 test('latest revision wins for each interval', () => {

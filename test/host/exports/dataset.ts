@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { IntervalRecord, Resolution } from '../../../device/records/record-types.js';
 import { SimDevice, type SimIdentity } from '../../../host-cli/collector/sim-device.js';
 import { jwkThumbprint, publicJwkOf } from '../../../host-cli/collector/jws.js';
-import { periodsInDay, settlementDayStart } from '../../../host-cli/exports/settlement-day.js';
+import { localDayStartMs, settlementPeriodsInDay } from '../../../device/settlement/periods.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,8 @@ export function dayRecords(device: string, dates: string[], resolution: Resoluti
   const compacts: { topic: string; compact: string }[] = [];
   let i = 0;
   for (const d of dates) {
-    const start = settlementDayStart(d);
-    const n = (periodsInDay(d) * 1_800_000) / stepMs;
+    const start = localDayStartMs(d);
+    const n = (settlementPeriodsInDay(d) * 1_800_000) / stepMs;
     for (let k = 0; k < n; k++, i++) {
       for (const channel of ['import', 'export'] as const) {
         const r = sim.interval({
@@ -58,4 +58,36 @@ export function assertGolden(name: string, actual: string): void {
     writeFileSync(path, actual);
   }
   assert.fixture(actual, readFileSync(path, 'utf8'));
+}
+
+/**
+ * A gateway publishing both PT15M and PT30M (as real gateways do: PT30M is mandatory) from one register: each
+ * quarter hour q carries `energyAt(q)` Wh and each half hour the exact sum of its two quarters. Both series share
+ * the register, so a half hour's register start is its first quarter's.
+ */
+export function mixedDayRecords(device: string, dates: string[]): { records: IntervalRecord[]; quarterWh: (startMs: number, channel: 'import' | 'export') => number } {
+  const sim = new SimDevice(fixedIdentity(device));
+  const records: IntervalRecord[] = [];
+  const byStart = new Map<string, number>();
+  let q = 0;
+  for (const d of dates) {
+    const start = localDayStartMs(d);
+    const halves = settlementPeriodsInDay(d);
+    for (let h = 0; h < halves; h++) {
+      for (const channel of ['import', 'export'] as const) {
+        const amsid = channel === 'import' ? '1900000000017' : '1900000000025';
+        const s = start + h * 1_800_000;
+        const e1 = energyAt(q, channel);
+        const e2 = energyAt(q + 1, channel);
+        const reg = 1_000_000n + BigInt(q) * 10_000n;
+        records.push(sim.interval({ start: s, resolution: 'PT15M', channel, energyWh: e1, meter: 'm1', amsid, registerStart: reg }).payload);
+        records.push(sim.interval({ start: s + 900_000, resolution: 'PT15M', channel, energyWh: e2, meter: 'm1', amsid, registerStart: reg + BigInt(e1) }).payload);
+        records.push(sim.interval({ start: s, resolution: 'PT30M', channel, energyWh: e1 + e2, meter: 'm1', amsid, registerStart: reg }).payload);
+        byStart.set(`${s}/${channel}`, e1);
+        byStart.set(`${s + 900_000}/${channel}`, e2);
+      }
+      q += 2;
+    }
+  }
+  return { records, quarterWh: (ms, channel) => byStart.get(`${ms}/${channel}`)! };
 }

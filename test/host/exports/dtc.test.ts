@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDtcFile, type DtcOptions } from '../../../host-cli/exports/dtc.js';
-import { periodsInDay } from '../../../host-cli/exports/settlement-day.js';
+import { settlementPeriodsInDay as periodsInDay } from '../../../device/settlement/periods.js';
 import { assertGolden, dayRecords } from './dataset.js';
 
 const base = (from: string, to: string): DtcOptions => ({
