@@ -443,7 +443,16 @@ export class Gateway {
           });
         });
       }
-      await c.endAsync(true).catch(() => {});
+      // End with a DISCONNECT, not a dropped socket: on a drop the broker publishes the last will, whose retained
+      // "offline" (no time: it was set at connect) would replace the one above that carries the stop time.
+      const inFlight = () => Object.keys(c.outgoing).length > 0;
+      if (c.connected && inFlight()) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          c.once('outgoingEmpty', () => (clearTimeout(t), resolve()));
+        });
+      }
+      await c.endAsync(!(c.connected && !inFlight())).catch(() => {});
     }
     for (const o of this.opened.values()) await o.close().catch(() => {});
     this.opened.clear();

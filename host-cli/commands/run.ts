@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--demo', 'simulated SDM630 charger and BL0942 battery with an embedded MQTT broker (what `npm start` runs)')
     .option('--data <dir>', 'demo: folder for the store and keys (default: a new temporary folder)')
     .option('--speed <n>', 'run the clock N times faster than real time (demo default 60: a half-hour closes every 30 s)')
-    .option('--start <iso>', 'with --speed: simulated time to start from (demo default: today 17:45 UTC)')
+    .option('--start <iso>', 'simulated time to start from (demo default: today 17:45 UTC); with --config only together with --speed')
     .addOption(new Option('--time-origin <realMs:simMs>', 'share one simulated timeline across restarts (tests)').hideHelp())
     .option('--quiet', 'print intervals and alarms only, not every reading')
     .option('--readings-every <s>', 'print a meter reading at most every S real seconds', '2')
@@ -82,6 +82,10 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: memory is flushed and "offline" is publish
         if (opts.data) cfg = { ...cfg, storePath: resolve(opts.data) };
       }
       const speed = opts.speed !== undefined ? Number(opts.speed) : opts.demo ? 60 : 1;
+      // A real gateway keeps real time: a start time would shift every record's timestamp, so it is refused, not ignored.
+      if (opts.start && speed === 1 && !opts.demo) {
+        throw new ConfigError('option', `--start applies to a simulated clock only: add --speed N (N other than 1) to run --config on a simulated timeline from ${opts.start}, or drop --start to run in real time`);
+      }
       let startMs: number | undefined = opts.start ? Date.parse(opts.start) : undefined;
       if (opts.start && Number.isNaN(startMs)) throw new ConfigError('option', `--start "${opts.start}": expected an ISO 8601 time`);
       if (startMs === undefined && opts.demo) {
