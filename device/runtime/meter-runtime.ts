@@ -24,6 +24,7 @@ import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
 import type { RecordWriter, IntervalBody } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
+import { flowPowerFactor } from '../compensation/compensation.js';
 import { maxPlausibleAdvance } from './plausible-advance.js';
 import { RESOLUTION_MS } from '../config/gateway-config.js';
 
@@ -287,7 +288,7 @@ export class MeterRuntime {
           atMs: s.at,
           extended: ext.extended,
           whPerCount: reg.whPerCount,
-          pf: s.instant.powerFactor ?? null,
+          pf: flowPowerFactor(ch.channel, s.instant.powerFactor ?? null),
           voltageV: worstV,
           frequencyHz: s.instant.frequencyHz ?? null,
           currentA: currents.length ? Math.max(...currents) : null,

@@ -7,6 +7,8 @@ import type { OpenedMeter } from '../../../device/runtime/open-meter.js';
 export class FakeMeter {
   /** Watts; positive = import. */
   powerW = 1000;
+  /** As drivers report it: signed like reactive power in the import direction (negative = capacitive). */
+  powerFactor = 1;
   failing = false;
   /** Frame errors the driver reports with each sample. */
   frameErrors = 0;
@@ -53,7 +55,7 @@ export class FakeMeter {
       ...(this.absolute
         ? { energy: {}, absoluteEnergy: this.reg(this.importWh + this.exportWh) }
         : { energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) } }),
-      instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: 1, frequencyHz: 50 },
+      instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: this.powerFactor, frequencyHz: 50 },
       frameErrors: this.frameErrors,
       retries: 0,
     };
