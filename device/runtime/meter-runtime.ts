@@ -25,6 +25,7 @@ import type { AlarmManager } from '../alarms/alarm-manager.js';
 import type { RecordWriter, IntervalBody } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
 import { flowPowerFactor } from '../compensation/compensation.js';
+import { DEFAULT_ENERGY_POWER_RULE, type EnergyPowerRule } from '../settlement/energy-power.js';
 import { maxPlausibleAdvance } from './plausible-advance.js';
 import { RESOLUTION_MS } from '../config/gateway-config.js';
 
@@ -65,6 +66,10 @@ export interface SampleOutcome {
   closed: IntervalRecord[];
   lifetimeImportWh: bigint | null;
 }
+
+/** Active power in a channel's flow direction (W >= 0): what that channel's register counts. */
+const channelPowerW = (ch: Channel, p: number | undefined): number | null =>
+  p === undefined || !Number.isFinite(p) ? null : ch === 'import' ? Math.max(p, 0) : Math.max(-p, 0);
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
@@ -117,7 +122,13 @@ export class MeterRuntime {
       tz: this.cfg.timeZone,
       closeAfterMs: this.cfg.closeAfterMs,
       maxGapMs: this.cfg.maxGapMs,
+      energyPower: this.energyPowerRule,
     };
+  }
+
+  private get energyPowerRule(): EnergyPowerRule | null {
+    const pct = this.cfg.energyPowerTolerancePct ?? DEFAULT_ENERGY_POWER_RULE.tolerancePct;
+    return pct > 0 ? { ...DEFAULT_ENERGY_POWER_RULE, tolerancePct: pct } : null;
   }
 
   private get shortestPeriodMs(): number {
@@ -160,6 +171,10 @@ export class MeterRuntime {
 
   private writeClosed(ch: ChannelRt, closed: ClosedInterval[], nowMs: number, out: IntervalRecord[]): void {
     for (const ci of closed) {
+      const v = ci.energyPower;
+      if (v?.mismatch && ci.revision === 0) {
+        this.alarms.pulse('energy-power-mismatch', this.m.id, `${ch.channel} ${iso(ci.period.startMs)}: register ${v.registerWh.toFixed(1)} Wh, polled power integrates to ${v.powerWh.toFixed(1)} Wh (allowed ±${v.allowedWh.toFixed(1)} Wh): check the meter constant, CT direction and multipliers`, ci.period.endMs, ci.period.endMs, nowMs);
+      }
       const s = this.writer.writeInterval(this.intervalBody(ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
       out.push(s.payload as IntervalRecord);
     }
@@ -289,6 +304,7 @@ export class MeterRuntime {
           extended: ext.extended,
           whPerCount: reg.whPerCount,
           pf: flowPowerFactor(ch.channel, s.instant.powerFactor ?? null),
+          powerW: channelPowerW(ch.channel, s.instant.powerW),
           voltageV: worstV,
           frequencyHz: s.instant.frequencyHz ?? null,
           currentA: currents.length ? Math.max(...currents) : null,

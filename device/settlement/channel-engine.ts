@@ -9,6 +9,8 @@ import type { IntervalFlag } from '../records/record-types.js';
 import type { CounterEvent } from './counter-extension.js';
 import { DEFAULT_TZ, periodAt, type PeriodInfo, type Resolution } from './periods.js';
 import { rationalFromText, rationalToText } from './rational-text.js';
+import { addPowerStep, checkEnergyPower, emptyIntegral, type EnergyPowerRule, type EnergyPowerVerdict, type PowerIntegral } from './energy-power.js';
+import { toNumber } from '../../drivers/rational.js';
 
 export interface ChannelReading {
   atMs: number;
@@ -29,6 +31,8 @@ export interface ChannelReading {
   directionEstimated?: boolean;
   /** Flags for every period the step from the previous reading to this one touches (e.g. readings held back). */
   stepFlags?: IntervalFlag[];
+  /** Active power in this channel's flow direction, W (>= 0), for the energy-power check; null when not measured. */
+  powerW?: number | null;
 }
 
 /** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
@@ -52,6 +56,8 @@ export interface EngineConfig {
    * outbox in one go; the next call continues where this one stopped.
    */
   maxEmptyPerClose?: number;
+  /** Energy-power consistency rule (energy-power.ts); absent or null: not checked. */
+  energyPower?: EnergyPowerRule | null;
 }
 
 export const DEFAULT_MAX_GAP_MS = 15 * 60_000;
@@ -71,6 +77,8 @@ export interface OpenPeriodState {
   flags: IntervalFlag[];
   /** Last issued revision of this period and the content it had, or null when not yet issued. */
   issued: { revision: number; key: string } | null;
+  /** Integral of polled power over the period so far (absent: none yet). */
+  power?: PowerIntegral;
 }
 
 export interface ChannelState {
@@ -78,7 +86,7 @@ export interface ChannelState {
   /** Set by the first reading; a state cannot be continued with another resolution. */
   resolution: Resolution | null;
   /** Last accepted reading: time, C (compensated Wh since the first reading) and extended count. */
-  last: { atMs: number; c: string; counts: string } | null;
+  last: { atMs: number; c: string; counts: string; powerW?: number | null } | null;
   open: OpenPeriodState | null;
   /**
    * Periods from open.endMs up to this time were issued (revision 0) as empty estimated intervals by closeDue;
@@ -112,6 +120,8 @@ export interface ClosedInterval {
   flags: IntervalFlag[];
   /** 0 on first issue, +1 on each re-issue. */
   revision: number;
+  /** The energy-power comparison, when it applied to this period. */
+  energyPower?: EnergyPowerVerdict;
 }
 
 export interface ApplyResult {
@@ -134,6 +144,7 @@ const FLAG_ORDER: readonly IntervalFlag[] = [
   'late-data',
   'direction-estimated',
   'implausible-advance',
+  'energy-power-mismatch',
 ];
 
 function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
@@ -209,7 +220,10 @@ function build(
   const len = open.endMs - open.startMs;
   const covered = Math.min(open.coveredMs, len);
   const quality = covered >= len ? 'actual' : 'estimated';
-  const flags = mergeFlags(open.flags, quality === 'actual' ? [] : ['gap']);
+  const check = cfg.energyPower && open.power
+    ? checkEnergyPower(toNumber(mul(sub(endCounts, startCounts), whPerCount)), open.power, len, toNumber(whPerCount), cfg.energyPower)
+    : null;
+  const flags = mergeFlags(open.flags, [...(quality === 'actual' ? [] : ['gap' as const]), ...(check?.mismatch ? ['energy-power-mismatch' as const] : [])]);
   const energyWh = floor(endC) - floor(startC);
   const rawCounts = floor(endCounts) - floor(startCounts);
   const coveragePermille = Math.floor((covered * 1000) / len);
@@ -223,6 +237,7 @@ function build(
     quality,
     coveragePermille,
     flags,
+    ...(check?.meaningful ? { energyPower: check } : {}),
   } satisfies Omit<ClosedInterval, 'revision'>;
   // Content that matters for settlement; a change of any of it means a new revision.
   const key = `${energyWh}|${rawCounts}|${quality}|${coveragePermille}|${flags.join(',')}`;
@@ -256,7 +271,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const next: ChannelState = {
       v: 1,
       resolution: cfg.resolution,
-      last: { atMs: r.atMs, c: '0', counts: rationalToText(counts) },
+      last: { atMs: r.atMs, c: '0', counts: rationalToText(counts), ...(r.powerW != null ? { powerW: r.powerW } : {}) },
       open: {
         startMs: p.startMs,
         endMs: p.endMs,
@@ -297,6 +312,9 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   let emptyThrough = state.emptyIssuedThroughMs;
 
   let cur: OpenPeriodState = { ...state.open, flags: [...state.open.flags] };
+  const powerStep = { t0, p0: state.last.powerW ?? null, t1, p1: r.powerW ?? null, maxStepMs: cfg.maxGapMs ?? DEFAULT_MAX_GAP_MS };
+  const withPower = (p: OpenPeriodState): OpenPeriodState =>
+    cfg.energyPower ? { ...p, power: addPowerStep(p.power ?? emptyIntegral(), powerStep, p.startMs, p.endMs) } : p;
   while (cur.endMs <= t1) {
     const segStart = Math.max(cur.startMs, t0);
     const coveredMs = cur.coveredMs + (gap ? 0 : cur.endMs - segStart);
@@ -304,7 +322,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const flags = mergeFlags(t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags, stepFl);
     const endC = interpolate(c0, c1, t0, t1, cur.endMs);
     const endCounts = interpolate(k0, k1, t0, t1, cur.endMs);
-    const done: OpenPeriodState = { ...cur, coveredMs, flags };
+    const done: OpenPeriodState = withPower({ ...cur, coveredMs, flags });
     issue(done, build(done, endC, endCounts, r.whPerCount, cfg), closed);
     const p = periodAt(cur.endMs, cfg.resolution, tz);
     const wasIssuedEmpty = emptyThrough !== null && p.endMs <= emptyThrough;
@@ -319,6 +337,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     };
   }
   // cur now holds t1: cur.startMs <= t1 < cur.endMs.
+  cur = withPower(cur);
   cur.coveredMs += gap ? 0 : t1 - Math.max(cur.startMs, t0);
   cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? [...evFlags, ...stepFl] : []), ...instantFlags(r, cfg.limits)]);
   if (emptyThrough !== null && emptyThrough <= cur.endMs) emptyThrough = null;
@@ -326,7 +345,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   const next: ChannelState = {
     v: 1,
     resolution: cfg.resolution,
-    last: { atMs: t1, c: rationalToText(c1), counts: rationalToText(k1) },
+    last: { atMs: t1, c: rationalToText(c1), counts: rationalToText(k1), ...(r.powerW != null ? { powerW: r.powerW } : {}) },
     open: cur,
     emptyIssuedThroughMs: emptyThrough,
     whPerCount: unit,

@@ -9,6 +9,8 @@ export class FakeMeter {
   powerW = 1000;
   /** As drivers report it: signed like reactive power in the import direction (negative = capacitive). */
   powerFactor = 1;
+  /** Register counts per true Wh: 1.1 models a mis-scaled meter constant that power readings do not share. */
+  registerScale = 1;
   failing = false;
   /** Frame errors the driver reports with each sample. */
   frameErrors = 0;
@@ -42,7 +44,7 @@ export class FakeMeter {
     return { importWh: this.importWh, exportWh: this.exportWh };
   }
   private reg(wh: number) {
-    const count = BigInt(Math.floor(wh + 1e-9));
+    const count = BigInt(Math.floor(wh * this.registerScale + 1e-9));
     const value = this.counterBits === null ? count : count % (1n << BigInt(this.counterBits));
     return { value, whPerCount: rational(1n), counterBits: this.counterBits, floatUlpWh: null };
   }
