@@ -22,8 +22,10 @@ import { formatKwh } from '../records/record-chain.js';
 import type { Channel, IntervalFlag, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
-import type { RecordWriter, IntervalBody } from './record-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
+import { intervalBody, iso } from './interval-body.js';
+import { MeterWatch } from './meter-watch.js';
 import { flowPowerFactor } from '../compensation/compensation.js';
 import { DEFAULT_ENERGY_POWER_RULE, type EnergyPowerRule } from '../settlement/energy-power.js';
 import { maxPlausibleAdvance } from './plausible-advance.js';
@@ -60,7 +62,6 @@ interface ChannelRt {
 
 /** Consecutive failed polls before meter-comms-failure is raised. */
 export const COMMS_FAILURE_POLLS = 3;
-const FRAME_WINDOW = 50;
 
 export interface SampleOutcome {
   closed: IntervalRecord[];
@@ -71,13 +72,11 @@ export interface SampleOutcome {
 const channelPowerW = (ch: Channel, p: number | undefined): number | null =>
   p === undefined || !Number.isFinite(p) ? null : ch === 'import' ? Math.max(p, 0) : Math.max(-p, 0);
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 export class MeterRuntime {
   private readonly channels: ChannelRt[];
   private consecutiveFailures = 0;
-  private frameWindow: number[] = [];
-  private lastExportRaw: bigint | null = null;
+  private readonly watch: MeterWatch;
   private absolute: StoredAbsolute | null;
   /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
   private heldSince: { atMs: number; count: number } | null = null;
@@ -97,6 +96,7 @@ export class MeterRuntime {
     private readonly alarms: AlarmManager,
   ) {
     this.absolute = store.getCounterState<StoredAbsolute>(m.id, 'absolute');
+    this.watch = new MeterWatch(m, alarms);
     const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
     this.channels = chans.map((channel) => {
       const stored = store.getCounterState<StoredCounter>(m.id, channel);
@@ -145,37 +145,13 @@ export class MeterRuntime {
     return oldest;
   }
 
-  private intervalBody(ch: Channel, ci: ClosedInterval): IntervalBody {
-    return {
-      type: 'interval',
-      meter: { id: this.m.id, serial: this.m.serial, model: this.m.model },
-      amsid: ch === 'import' ? this.m.amsid.import : this.m.amsid.export!,
-      channel: ch,
-      period: {
-        start: iso(ci.period.startMs),
-        end: iso(ci.period.endMs),
-        resolution: ci.period.resolution,
-        settlementDate: ci.period.settlementDate,
-        settlementPeriod: ci.period.settlementPeriod,
-      },
-      energyWh: Number(ci.energyWh),
-      energyKwh: formatKwh(ci.energyWh),
-      rawCounts: ci.rawCounts.toString(),
-      register: { start: floor(ci.registerStart).toString(), end: floor(ci.registerEnd).toString(), whPerCount: rationalToText(ci.whPerCount) },
-      quality: ci.quality,
-      coveragePermille: ci.coveragePermille,
-      flags: ci.flags,
-      revision: ci.revision,
-    };
-  }
-
   private writeClosed(ch: ChannelRt, closed: ClosedInterval[], nowMs: number, out: IntervalRecord[]): void {
     for (const ci of closed) {
       const v = ci.energyPower;
       if (v?.mismatch && ci.revision === 0) {
         this.alarms.pulse('energy-power-mismatch', this.m.id, `${ch.channel} ${iso(ci.period.startMs)}: register ${v.registerWh.toFixed(1)} Wh, polled power integrates to ${v.powerWh.toFixed(1)} Wh (allowed ±${v.allowedWh.toFixed(1)} Wh): check the meter constant, CT direction and multipliers`, ci.period.endMs, ci.period.endMs, nowMs);
       }
-      const s = this.writer.writeInterval(this.intervalBody(ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
+      const s = this.writer.writeInterval(intervalBody(this.m, ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
       out.push(s.payload as IntervalRecord);
     }
   }
@@ -196,12 +172,12 @@ export class MeterRuntime {
   /** Memory that a sample changes, restored when its transaction rolls back (state objects are never mutated). */
   private snapshot(): () => void {
     const abs = this.absolute;
-    const lastExportRaw = this.lastExportRaw;
+    const restoreWatch = this.watch.snapshot();
     const heldSince = this.heldSince && { ...this.heldSince };
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
       this.absolute = abs;
-      this.lastExportRaw = lastExportRaw;
+      restoreWatch();
       this.heldSince = heldSince;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
     };
@@ -255,7 +231,7 @@ export class MeterRuntime {
       // The step from the last reading before the failure to this one spans the failure: its periods are flagged.
       const commsWasDown = this.alarms.isActive('meter-comms-failure', this.m.id);
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
-      this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      this.watch.frameErrors(s.frameErrors, s.at, nowMs);
       const lastAt = this.lastAcceptedMs();
       if (lastAt !== null && s.at <= lastAt) return this.hold(s, lastAt, nowMs);
       const held = this.heldSince;
@@ -266,7 +242,7 @@ export class MeterRuntime {
       const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
       this.absoluteStep = { event: 'none', mixed: false };
       const energy = this.energyOf(s, nowMs);
-      this.trackReverseEnergy(energy.export, s.at, nowMs);
+      this.watch.reverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
       const voltages = s.instant.voltageV ?? [];
       const worstV = voltages.length
@@ -354,7 +330,7 @@ export class MeterRuntime {
     this.lastError = err.message;
     const out: IntervalRecord[] = [];
     this.atomically(() => {
-      if (err instanceof FrameError) this.trackFrameErrors(1, nowMs, nowMs);
+      if (err instanceof FrameError) this.watch.frameErrors(1, nowMs, nowMs);
       if (this.consecutiveFailures >= COMMS_FAILURE_POLLS) {
         this.alarms.raise('meter-comms-failure', this.m.id, `${this.consecutiveFailures} polls failed; last error: ${err.message}`, nowMs);
       }
@@ -384,15 +360,6 @@ export class MeterRuntime {
     return out;
   }
 
-  private trackFrameErrors(errors: number, atMs: number, nowMs: number): void {
-    this.frameWindow.push(errors);
-    if (this.frameWindow.length > FRAME_WINDOW) this.frameWindow.shift();
-    if (this.frameWindow.length < 10) return;
-    const rate = this.frameWindow.reduce((a, b) => a + b, 0) / this.frameWindow.length;
-    if (rate > 0.1) this.alarms.raise('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame/CRC errors per poll over the last ${this.frameWindow.length} polls (limit 0.10): check wiring, termination and baud rate`, atMs, nowMs);
-    else if (rate < 0.02) this.alarms.clear('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame errors per poll`, atMs, nowMs);
-  }
-
   /**
    * The sample's import and export registers. A both-directions counter is extended (wraps and resets persisted like
    * any register) and each advance split by the sign of power into two virtual registers that never wrap.
@@ -413,20 +380,6 @@ export class MeterRuntime {
     this.absoluteStep = { event: ext.event, mixed: split.mixed && prev !== null };
     const virtual = (counts: string): EnergyRegister => ({ value: BigInt(counts), whPerCount: abs.whPerCount, counterBits: null, floatUlpWh: abs.floatUlpWh });
     return { ...s.energy, import: virtual(split.state.import), export: virtual(split.state.export) };
-  }
-
-  /** Export counted on a meter registered for import only: wiring or CT reversed. */
-  private trackReverseEnergy(exp: EnergyRegister | undefined, atMs: number, nowMs: number): void {
-    if (this.m.amsid.export !== undefined) return;
-    if (!exp) return;
-    const prev = this.lastExportRaw;
-    this.lastExportRaw = exp.value;
-    if (prev === null) return;
-    if (exp.value > prev) {
-      this.alarms.raise('reverse-energy', this.m.id, `export register advanced ${exp.value - prev} counts on an import-only meter: check CT direction and wiring`, atMs, nowMs);
-    } else {
-      this.alarms.clear('reverse-energy', this.m.id, 'no reverse energy in the last poll', atMs, nowMs);
-    }
   }
 
   /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */

@@ -3,183 +3,25 @@
 // readings; an interval's energy is floor(C(end)) - floor(C(start)), so a channel's intervals telescope and always
 // sum to floor(C_last) - floor(C_first) exactly. docs/settlement.md explains quality, coverage, flags, revisions.
 import { ConfigError, FrameError } from '../../drivers/errors.js';
-import { add, floor, mul, rational, sub, type Rational } from '../../drivers/rational.js';
-import { compensationFactor, type CompensationSettings } from '../compensation/compensation.js';
+import { add, floor, mul, rational, sub, toNumber, type Rational } from '../../drivers/rational.js';
+import { compensationFactor } from '../compensation/compensation.js';
 import type { IntervalFlag } from '../records/record-types.js';
-import type { CounterEvent } from './counter-extension.js';
-import { DEFAULT_TZ, periodAt, type PeriodInfo, type Resolution } from './periods.js';
+import { DEFAULT_TZ, periodAt } from './periods.js';
 import { rationalFromText, rationalToText } from './rational-text.js';
-import { addPowerStep, checkEnergyPower, emptyIntegral, type EnergyPowerRule, type EnergyPowerVerdict, type PowerIntegral } from './energy-power.js';
-import { toNumber } from '../../drivers/rational.js';
+import { addPowerStep, checkEnergyPower, emptyIntegral } from './energy-power.js';
+import { eventFlags, instantFlags, mergeFlags } from './interval-flags.js';
+import {
+  DEFAULT_MAX_EMPTY_PER_CLOSE,
+  DEFAULT_MAX_GAP_MS,
+  type ApplyResult,
+  type ChannelReading,
+  type ChannelState,
+  type ClosedInterval,
+  type EngineConfig,
+  type OpenPeriodState,
+} from './channel-types.js';
 
-export interface ChannelReading {
-  atMs: number;
-  /** Extended (monotone) register count, from extendCounter. */
-  extended: bigint;
-  whPerCount: Rational;
-  /** Measured power factor, signed (negative = leading), or null when unknown. */
-  pf: number | null;
-  voltageV: number | null;
-  frequencyHz: number | null;
-  currentA: number | null;
-  alarmActive: boolean;
-  /** What extendCounter reported for this read. */
-  event: CounterEvent;
-  /** The gateway clock was not synchronised when this reading was taken. */
-  clockUnsynchronised?: boolean;
-  /** The advance ending at this reading was split between import and export by estimate (direction-split.ts). */
-  directionEstimated?: boolean;
-  /** Flags for every period the step from the previous reading to this one touches (e.g. readings held back). */
-  stepFlags?: IntervalFlag[];
-  /** Active power in this channel's flow direction, W (>= 0), for the energy-power check; null when not measured. */
-  powerW?: number | null;
-}
-
-/** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
-export interface ChannelLimits {
-  nominalVoltageV: number;
-  maxCurrentA: number;
-}
-
-export interface EngineConfig {
-  resolution: Resolution;
-  compensation: CompensationSettings;
-  limits: ChannelLimits;
-  /** Time zone of the settlement day; default Europe/London. */
-  tz?: string;
-  /** A period with no reading at or after its end is closed provisionally once now >= end + closeAfterMs. */
-  closeAfterMs: number;
-  /** Two consecutive readings further apart than this leave a gap between them (not covered). Default 15 min. */
-  maxGapMs?: number;
-  /**
-   * closeDue issues at most this many empty periods per call (default 5000) so that a clock jump cannot flood the
-   * outbox in one go; the next call continues where this one stopped.
-   */
-  maxEmptyPerClose?: number;
-  /** Energy-power consistency rule (energy-power.ts); absent or null: not checked. */
-  energyPower?: EnergyPowerRule | null;
-}
-
-export const DEFAULT_MAX_GAP_MS = 15 * 60_000;
-export const DEFAULT_MAX_EMPTY_PER_CLOSE = 5000;
-
-/** The earliest period not yet final (it contains the last reading). Rationals as "num/den" strings. */
-export interface OpenPeriodState {
-  startMs: number;
-  endMs: number;
-  /** C at the period start (final: interpolated between readings, or C at the first reading). */
-  startC: string;
-  /** Extended counts at the period start, interpolated, as a rational. */
-  startCounts: string;
-  /** Milliseconds of the period covered by readings no further apart than maxGapMs. */
-  coveredMs: number;
-  /** Reading and event flags seen so far (not 'gap' / 'late-data', which are derived at close). */
-  flags: IntervalFlag[];
-  /** Last issued revision of this period and the content it had, or null when not yet issued. */
-  issued: { revision: number; key: string } | null;
-  /** Integral of polled power over the period so far (absent: none yet). */
-  power?: PowerIntegral;
-}
-
-export interface ChannelState {
-  v: 1;
-  /** Set by the first reading; a state cannot be continued with another resolution. */
-  resolution: Resolution | null;
-  /** Last accepted reading: time, C (compensated Wh since the first reading) and extended count. */
-  last: { atMs: number; c: string; counts: string; powerW?: number | null } | null;
-  open: OpenPeriodState | null;
-  /**
-   * Periods from open.endMs up to this time were issued (revision 0) as empty estimated intervals by closeDue;
-   * null when none are. Kept as a bound rather than a list so a long outage costs constant state.
-   */
-  emptyIssuedThroughMs: number | null;
-  /** whPerCount of the last reading ("num/den"); closeDue reports it on intervals it closes without a reading. */
-  whPerCount: string | null;
-  /** Flags closeDue gave the empty periods it issued (e.g. alarm-active), so a later reading compares like with like. */
-  emptyFlags?: IntervalFlag[];
-  /**
-   * Added to reading counts after the engine had to re-anchor because extended counts went backwards (decimal
-   * string; absent means 0). Register values in intervals are in this shifted, monotone count space.
-   */
-  countsOffset?: string;
-}
-
-export interface ClosedInterval {
-  period: PeriodInfo;
-  /** Compensated primary energy, integer Wh, >= 0. */
-  energyWh: bigint;
-  /** floor(registerEnd) - floor(registerStart): uncompensated meter counts. */
-  rawCounts: bigint;
-  /** Extended register (counts) at period start and end, interpolated where apportioned. */
-  registerStart: Rational;
-  registerEnd: Rational;
-  whPerCount: Rational;
-  quality: 'actual' | 'estimated';
-  /** Fraction of the period covered by readings, parts per thousand, rounded down. */
-  coveragePermille: number;
-  flags: IntervalFlag[];
-  /** 0 on first issue, +1 on each re-issue. */
-  revision: number;
-  /** The energy-power comparison, when it applied to this period. */
-  energyPower?: EnergyPowerVerdict;
-}
-
-export interface ApplyResult {
-  state: ChannelState;
-  closed: ClosedInterval[];
-  /** Set when the reading was not used: 'not-after-last' = its time is not after the last accepted reading. */
-  ignored?: 'not-after-last';
-}
-
-// Canonical flag order, so that equal flag sets compare equal as text.
-const FLAG_ORDER: readonly IntervalFlag[] = [
-  'voltage-out-of-range',
-  'frequency-out-of-range',
-  'overcurrent',
-  'alarm-active',
-  'gap',
-  'counter-wrap',
-  'meter-reset',
-  'clock-unsynchronised',
-  'late-data',
-  'direction-estimated',
-  'implausible-advance',
-  'energy-power-mismatch',
-];
-
-function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
-  const set = new Set<IntervalFlag>([...a, ...b]);
-  return FLAG_ORDER.filter((f) => set.has(f));
-}
-
-export function initialChannelState(): ChannelState {
-  return { v: 1, resolution: null, last: null, open: null, emptyIssuedThroughMs: null, whPerCount: null };
-}
-
-/** Compensated Wh since the first reading (C_last - C_first) and the last extended count; null before any reading. */
-export function channelTotals(state: ChannelState): { atMs: number; cumulativeWh: Rational; counts: Rational } | null {
-  if (!state.last) return null;
-  return { atMs: state.last.atMs, cumulativeWh: rationalFromText(state.last.c), counts: rationalFromText(state.last.counts) };
-}
-
-function instantFlags(r: ChannelReading, limits: ChannelLimits): IntervalFlag[] {
-  const flags: IntervalFlag[] = [];
-  const un = limits.nominalVoltageV;
-  // Scaled by 10 so the limits are not moved by float rounding (1.1 x 230 is 253.00000000000003 in float64).
-  if (r.voltageV !== null && (r.voltageV * 10 < 9 * un || r.voltageV * 10 > 11 * un)) flags.push('voltage-out-of-range');
-  if (r.frequencyHz !== null && (r.frequencyHz < 49 || r.frequencyHz > 51)) flags.push('frequency-out-of-range');
-  if (r.currentA !== null && r.currentA > limits.maxCurrentA) flags.push('overcurrent');
-  if (r.alarmActive) flags.push('alarm-active');
-  if (r.clockUnsynchronised) flags.push('clock-unsynchronised');
-  if (r.directionEstimated) flags.push('direction-estimated');
-  return flags;
-}
-
-function eventFlags(event: CounterEvent): IntervalFlag[] {
-  if (event === 'wrap') return ['counter-wrap'];
-  if (event === 'reset') return ['meter-reset'];
-  return [];
-}
+export * from './channel-types.js';
 
 /** Value at time b on the straight line through (t0, v0) and (t1, v1), exact. */
 function interpolate(v0: Rational, v1: Rational, t0: number, t1: number, b: number): Rational {
