@@ -6,7 +6,6 @@ import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
 import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
-import { splitAdvance, type SplitState } from '../settlement/direction-split.js';
 import { extendCounter, type CounterState, type CounterEvent } from '../settlement/counter-extension.js';
 import {
   applyReading,
@@ -26,6 +25,7 @@ import type { RecordWriter } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
 import { intervalBody, iso } from './interval-body.js';
 import { MeterWatch } from './meter-watch.js';
+import { AbsoluteCounter } from './absolute-counter.js';
 import { flowPowerFactor } from '../compensation/compensation.js';
 import { DEFAULT_ENERGY_POWER_RULE, type EnergyPowerRule } from '../settlement/energy-power.js';
 import { maxPlausibleAdvance } from './plausible-advance.js';
@@ -34,11 +34,6 @@ import { RESOLUTION_MS } from '../config/gateway-config.js';
 interface StoredCounter {
   state: CounterState;
   atMs: number;
-}
-
-/** A both-directions counter (MeterSample.absoluteEnergy) and the import/export registers split from it. */
-interface StoredAbsolute extends StoredCounter {
-  split: SplitState;
 }
 
 interface MemReading {
@@ -77,11 +72,9 @@ export class MeterRuntime {
   private readonly channels: ChannelRt[];
   private consecutiveFailures = 0;
   private readonly watch: MeterWatch;
-  private absolute: StoredAbsolute | null;
+  private readonly absolute: AbsoluteCounter;
   /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
   private heldSince: { atMs: number; count: number } | null = null;
-  /** What the last sample's both-directions counter did, for the channel readings it feeds. */
-  private absoluteStep: { event: CounterEvent; mixed: boolean } = { event: 'none', mixed: false };
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -95,7 +88,7 @@ export class MeterRuntime {
     private readonly writer: RecordWriter,
     private readonly alarms: AlarmManager,
   ) {
-    this.absolute = store.getCounterState<StoredAbsolute>(m.id, 'absolute');
+    this.absolute = new AbsoluteCounter(m, store, alarms);
     this.watch = new MeterWatch(m, alarms);
     const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
     this.channels = chans.map((channel) => {
@@ -163,7 +156,7 @@ export class MeterRuntime {
     });
     if (ch.counter) this.store.setCounterState(this.m.id, ch.channel, { state: ch.counter, atMs: ch.counterAtMs ?? r.atMs } satisfies StoredCounter, nowMs);
     // Stored with the channels it feeds, so that after a restart both resume from the same point.
-    if (this.absolute) this.store.setCounterState(this.m.id, 'absolute', this.absolute, nowMs);
+    this.absolute.persist(nowMs);
     for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
     ch.lastStoredAtMs = r.atMs;
     ch.dirty = false;
@@ -171,12 +164,12 @@ export class MeterRuntime {
 
   /** Memory that a sample changes, restored when its transaction rolls back (state objects are never mutated). */
   private snapshot(): () => void {
-    const abs = this.absolute;
+    const restoreAbsolute = this.absolute.snapshot();
     const restoreWatch = this.watch.snapshot();
     const heldSince = this.heldSince && { ...this.heldSince };
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
-      this.absolute = abs;
+      restoreAbsolute();
       restoreWatch();
       this.heldSince = heldSince;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
@@ -203,7 +196,8 @@ export class MeterRuntime {
   /** Time of the last reading that counter extension and engines took (from the store after a restart). */
   private lastAcceptedMs(): number | null {
     const times: number[] = [];
-    if (this.absolute) times.push(this.absolute.atMs);
+    const absAt = this.absolute.atMs;
+    if (absAt !== null) times.push(absAt);
     for (const c of this.channels) {
       if (c.counterAtMs !== null) times.push(c.counterAtMs);
       for (const e of c.engines.values()) if (e.last) times.push(e.last.atMs);
@@ -240,8 +234,7 @@ export class MeterRuntime {
         this.heldSince = null;
       }
       const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
-      this.absoluteStep = { event: 'none', mixed: false };
-      const energy = this.energyOf(s, nowMs);
+      const energy = this.absolute.registers(s, nowMs);
       this.watch.reverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
       const voltages = s.instant.voltageV ?? [];
@@ -272,7 +265,7 @@ export class MeterRuntime {
         ch.counter = ext.state;
         ch.counterAtMs = s.at;
         // A wrap or reset of a both-directions counter shows on the channels split from it.
-        const absEvent = this.absoluteStep.event;
+        const absEvent = this.absolute.step.event;
         const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset' || absEvent === 'implausible-advance') ? absEvent : ext.event;
         if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
         const reading: ChannelReading = {
@@ -287,7 +280,7 @@ export class MeterRuntime {
           alarmActive,
           event,
           clockUnsynchronised,
-          directionEstimated: this.absoluteStep.mixed,
+          directionEstimated: this.absolute.step.mixed,
           stepFlags,
         };
         let closedAny = false;
@@ -358,28 +351,6 @@ export class MeterRuntime {
       }
     });
     return out;
-  }
-
-  /**
-   * The sample's import and export registers. A both-directions counter is extended (wraps and resets persisted like
-   * any register) and each advance split by the sign of power into two virtual registers that never wrap.
-   */
-  private energyOf(s: MeterSample, nowMs: number): MeterSample['energy'] {
-    const abs = s.absoluteEnergy;
-    if (!abs) return s.energy;
-    const prev = this.absolute;
-    const opts = prev ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - prev.atMs, this.m, abs.whPerCount) } : {};
-    const ext = extendCounter(prev?.state ?? null, abs.value, abs.counterBits, opts);
-    if (ext.event === 'reset') {
-      this.alarms.pulse('counter-reset', this.m.id, `energy counter went from ${prev?.state.lastRaw} to ${abs.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
-    } else if (ext.event === 'implausible-advance') {
-      this.alarms.pulse('implausible-advance', this.m.id, `energy counter went forward ${ext.advance} counts in ${s.at - (prev?.atMs ?? s.at)} ms: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
-    }
-    const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
-    this.absolute = { state: ext.state, atMs: s.at, split: split.state };
-    this.absoluteStep = { event: ext.event, mixed: split.mixed && prev !== null };
-    const virtual = (counts: string): EnergyRegister => ({ value: BigInt(counts), whPerCount: abs.whPerCount, counterBits: null, floatUlpWh: abs.floatUlpWh });
-    return { ...s.energy, import: virtual(split.state.import), export: virtual(split.state.export) };
   }
 
   /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */
