@@ -117,3 +117,13 @@ export function transformerCorrection(s: CompensationSettings, pf: number | null
 export function compensationFactor(s: CompensationSettings, pf: number | null): Rational {
   return mul(ratioProduct(s), transformerCorrection(s, pf));
 }
+
+/**
+ * The PF as seen in a channel's own flow direction. Drivers report PF signed like reactive power in the import
+ * direction (negative = capacitive, drivers/meter-driver.ts); for power flowing out the current phasor is reversed,
+ * so lagging and leading swap: the export channel's phase term needs the opposite sign.
+ */
+export function flowPowerFactor(channel: 'import' | 'export', pf: number | null): number | null {
+  if (pf === null || channel === 'import') return pf;
+  return -pf;
+}

@@ -82,6 +82,7 @@ export const gatewaySchema = z.strictObject({
   resolutions: z.array(z.enum(['PT15M', 'PT30M', 'PT60M'])).min(1).default(['PT30M']),
   closeAfterMs: z.number().int().nonnegative().default(60_000),
   maxGapMs: z.number().int().positive().default(300_000),
+  energyPowerTolerancePct: z.number().min(0).max(100).default(5),
   broker: z
     .strictObject({
       url: z.string().default('mqtt://127.0.0.1:1883'),

@@ -56,6 +56,11 @@ export interface GatewayConfig {
   resolutions: Resolution[];
   closeAfterMs: number;
   maxGapMs: number;
+  /**
+   * Energy-power check: an interval whose register energy differs from the integral of polled power by more than
+   * this percent (plus two register resolutions) is flagged energy-power-mismatch. 0 turns the check off. Default 5.
+   */
+  energyPowerTolerancePct?: number;
   broker: BrokerSettings;
   /** Directory of the SQLite store. */
   storePath: string;

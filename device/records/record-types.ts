@@ -19,7 +19,9 @@ export type IntervalFlag =
   /** Part of the energy came from a counter of both directions whose split had to be estimated (power changed sign). */
   | 'direction-estimated'
   /** The register went forward by more than the elapsed time allows at Imax: counted in full, to be validated. */
-  | 'implausible-advance';
+  | 'implausible-advance'
+  /** Register energy and the integral of polled power disagree beyond the configured tolerance. */
+  | 'energy-power-mismatch';
 
 export interface RecordCommon {
   /** Format version of this payload. */
@@ -82,6 +84,7 @@ export type AlarmKind =
   | 'storage-limit'
   | 'backlog-limit'
   | 'implausible-advance'
+  | 'energy-power-mismatch'
   | 'test';
 
 export interface AlarmRecord extends RecordCommon {

@@ -6,7 +6,6 @@ import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
 import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
-import { splitAdvance, type SplitState } from '../settlement/direction-split.js';
 import { extendCounter, type CounterState, type CounterEvent } from '../settlement/counter-extension.js';
 import {
   applyReading,
@@ -22,19 +21,19 @@ import { formatKwh } from '../records/record-chain.js';
 import type { Channel, IntervalFlag, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
-import type { RecordWriter, IntervalBody } from './record-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
+import { intervalBody, iso } from './interval-body.js';
+import { MeterWatch } from './meter-watch.js';
+import { AbsoluteCounter } from './absolute-counter.js';
+import { flowPowerFactor } from '../compensation/compensation.js';
+import { DEFAULT_ENERGY_POWER_RULE, type EnergyPowerRule } from '../settlement/energy-power.js';
 import { maxPlausibleAdvance } from './plausible-advance.js';
 import { RESOLUTION_MS } from '../config/gateway-config.js';
 
 interface StoredCounter {
   state: CounterState;
   atMs: number;
-}
-
-/** A both-directions counter (MeterSample.absoluteEnergy) and the import/export registers split from it. */
-interface StoredAbsolute extends StoredCounter {
-  split: SplitState;
 }
 
 interface MemReading {
@@ -58,25 +57,24 @@ interface ChannelRt {
 
 /** Consecutive failed polls before meter-comms-failure is raised. */
 export const COMMS_FAILURE_POLLS = 3;
-const FRAME_WINDOW = 50;
 
 export interface SampleOutcome {
   closed: IntervalRecord[];
   lifetimeImportWh: bigint | null;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+/** Active power in a channel's flow direction (W >= 0): what that channel's register counts. */
+const channelPowerW = (ch: Channel, p: number | undefined): number | null =>
+  p === undefined || !Number.isFinite(p) ? null : ch === 'import' ? Math.max(p, 0) : Math.max(-p, 0);
+
 
 export class MeterRuntime {
   private readonly channels: ChannelRt[];
   private consecutiveFailures = 0;
-  private frameWindow: number[] = [];
-  private lastExportRaw: bigint | null = null;
-  private absolute: StoredAbsolute | null;
+  private readonly watch: MeterWatch;
+  private readonly absolute: AbsoluteCounter;
   /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
   private heldSince: { atMs: number; count: number } | null = null;
-  /** What the last sample's both-directions counter did, for the channel readings it feeds. */
-  private absoluteStep: { event: CounterEvent; mixed: boolean } = { event: 'none', mixed: false };
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -90,7 +88,8 @@ export class MeterRuntime {
     private readonly writer: RecordWriter,
     private readonly alarms: AlarmManager,
   ) {
-    this.absolute = store.getCounterState<StoredAbsolute>(m.id, 'absolute');
+    this.absolute = new AbsoluteCounter(m, store, alarms);
+    this.watch = new MeterWatch(m, alarms);
     const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
     this.channels = chans.map((channel) => {
       const stored = store.getCounterState<StoredCounter>(m.id, channel);
@@ -116,7 +115,13 @@ export class MeterRuntime {
       tz: this.cfg.timeZone,
       closeAfterMs: this.cfg.closeAfterMs,
       maxGapMs: this.cfg.maxGapMs,
+      energyPower: this.energyPowerRule,
     };
+  }
+
+  private get energyPowerRule(): EnergyPowerRule | null {
+    const pct = this.cfg.energyPowerTolerancePct ?? DEFAULT_ENERGY_POWER_RULE.tolerancePct;
+    return pct > 0 ? { ...DEFAULT_ENERGY_POWER_RULE, tolerancePct: pct } : null;
   }
 
   private get shortestPeriodMs(): number {
@@ -133,33 +138,13 @@ export class MeterRuntime {
     return oldest;
   }
 
-  private intervalBody(ch: Channel, ci: ClosedInterval): IntervalBody {
-    return {
-      type: 'interval',
-      meter: { id: this.m.id, serial: this.m.serial, model: this.m.model },
-      amsid: ch === 'import' ? this.m.amsid.import : this.m.amsid.export!,
-      channel: ch,
-      period: {
-        start: iso(ci.period.startMs),
-        end: iso(ci.period.endMs),
-        resolution: ci.period.resolution,
-        settlementDate: ci.period.settlementDate,
-        settlementPeriod: ci.period.settlementPeriod,
-      },
-      energyWh: Number(ci.energyWh),
-      energyKwh: formatKwh(ci.energyWh),
-      rawCounts: ci.rawCounts.toString(),
-      register: { start: floor(ci.registerStart).toString(), end: floor(ci.registerEnd).toString(), whPerCount: rationalToText(ci.whPerCount) },
-      quality: ci.quality,
-      coveragePermille: ci.coveragePermille,
-      flags: ci.flags,
-      revision: ci.revision,
-    };
-  }
-
   private writeClosed(ch: ChannelRt, closed: ClosedInterval[], nowMs: number, out: IntervalRecord[]): void {
     for (const ci of closed) {
-      const s = this.writer.writeInterval(this.intervalBody(ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
+      const v = ci.energyPower;
+      if (v?.mismatch && ci.revision === 0) {
+        this.alarms.pulse('energy-power-mismatch', this.m.id, `${ch.channel} ${iso(ci.period.startMs)}: register ${v.registerWh.toFixed(1)} Wh, polled power integrates to ${v.powerWh.toFixed(1)} Wh (allowed ±${v.allowedWh.toFixed(1)} Wh): check the meter constant, CT direction and multipliers`, ci.period.endMs, ci.period.endMs, nowMs);
+      }
+      const s = this.writer.writeInterval(intervalBody(this.m, ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
       out.push(s.payload as IntervalRecord);
     }
   }
@@ -171,7 +156,7 @@ export class MeterRuntime {
     });
     if (ch.counter) this.store.setCounterState(this.m.id, ch.channel, { state: ch.counter, atMs: ch.counterAtMs ?? r.atMs } satisfies StoredCounter, nowMs);
     // Stored with the channels it feeds, so that after a restart both resume from the same point.
-    if (this.absolute) this.store.setCounterState(this.m.id, 'absolute', this.absolute, nowMs);
+    this.absolute.persist(nowMs);
     for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
     ch.lastStoredAtMs = r.atMs;
     ch.dirty = false;
@@ -179,13 +164,13 @@ export class MeterRuntime {
 
   /** Memory that a sample changes, restored when its transaction rolls back (state objects are never mutated). */
   private snapshot(): () => void {
-    const abs = this.absolute;
-    const lastExportRaw = this.lastExportRaw;
+    const restoreAbsolute = this.absolute.snapshot();
+    const restoreWatch = this.watch.snapshot();
     const heldSince = this.heldSince && { ...this.heldSince };
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
-      this.absolute = abs;
-      this.lastExportRaw = lastExportRaw;
+      restoreAbsolute();
+      restoreWatch();
       this.heldSince = heldSince;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
     };
@@ -211,7 +196,8 @@ export class MeterRuntime {
   /** Time of the last reading that counter extension and engines took (from the store after a restart). */
   private lastAcceptedMs(): number | null {
     const times: number[] = [];
-    if (this.absolute) times.push(this.absolute.atMs);
+    const absAt = this.absolute.atMs;
+    if (absAt !== null) times.push(absAt);
     for (const c of this.channels) {
       if (c.counterAtMs !== null) times.push(c.counterAtMs);
       for (const e of c.engines.values()) if (e.last) times.push(e.last.atMs);
@@ -239,7 +225,7 @@ export class MeterRuntime {
       // The step from the last reading before the failure to this one spans the failure: its periods are flagged.
       const commsWasDown = this.alarms.isActive('meter-comms-failure', this.m.id);
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
-      this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      this.watch.frameErrors(s.frameErrors, s.at, nowMs);
       const lastAt = this.lastAcceptedMs();
       if (lastAt !== null && s.at <= lastAt) return this.hold(s, lastAt, nowMs);
       const held = this.heldSince;
@@ -248,9 +234,8 @@ export class MeterRuntime {
         this.heldSince = null;
       }
       const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
-      this.absoluteStep = { event: 'none', mixed: false };
-      const energy = this.energyOf(s, nowMs);
-      this.trackReverseEnergy(energy.export, s.at, nowMs);
+      const energy = this.absolute.registers(s, nowMs);
+      this.watch.reverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
       const voltages = s.instant.voltageV ?? [];
       const worstV = voltages.length
@@ -280,21 +265,22 @@ export class MeterRuntime {
         ch.counter = ext.state;
         ch.counterAtMs = s.at;
         // A wrap or reset of a both-directions counter shows on the channels split from it.
-        const absEvent = this.absoluteStep.event;
+        const absEvent = this.absolute.step.event;
         const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset' || absEvent === 'implausible-advance') ? absEvent : ext.event;
         if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
         const reading: ChannelReading = {
           atMs: s.at,
           extended: ext.extended,
           whPerCount: reg.whPerCount,
-          pf: s.instant.powerFactor ?? null,
+          pf: flowPowerFactor(ch.channel, s.instant.powerFactor ?? null),
+          powerW: channelPowerW(ch.channel, s.instant.powerW),
           voltageV: worstV,
           frequencyHz: s.instant.frequencyHz ?? null,
           currentA: currents.length ? Math.max(...currents) : null,
           alarmActive,
           event,
           clockUnsynchronised,
-          directionEstimated: this.absoluteStep.mixed,
+          directionEstimated: this.absolute.step.mixed,
           stepFlags,
         };
         let closedAny = false;
@@ -337,7 +323,7 @@ export class MeterRuntime {
     this.lastError = err.message;
     const out: IntervalRecord[] = [];
     this.atomically(() => {
-      if (err instanceof FrameError) this.trackFrameErrors(1, nowMs, nowMs);
+      if (err instanceof FrameError) this.watch.frameErrors(1, nowMs, nowMs);
       if (this.consecutiveFailures >= COMMS_FAILURE_POLLS) {
         this.alarms.raise('meter-comms-failure', this.m.id, `${this.consecutiveFailures} polls failed; last error: ${err.message}`, nowMs);
       }
@@ -365,51 +351,6 @@ export class MeterRuntime {
       }
     });
     return out;
-  }
-
-  private trackFrameErrors(errors: number, atMs: number, nowMs: number): void {
-    this.frameWindow.push(errors);
-    if (this.frameWindow.length > FRAME_WINDOW) this.frameWindow.shift();
-    if (this.frameWindow.length < 10) return;
-    const rate = this.frameWindow.reduce((a, b) => a + b, 0) / this.frameWindow.length;
-    if (rate > 0.1) this.alarms.raise('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame/CRC errors per poll over the last ${this.frameWindow.length} polls (limit 0.10): check wiring, termination and baud rate`, atMs, nowMs);
-    else if (rate < 0.02) this.alarms.clear('frame-error-rate', this.m.id, `${rate.toFixed(2)} frame errors per poll`, atMs, nowMs);
-  }
-
-  /**
-   * The sample's import and export registers. A both-directions counter is extended (wraps and resets persisted like
-   * any register) and each advance split by the sign of power into two virtual registers that never wrap.
-   */
-  private energyOf(s: MeterSample, nowMs: number): MeterSample['energy'] {
-    const abs = s.absoluteEnergy;
-    if (!abs) return s.energy;
-    const prev = this.absolute;
-    const opts = prev ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - prev.atMs, this.m, abs.whPerCount) } : {};
-    const ext = extendCounter(prev?.state ?? null, abs.value, abs.counterBits, opts);
-    if (ext.event === 'reset') {
-      this.alarms.pulse('counter-reset', this.m.id, `energy counter went from ${prev?.state.lastRaw} to ${abs.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
-    } else if (ext.event === 'implausible-advance') {
-      this.alarms.pulse('implausible-advance', this.m.id, `energy counter went forward ${ext.advance} counts in ${s.at - (prev?.atMs ?? s.at)} ms: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
-    }
-    const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
-    this.absolute = { state: ext.state, atMs: s.at, split: split.state };
-    this.absoluteStep = { event: ext.event, mixed: split.mixed && prev !== null };
-    const virtual = (counts: string): EnergyRegister => ({ value: BigInt(counts), whPerCount: abs.whPerCount, counterBits: null, floatUlpWh: abs.floatUlpWh });
-    return { ...s.energy, import: virtual(split.state.import), export: virtual(split.state.export) };
-  }
-
-  /** Export counted on a meter registered for import only: wiring or CT reversed. */
-  private trackReverseEnergy(exp: EnergyRegister | undefined, atMs: number, nowMs: number): void {
-    if (this.m.amsid.export !== undefined) return;
-    if (!exp) return;
-    const prev = this.lastExportRaw;
-    this.lastExportRaw = exp.value;
-    if (prev === null) return;
-    if (exp.value > prev) {
-      this.alarms.raise('reverse-energy', this.m.id, `export register advanced ${exp.value - prev} counts on an import-only meter: check CT direction and wiring`, atMs, nowMs);
-    } else {
-      this.alarms.clear('reverse-energy', this.m.id, 'no reverse energy in the last poll', atMs, nowMs);
-    }
   }
 
   /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */

@@ -3,172 +3,25 @@
 // readings; an interval's energy is floor(C(end)) - floor(C(start)), so a channel's intervals telescope and always
 // sum to floor(C_last) - floor(C_first) exactly. docs/settlement.md explains quality, coverage, flags, revisions.
 import { ConfigError, FrameError } from '../../drivers/errors.js';
-import { add, floor, mul, rational, sub, type Rational } from '../../drivers/rational.js';
-import { compensationFactor, type CompensationSettings } from '../compensation/compensation.js';
+import { add, floor, mul, rational, sub, toNumber, type Rational } from '../../drivers/rational.js';
+import { compensationFactor } from '../compensation/compensation.js';
 import type { IntervalFlag } from '../records/record-types.js';
-import type { CounterEvent } from './counter-extension.js';
-import { DEFAULT_TZ, periodAt, type PeriodInfo, type Resolution } from './periods.js';
+import { DEFAULT_TZ, periodAt } from './periods.js';
 import { rationalFromText, rationalToText } from './rational-text.js';
+import { addPowerStep, checkEnergyPower, emptyIntegral } from './energy-power.js';
+import { eventFlags, instantFlags, mergeFlags } from './interval-flags.js';
+import {
+  DEFAULT_MAX_EMPTY_PER_CLOSE,
+  DEFAULT_MAX_GAP_MS,
+  type ApplyResult,
+  type ChannelReading,
+  type ChannelState,
+  type ClosedInterval,
+  type EngineConfig,
+  type OpenPeriodState,
+} from './channel-types.js';
 
-export interface ChannelReading {
-  atMs: number;
-  /** Extended (monotone) register count, from extendCounter. */
-  extended: bigint;
-  whPerCount: Rational;
-  /** Measured power factor, signed (negative = leading), or null when unknown. */
-  pf: number | null;
-  voltageV: number | null;
-  frequencyHz: number | null;
-  currentA: number | null;
-  alarmActive: boolean;
-  /** What extendCounter reported for this read. */
-  event: CounterEvent;
-  /** The gateway clock was not synchronised when this reading was taken. */
-  clockUnsynchronised?: boolean;
-  /** The advance ending at this reading was split between import and export by estimate (direction-split.ts). */
-  directionEstimated?: boolean;
-  /** Flags for every period the step from the previous reading to this one touches (e.g. readings held back). */
-  stepFlags?: IntervalFlag[];
-}
-
-/** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
-export interface ChannelLimits {
-  nominalVoltageV: number;
-  maxCurrentA: number;
-}
-
-export interface EngineConfig {
-  resolution: Resolution;
-  compensation: CompensationSettings;
-  limits: ChannelLimits;
-  /** Time zone of the settlement day; default Europe/London. */
-  tz?: string;
-  /** A period with no reading at or after its end is closed provisionally once now >= end + closeAfterMs. */
-  closeAfterMs: number;
-  /** Two consecutive readings further apart than this leave a gap between them (not covered). Default 15 min. */
-  maxGapMs?: number;
-  /**
-   * closeDue issues at most this many empty periods per call (default 5000) so that a clock jump cannot flood the
-   * outbox in one go; the next call continues where this one stopped.
-   */
-  maxEmptyPerClose?: number;
-}
-
-export const DEFAULT_MAX_GAP_MS = 15 * 60_000;
-export const DEFAULT_MAX_EMPTY_PER_CLOSE = 5000;
-
-/** The earliest period not yet final (it contains the last reading). Rationals as "num/den" strings. */
-export interface OpenPeriodState {
-  startMs: number;
-  endMs: number;
-  /** C at the period start (final: interpolated between readings, or C at the first reading). */
-  startC: string;
-  /** Extended counts at the period start, interpolated, as a rational. */
-  startCounts: string;
-  /** Milliseconds of the period covered by readings no further apart than maxGapMs. */
-  coveredMs: number;
-  /** Reading and event flags seen so far (not 'gap' / 'late-data', which are derived at close). */
-  flags: IntervalFlag[];
-  /** Last issued revision of this period and the content it had, or null when not yet issued. */
-  issued: { revision: number; key: string } | null;
-}
-
-export interface ChannelState {
-  v: 1;
-  /** Set by the first reading; a state cannot be continued with another resolution. */
-  resolution: Resolution | null;
-  /** Last accepted reading: time, C (compensated Wh since the first reading) and extended count. */
-  last: { atMs: number; c: string; counts: string } | null;
-  open: OpenPeriodState | null;
-  /**
-   * Periods from open.endMs up to this time were issued (revision 0) as empty estimated intervals by closeDue;
-   * null when none are. Kept as a bound rather than a list so a long outage costs constant state.
-   */
-  emptyIssuedThroughMs: number | null;
-  /** whPerCount of the last reading ("num/den"); closeDue reports it on intervals it closes without a reading. */
-  whPerCount: string | null;
-  /** Flags closeDue gave the empty periods it issued (e.g. alarm-active), so a later reading compares like with like. */
-  emptyFlags?: IntervalFlag[];
-  /**
-   * Added to reading counts after the engine had to re-anchor because extended counts went backwards (decimal
-   * string; absent means 0). Register values in intervals are in this shifted, monotone count space.
-   */
-  countsOffset?: string;
-}
-
-export interface ClosedInterval {
-  period: PeriodInfo;
-  /** Compensated primary energy, integer Wh, >= 0. */
-  energyWh: bigint;
-  /** floor(registerEnd) - floor(registerStart): uncompensated meter counts. */
-  rawCounts: bigint;
-  /** Extended register (counts) at period start and end, interpolated where apportioned. */
-  registerStart: Rational;
-  registerEnd: Rational;
-  whPerCount: Rational;
-  quality: 'actual' | 'estimated';
-  /** Fraction of the period covered by readings, parts per thousand, rounded down. */
-  coveragePermille: number;
-  flags: IntervalFlag[];
-  /** 0 on first issue, +1 on each re-issue. */
-  revision: number;
-}
-
-export interface ApplyResult {
-  state: ChannelState;
-  closed: ClosedInterval[];
-  /** Set when the reading was not used: 'not-after-last' = its time is not after the last accepted reading. */
-  ignored?: 'not-after-last';
-}
-
-// Canonical flag order, so that equal flag sets compare equal as text.
-const FLAG_ORDER: readonly IntervalFlag[] = [
-  'voltage-out-of-range',
-  'frequency-out-of-range',
-  'overcurrent',
-  'alarm-active',
-  'gap',
-  'counter-wrap',
-  'meter-reset',
-  'clock-unsynchronised',
-  'late-data',
-  'direction-estimated',
-  'implausible-advance',
-];
-
-function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
-  const set = new Set<IntervalFlag>([...a, ...b]);
-  return FLAG_ORDER.filter((f) => set.has(f));
-}
-
-export function initialChannelState(): ChannelState {
-  return { v: 1, resolution: null, last: null, open: null, emptyIssuedThroughMs: null, whPerCount: null };
-}
-
-/** Compensated Wh since the first reading (C_last - C_first) and the last extended count; null before any reading. */
-export function channelTotals(state: ChannelState): { atMs: number; cumulativeWh: Rational; counts: Rational } | null {
-  if (!state.last) return null;
-  return { atMs: state.last.atMs, cumulativeWh: rationalFromText(state.last.c), counts: rationalFromText(state.last.counts) };
-}
-
-function instantFlags(r: ChannelReading, limits: ChannelLimits): IntervalFlag[] {
-  const flags: IntervalFlag[] = [];
-  const un = limits.nominalVoltageV;
-  // Scaled by 10 so the limits are not moved by float rounding (1.1 x 230 is 253.00000000000003 in float64).
-  if (r.voltageV !== null && (r.voltageV * 10 < 9 * un || r.voltageV * 10 > 11 * un)) flags.push('voltage-out-of-range');
-  if (r.frequencyHz !== null && (r.frequencyHz < 49 || r.frequencyHz > 51)) flags.push('frequency-out-of-range');
-  if (r.currentA !== null && r.currentA > limits.maxCurrentA) flags.push('overcurrent');
-  if (r.alarmActive) flags.push('alarm-active');
-  if (r.clockUnsynchronised) flags.push('clock-unsynchronised');
-  if (r.directionEstimated) flags.push('direction-estimated');
-  return flags;
-}
-
-function eventFlags(event: CounterEvent): IntervalFlag[] {
-  if (event === 'wrap') return ['counter-wrap'];
-  if (event === 'reset') return ['meter-reset'];
-  return [];
-}
+export * from './channel-types.js';
 
 /** Value at time b on the straight line through (t0, v0) and (t1, v1), exact. */
 function interpolate(v0: Rational, v1: Rational, t0: number, t1: number, b: number): Rational {
@@ -209,7 +62,10 @@ function build(
   const len = open.endMs - open.startMs;
   const covered = Math.min(open.coveredMs, len);
   const quality = covered >= len ? 'actual' : 'estimated';
-  const flags = mergeFlags(open.flags, quality === 'actual' ? [] : ['gap']);
+  const check = cfg.energyPower && open.power
+    ? checkEnergyPower(toNumber(mul(sub(endCounts, startCounts), whPerCount)), open.power, len, toNumber(whPerCount), cfg.energyPower)
+    : null;
+  const flags = mergeFlags(open.flags, [...(quality === 'actual' ? [] : ['gap' as const]), ...(check?.mismatch ? ['energy-power-mismatch' as const] : [])]);
   const energyWh = floor(endC) - floor(startC);
   const rawCounts = floor(endCounts) - floor(startCounts);
   const coveragePermille = Math.floor((covered * 1000) / len);
@@ -223,6 +79,7 @@ function build(
     quality,
     coveragePermille,
     flags,
+    ...(check?.meaningful ? { energyPower: check } : {}),
   } satisfies Omit<ClosedInterval, 'revision'>;
   // Content that matters for settlement; a change of any of it means a new revision.
   const key = `${energyWh}|${rawCounts}|${quality}|${coveragePermille}|${flags.join(',')}`;
@@ -256,7 +113,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const next: ChannelState = {
       v: 1,
       resolution: cfg.resolution,
-      last: { atMs: r.atMs, c: '0', counts: rationalToText(counts) },
+      last: { atMs: r.atMs, c: '0', counts: rationalToText(counts), ...(r.powerW != null ? { powerW: r.powerW } : {}) },
       open: {
         startMs: p.startMs,
         endMs: p.endMs,
@@ -297,6 +154,9 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   let emptyThrough = state.emptyIssuedThroughMs;
 
   let cur: OpenPeriodState = { ...state.open, flags: [...state.open.flags] };
+  const powerStep = { t0, p0: state.last.powerW ?? null, t1, p1: r.powerW ?? null, maxStepMs: cfg.maxGapMs ?? DEFAULT_MAX_GAP_MS };
+  const withPower = (p: OpenPeriodState): OpenPeriodState =>
+    cfg.energyPower ? { ...p, power: addPowerStep(p.power ?? emptyIntegral(), powerStep, p.startMs, p.endMs) } : p;
   while (cur.endMs <= t1) {
     const segStart = Math.max(cur.startMs, t0);
     const coveredMs = cur.coveredMs + (gap ? 0 : cur.endMs - segStart);
@@ -304,7 +164,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const flags = mergeFlags(t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags, stepFl);
     const endC = interpolate(c0, c1, t0, t1, cur.endMs);
     const endCounts = interpolate(k0, k1, t0, t1, cur.endMs);
-    const done: OpenPeriodState = { ...cur, coveredMs, flags };
+    const done: OpenPeriodState = withPower({ ...cur, coveredMs, flags });
     issue(done, build(done, endC, endCounts, r.whPerCount, cfg), closed);
     const p = periodAt(cur.endMs, cfg.resolution, tz);
     const wasIssuedEmpty = emptyThrough !== null && p.endMs <= emptyThrough;
@@ -319,6 +179,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     };
   }
   // cur now holds t1: cur.startMs <= t1 < cur.endMs.
+  cur = withPower(cur);
   cur.coveredMs += gap ? 0 : t1 - Math.max(cur.startMs, t0);
   cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? [...evFlags, ...stepFl] : []), ...instantFlags(r, cfg.limits)]);
   if (emptyThrough !== null && emptyThrough <= cur.endMs) emptyThrough = null;
@@ -326,7 +187,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   const next: ChannelState = {
     v: 1,
     resolution: cfg.resolution,
-    last: { atMs: t1, c: rationalToText(c1), counts: rationalToText(k1) },
+    last: { atMs: t1, c: rationalToText(c1), counts: rationalToText(k1), ...(r.powerW != null ? { powerW: r.powerW } : {}) },
     open: cur,
     emptyIssuedThroughMs: emptyThrough,
     whPerCount: unit,

@@ -7,6 +7,10 @@ import type { OpenedMeter } from '../../../device/runtime/open-meter.js';
 export class FakeMeter {
   /** Watts; positive = import. */
   powerW = 1000;
+  /** As drivers report it: signed like reactive power in the import direction (negative = capacitive). */
+  powerFactor = 1;
+  /** Register counts per true Wh: 1.1 models a mis-scaled meter constant that power readings do not share. */
+  registerScale = 1;
   failing = false;
   /** Frame errors the driver reports with each sample. */
   frameErrors = 0;
@@ -40,7 +44,7 @@ export class FakeMeter {
     return { importWh: this.importWh, exportWh: this.exportWh };
   }
   private reg(wh: number) {
-    const count = BigInt(Math.floor(wh + 1e-9));
+    const count = BigInt(Math.floor(wh * this.registerScale + 1e-9));
     const value = this.counterBits === null ? count : count % (1n << BigInt(this.counterBits));
     return { value, whPerCount: rational(1n), counterBits: this.counterBits, floatUlpWh: null };
   }
@@ -53,7 +57,7 @@ export class FakeMeter {
       ...(this.absolute
         ? { energy: {}, absoluteEnergy: this.reg(this.importWh + this.exportWh) }
         : { energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) } }),
-      instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: 1, frequencyHz: 50 },
+      instant: { powerW: this.powerW, voltageV: [230], currentA: [Math.abs(this.powerW) / 230], powerFactor: this.powerFactor, frequencyHz: 50 },
       frameErrors: this.frameErrors,
       retries: 0,
     };

@@ -68,14 +68,14 @@ export function bundleGateway(): string | null {
   return bundled;
 }
 
-export function spawnGateway(config: string, speed: number, origin: string, log?: (s: string) => void): ChildProcess {
+export function spawnGateway(config: string, speed: number, origin: string, log?: (s: string) => void, env: Record<string, string> = {}): ChildProcess {
   const entry = bundleGateway();
   // The flag the installed `amsgate` command carries in its shebang (host-cli/main.ts): a small young generation.
   const args = ['--max-semi-space-size=1', ...(entry ? [entry, 'run'] : ['--import', 'tsx', join(ROOT, 'host-cli', 'main.ts'), 'run'])];
   const child = spawn(
     process.execPath,
     [...args, '--config', config, '--speed', String(speed), '--time-origin', origin, '--quiet'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   child.stdout!.on('data', (c: Buffer) => {
     const text = c.toString();
