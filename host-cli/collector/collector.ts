@@ -14,7 +14,8 @@ import { deviceOfTopic, shared, TOPIC_ROOT, topics } from '../../device/mqtt/top
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { KeyRing } from './key-ring.js';
 import type { CollectorStore, Rejection, RejectReason, VerifiedRecord } from './store-types.js';
-import { verifyMessage } from './verify-message.js';
+import { verifyBatchWithChain } from './chain-auth.js';
+import type { Verdict } from './verify-message.js';
 
 export interface CollectorOptions {
   broker: string;
@@ -56,6 +57,9 @@ export interface CollectorStats {
   acked: number;
   /** Status/heartbeat messages read for the chain tail. */
   statuses: number;
+  /** Signatures verified, and records authenticated by their successor's hash link instead (chain-auth.ts). */
+  signatures: number;
+  linked: number;
 }
 
 interface Pending {
@@ -72,7 +76,7 @@ interface Pending {
 type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
 export class Collector {
-  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0 };
+  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0, signatures: 0, linked: 0 };
   private client: MqttClient | null = null;
   private ring = new KeyRing();
   private queue: Pending[] = [];
@@ -304,14 +308,17 @@ export class Collector {
     const records: VerifiedRecord[] = [];
     const rejections: Rejection[] = [];
     let unknownKey = false;
-    for (const p of batch) {
-      let v: ReturnType<typeof verifyMessage>;
-      try {
-        v = verifyMessage(p.topic, p.payload, this.ring, p.receivedAt);
-      } catch (e) {
-        // verifyMessage is written not to throw; if it ever does, the message is still refused, not the daemon.
-        v = { ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail: `internal error while verifying: ${(e as Error).message}`, raw: p.payload.toString('utf8').slice(0, 4096) } };
-      }
+    let verdicts: Verdict[];
+    try {
+      const r = verifyBatchWithChain(batch, this.ring);
+      verdicts = r.verdicts;
+      this.stats.signatures += r.stats.signatures;
+      this.stats.linked += r.stats.linked;
+    } catch (e) {
+      // Written not to throw; if it ever does, the batch is still refused, not the daemon.
+      verdicts = batch.map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail: `internal error while verifying: ${(e as Error).message}`, raw: p.payload.toString('utf8').slice(0, 4096) } }));
+    }
+    for (const v of verdicts) {
       if (v.ok) records.push(v.record);
       else {
         if (v.rejection.reason === 'unknown-key') unknownKey = true;
