@@ -3,11 +3,12 @@
 // restarted with the same client id. Prints records/s verified and stored, and checks nothing was lost or doubled.
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4]
-//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--broker-port 18883] [--batch 500]
+//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 10000] [--inflight 25000]
 //
-// By default it starts its own Mosquitto on 127.0.0.1:18883 with max_queued_messages 0 (no limit): with the stock
-// limit of 1000 queued messages per client, a collector that is down drops its share of a shared subscription.
-// Pass --broker mqtt://127.0.0.1:1883 to use a running broker instead.
+// By default it starts its own Mosquitto with the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on
+// a free loopback port, its in-flight window widened to --inflight. (It used a fixed port, 18883: a second bench on
+// the machine then talked to the first one's broker, which the first bench stopped under it: the hang.) Device ids
+// carry the run's id, so two runs on one broker never mix. Pass --broker mqtt://127.0.0.1:1883 to use a running broker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -31,6 +32,7 @@ const KILL_AT = Number(arg('kill-at', '0.4'));
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
 const BATCH = arg('batch', '10000');
 const INFLIGHT = arg('inflight', '25000');
+const RUN = Date.now().toString(36);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
     const devices: SimDevice[] = [];
     for (let i = 0; i < DEVICES; i++) {
       const alg = ALG === 'mixed' ? (i % 2 ? 'ES256' : 'EdDSA') : (ALG as 'ES256' | 'EdDSA');
-      devices.push(new SimDevice(newIdentity(`fleet-${i.toString().padStart(5, '0')}`, alg)));
+      devices.push(new SimDevice(newIdentity(`fleet-${RUN}-${i.toString().padStart(5, '0')}`, alg)));
     }
     console.log(`keys generated: ${DEVICES} in ${((t() - s) / 1000).toFixed(1)} s`);
     s = t();
@@ -154,7 +156,10 @@ async function main(): Promise<void> {
         restarted = sleep(2000).then(() => startCollector(broker.url, db, group, `${group}-A`));
       }
     }
-    while (inflight > 0) await sleep(5);
+    // Bounded: a publish that is never acknowledged is reported, not waited for for ever.
+    const pubDeadline = t() + 120_000;
+    while (inflight > 0 && t() < pubDeadline) await sleep(5);
+    if (inflight > 0) console.log(`${inflight} publishes still unacknowledged after 120 s (broker gone?)`);
     const pubDone = t() - start;
     if (restarted) {
       const r = await restarted;

@@ -10,7 +10,7 @@
 // it. A forged or altered record breaks the run (its hash is not its successor's prev), so it is verified on its own
 // and refused with its reason, exactly as without this shortcut.
 import type { KeyRing } from './key-ring.js';
-import type { VerifiedRecord } from './store-types.js';
+import type { Rejection, VerifiedRecord } from './store-types.js';
 import { verifyMessage, type Verdict } from './verify-message.js';
 
 export interface Incoming {
@@ -65,4 +65,25 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing): { verdic
     }
   }
   return { verdicts, stats };
+}
+
+/** The batch split into records to store and rejections; a throw (never expected) refuses the batch, not the daemon. */
+export function verifyForStore(batch: Incoming[], ring: KeyRing): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats } {
+  let r: { verdicts: Verdict[]; stats: ChainAuthStats };
+  try {
+    r = verifyBatchWithChain(batch, ring);
+  } catch (e) {
+    const detail = `internal error while verifying: ${(e as Error).message}`;
+    r = {
+      verdicts: batch.map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail, raw: p.payload.toString('utf8').slice(0, 4096) } })),
+      stats: { signatures: 0, linked: 0 },
+    };
+  }
+  const records: VerifiedRecord[] = [];
+  const rejections: Rejection[] = [];
+  for (const v of r.verdicts) {
+    if (v.ok) records.push(v.record);
+    else rejections.push(v.rejection);
+  }
+  return { records, rejections, unknownKey: rejections.some((x) => x.reason === 'unknown-key'), stats: r.stats };
 }
