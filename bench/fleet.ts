@@ -4,6 +4,7 @@
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4]
 //                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 10000] [--inflight 25000]
+//                          [--chain-auth on|off]
 //
 // By default it starts its own Mosquitto with the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on
 // a free loopback port, its in-flight window widened to --inflight. (It used a fixed port, 18883: a second bench on
@@ -32,6 +33,7 @@ const KILL_AT = Number(arg('kill-at', '0.4'));
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
 const BATCH = arg('batch', '10000');
 const INFLIGHT = arg('inflight', '25000');
+const CHAIN = arg('chain-auth', 'on') !== 'off';
 const RUN = Date.now().toString(36);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -64,7 +66,7 @@ const lastStats = new Map<ChildProcess, CollectorLogStats>();
 function startCollector(broker: string, db: string, group: string, clientId: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : []), '--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', clientId, '--json-log', '--batch', BATCH],
+    [...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : []), '--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', clientId, '--json-log', '--batch', BATCH, ...(CHAIN ? [] : ['--no-chain-auth'])],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

@@ -24,6 +24,8 @@ export interface CollectorOptions {
   /** Reconnect back-off: first delay and ceiling, ms (default 1 s, 30 s). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Authenticate runs of records by the hash chain (chain-auth.ts); false verifies every signature. Default true. */
+  chainAuth?: boolean;
   /** Replies to commands (resend) on amsgate/v1/+/reply, for the recovery loop. */
   onReply?: (device: string, reply: unknown) => void;
 }

@@ -200,7 +200,7 @@ export class Collector {
   }
 
   private verifyAll(batch: Pending[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean } {
-    const v = verifyForStore(batch, this.ring);
+    const v = verifyForStore(batch, this.ring, this.o.chainAuth ?? true);
     this.stats.signatures += v.stats.signatures;
     this.stats.linked += v.stats.linked;
     return v;

@@ -34,6 +34,7 @@ test('a contiguous run of 10 costs one signature; two devices interleaved, one e
   assert.equal(r.stats, { signatures: 2, linked: 18 });
   const gap = verifyBatchWithChain([...ra.slice(0, 4), ...ra.slice(5)], ring);
   assert.equal(gap.stats, { signatures: 2, linked: 7 }, 'a missing record splits the run');
+  assert.equal(verifyBatchWithChain(ra, ring, false).stats, { signatures: 10, linked: 0 }, '--no-chain-auth');
 });
 
 test('a forged middle record is refused with its reason, and the records before it are verified by their own signatures', () => {
