@@ -75,9 +75,13 @@ function printGaps(r: GapReport): void {
 
 /** Period resends (by time) for missing periods and sequence resends for missing seqs; returns how many commands. */
 export async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[], seqGaps: ChainReport['gaps'] = []): Promise<number> {
+  const byPeriod = resendCommands(gaps, randomUUID);
+  // A device asked by period is not asked by seq in the same run (the periods are most of its missing seqs, and a
+  // gateway without seq-range resend answers an error); the daemon's recovery asks by seq for whatever remains.
+  const asked = new Set(byPeriod.map((c) => c.device));
   const cmds: { device: string; command: unknown }[] = [
-    ...resendCommands(gaps, randomUUID),
-    ...seqGaps.map((g) => ({ device: g.device, command: { id: randomUUID(), type: 'resend', fromSeq: g.from, toSeq: g.to } satisfies SeqResendCommand })),
+    ...byPeriod,
+    ...seqGaps.filter((g) => !asked.has(g.device)).map((g) => ({ device: g.device, command: { id: randomUUID(), type: 'resend', fromSeq: g.from, toSeq: g.to } satisfies SeqResendCommand })),
   ];
   if (cmds.length === 0) return 0;
   const client = await mqtt.connectAsync(broker, { protocolVersion: version, connectTimeout: 10_000, reconnectPeriod: 0 });
