@@ -3,21 +3,23 @@
 // restarted with the same client id. Prints records/s verified and stored, and checks nothing was lost or doubled.
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4]
-//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--broker-port 18883] [--batch 500]
+//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 10000] [--inflight 25000]
+//                          [--chain-auth on|off]
 //
-// By default it starts its own Mosquitto on 127.0.0.1:18883 with max_queued_messages 0 (no limit): with the stock
-// limit of 1000 queued messages per client, a collector that is down drops its share of a shared subscription.
-// Pass --broker mqtt://127.0.0.1:1883 to use a running broker instead.
+// By default it starts its own Mosquitto with the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on
+// a free loopback port, its in-flight window widened to --inflight. (It used a fixed port, 18883: a second bench on
+// the machine then talked to the first one's broker, which the first bench stopped under it: the hang.) Device ids
+// carry the run's id, so two runs on one broker never mix. Pass --broker mqtt://127.0.0.1:1883 to use a running broker.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { PgStore } from '../host-cli/collector/pg-store.js';
 import { newIdentity, SimDevice } from '../host-cli/collector/sim-device.js';
+import { startHeadEndBroker } from '../test/system/collector/mosquitto.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +31,10 @@ const PER = Number(arg('per', '10'));
 const ALG = arg('alg', 'ES256');
 const KILL_AT = Number(arg('kill-at', '0.4'));
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
-const BATCH = arg('batch', '500');
+const BATCH = arg('batch', '10000');
+const INFLIGHT = arg('inflight', '25000');
+const CHAIN = arg('chain-auth', 'on') !== 'off';
+const RUN = Date.now().toString(36);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
@@ -46,32 +51,22 @@ function cpuSeconds(pid: number | undefined): number {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const t = (): number => performance.now();
 
-async function startBroker(): Promise<{ url: string; stop: () => void; dir: string }> {
+async function startBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = arg('broker', '');
-  if (given) return { url: given, stop: () => undefined, dir: '' };
-  const port = Number(arg('broker-port', '18883'));
-  const dir = mkdtempSync(join(tmpdir(), 'amsgate-fleet-'));
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 0', 'max_inflight_messages 1000', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
-  const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `mqtt://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    try {
-      const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 });
-      await c.endAsync();
-      return { url, stop: () => child.kill('SIGTERM'), dir };
-    } catch {
-      await sleep(100);
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`mosquitto did not start on ${url}`);
+  if (given) return { url: given, stop: async () => undefined };
+  // The shipped head-end configuration; only the in-flight window is widened so that a batch can hold several
+  // records of one device (the chain then authenticates all but the newest of them).
+  const b = await startHeadEndBroker({ max_inflight_messages: INFLIGHT });
+  return { url: b.url, stop: b.stop };
 }
+
+interface CollectorLogStats { accepted: number; signatures: number; linked: number; batches: number; received: number }
+const lastStats = new Map<ChildProcess, CollectorLogStats>();
 
 function startCollector(broker: string, db: string, group: string, clientId: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', clientId, '--json-log', '--batch', BATCH],
+    [...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : []), '--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', clientId, '--json-log', '--batch', BATCH, ...(CHAIN ? [] : ['--no-chain-auth'])],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -80,7 +75,13 @@ function startCollector(broker: string, db: string, group: string, clientId: str
       buf += d.toString();
       if (buf.includes('"event":"started"')) {
         child.stdout!.off('data', onData);
-        child.stdout!.resume();
+        // Keep the latest stats line (every 10 s, and at a clean stop) for the verification counters.
+        let rest = '';
+        child.stdout!.on('data', (d2: Buffer) => {
+          const lines = (rest + d2.toString()).split('\n');
+          rest = lines.pop()!;
+          for (const l of lines) if (l.includes('"event":"stats"') || l.includes('"event":"stopped"')) lastStats.set(child, JSON.parse(l) as CollectorLogStats);
+        });
         resolve(child);
       }
     };
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const devices: SimDevice[] = [];
     for (let i = 0; i < DEVICES; i++) {
       const alg = ALG === 'mixed' ? (i % 2 ? 'ES256' : 'EdDSA') : (ALG as 'ES256' | 'EdDSA');
-      devices.push(new SimDevice(newIdentity(`fleet-${i.toString().padStart(5, '0')}`, alg)));
+      devices.push(new SimDevice(newIdentity(`fleet-${RUN}-${i.toString().padStart(5, '0')}`, alg)));
     }
     console.log(`keys generated: ${DEVICES} in ${((t() - s) / 1000).toFixed(1)} s`);
     s = t();
@@ -157,7 +158,10 @@ async function main(): Promise<void> {
         restarted = sleep(2000).then(() => startCollector(broker.url, db, group, `${group}-A`));
       }
     }
-    while (inflight > 0) await sleep(5);
+    // Bounded: a publish that is never acknowledged is reported, not waited for for ever.
+    const pubDeadline = t() + 120_000;
+    while (inflight > 0 && t() < pubDeadline) await sleep(5);
+    if (inflight > 0) console.log(`${inflight} publishes still unacknowledged after 120 s (broker gone?)`);
     const pubDone = t() - start;
     if (restarted) {
       const r = await restarted;
@@ -194,6 +198,15 @@ async function main(): Promise<void> {
     console.log(`collector CPU ${collectorCpu.toFixed(1)} s in all => ${Math.round(counts.intervals / collectorCpu)} records per collector CPU-second (verify + store, start-up excluded; PostgreSQL's own CPU not included)`);
     console.log(`load average (1 min) at start ${load0.toFixed(1)}, at end ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores (other work on the machine shares them)`);
     console.log(`lost ${total - counts.intervals}, rows ${dupRows} (doubled ${dupRows - counts.intervals}), duplicates absorbed ${counts.duplicates}, rejections ${JSON.stringify(counts.rejections)}, chain gaps ${chain.gaps.length}, breaks ${chain.breaks.length}`);
+    for (const c of children) {
+      if (c.exitCode !== null || c.signalCode !== null) continue;
+      const gone = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await gone;
+    }
+    const st = [...lastStats.values()];
+    const sum = (k: keyof CollectorLogStats): number => st.reduce((n, x) => n + (x[k] ?? 0), 0);
+    console.log(`verification (surviving processes): ${sum('signatures')} signatures verified, ${sum('linked')} records authenticated by their successor's hash, ${sum('batches')} batches (mean ${Math.round(sum('received') / Math.max(1, sum('batches')))} messages)`);
     console.log(counts.intervals === total && dupRows === total && chain.gaps.length === 0 ? 'RESULT: nothing lost, nothing doubled' : 'RESULT: MISMATCH');
     await pub.endAsync();
   } finally {
@@ -201,8 +214,7 @@ async function main(): Promise<void> {
     await sleep(500);
     await store.dropSchema().catch(() => undefined);
     await store.close();
-    broker.stop();
-    if (broker.dir) rmSync(broker.dir, { recursive: true, force: true });
+    await broker.stop();
   }
 }
 

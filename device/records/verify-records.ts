@@ -1,10 +1,8 @@
 // Offline verification of a stream of signed records: each signature, the key id, the id scheme, and
 // per device the sequence (+1) and hash chain (prev = hash of the previous compact) within the stream.
-import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { SignatureError } from '../signing/errors.js';
-import { decodeCompactUnverified, recordHash, verifyCompact } from '../signing/jws.js';
-import { expectedRecordId } from './record-chain.js';
-import type { SignedRecordPayload } from './record-types.js';
+import { createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto';
+import { recordHash } from '../signing/jws.js';
+import { checkRecord, type KeyLookup } from './check-record.js';
 
 /** Stable failure codes; `reason` is "<code>: <explanation>". */
 export type RecordFailure =
@@ -29,28 +27,6 @@ export interface RecordCheck {
   code?: RecordFailure;
 }
 
-function payloadProblem(p: unknown): string | null {
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return 'payload is not a JSON object';
-  const r = p as Record<string, unknown>;
-  if (r.v !== 1) return `v is ${JSON.stringify(r.v)}; expected 1`;
-  for (const f of ['id', 'dev', 'prev', 'kid', 'created'] as const) {
-    if (typeof r[f] !== 'string') return `${f} is missing or not a string`;
-  }
-  if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is not a positive integer';
-  if (r.type === 'interval') {
-    const m = r.meter as Record<string, unknown> | undefined;
-    const per = r.period as Record<string, unknown> | undefined;
-    if (!m || typeof m.id !== 'string') return 'meter.id is missing';
-    if (!per || typeof per.start !== 'string' || typeof per.resolution !== 'string') return 'period.start/resolution missing';
-    if (r.channel !== 'import' && r.channel !== 'export') return 'channel is not import or export';
-    if (!Number.isSafeInteger(r.revision) || (r.revision as number) < 0) return 'revision is not a non-negative integer';
-    if (!Number.isSafeInteger(r.energyWh)) return 'energyWh is not an integer';
-  } else if (r.type !== 'alarm') {
-    return `type is ${JSON.stringify(r.type)}; expected "interval" or "alarm"`;
-  }
-  return null;
-}
-
 export function verifyRecordStream(
   compacts: string[],
   keys: Map<string, KeyObject | JsonWebKey>,
@@ -61,49 +37,40 @@ export function verifyRecordStream(
   // next record's link refers to exactly what was transmitted.
   const lastOf = new Map<string, { seq: number; hash: string; index: number }>();
 
+  const keyObjects = new Map<string, KeyObject | null>();
+  const lookup = (kid: string): KeyLookup => {
+    let k = keyObjects.get(kid);
+    if (k === undefined) {
+      const given = keys.get(kid);
+      try {
+        k = given === undefined ? null : given instanceof KeyObject ? given : createPublicKey({ key: given, format: 'jwk' });
+      } catch {
+        k = null;
+      }
+      keyObjects.set(kid, k);
+    }
+    return k ? { key: k } : { refuse: 'unknown-kid', why: `no public key with kid ${kid}; pass the device's key with --key` };
+  };
+
   compacts.forEach((raw, index) => {
     const compact = raw.trim();
-    const fail = (code: RecordFailure, why: string, extra: Partial<RecordCheck> = {}): void => {
-      results.push({ index, ...extra, ok: false, code, reason: `${code}: ${why}` });
-    };
-    let header: { alg: string; kid: string };
-    let payload: unknown;
-    try {
-      ({ header, payload } = decodeCompactUnverified(compact));
-    } catch (err) {
-      fail(err instanceof SignatureError ? err.reason : 'malformed', (err as Error).message);
-      return;
-    }
-    const p = payload as SignedRecordPayload;
+    // The per-record rules are the collector's too (check-record.ts); the chain rules below need the stream.
+    const r = checkRecord(compact, lookup);
+    const p = r.payload;
+    const loose = (p ?? (r.ok ? undefined : r.parsed?.payload)) as { id?: unknown; seq?: unknown; dev?: unknown; prev?: unknown } | null | undefined;
     const ident: Partial<RecordCheck> = {
-      id: typeof p?.id === 'string' ? p.id : undefined,
-      seq: typeof p?.seq === 'number' ? p.seq : undefined,
+      id: typeof loose?.id === 'string' ? loose.id : undefined,
+      seq: typeof loose?.seq === 'number' ? loose.seq : undefined,
     };
     const problems: [RecordFailure, string][] = [];
-
-    const key = keys.get(header.kid);
-    if (!key) {
-      problems.push(['unknown-kid', `no public key with kid ${header.kid}; pass the device's key with --key`]);
-    } else {
-      try {
-        verifyCompact(compact, key);
-      } catch (err) {
-        if (err instanceof SignatureError) problems.push([err.reason, err.message]);
-        else throw err;
-      }
-    }
-    const bad = payloadProblem(payload);
-    if (bad) {
-      problems.push(['invalid-payload', bad]);
-    } else {
-      if (p.kid !== header.kid) problems.push(['kid-mismatch', `payload kid ${p.kid} differs from header kid ${header.kid}`]);
-      let expected: string | null = null;
-      try {
-        expected = expectedRecordId(p);
-      } catch (err) {
-        problems.push(['invalid-payload', (err as Error).message]);
-      }
-      if (expected !== null && expected !== p.id) problems.push(['id-mismatch', `id is ${p.id}; its fields give ${expected}`]);
+    if (!r.ok) problems.push([r.code === 'payload-not-json' ? 'malformed' : r.code === 'key-not-valid' ? 'unknown-kid' : r.code, r.reason]);
+    // The chain is followed through any record whose identity fields are readable, valid or not: the next record's
+    // link refers to exactly what was transmitted.
+    const chained = typeof loose?.id === 'string' && typeof loose.dev === 'string' && typeof loose.prev === 'string' && Number.isSafeInteger(loose.seq) && (loose.seq as number) >= 1
+      ? (loose as { id: string; dev: string; prev: string; seq: number })
+      : null;
+    if (chained) {
+      const p = chained;
       const last = lastOf.get(p.dev);
       if (last) {
         if (p.seq <= last.seq) problems.push(['seq-replay', `seq ${p.seq} after seq ${last.seq} (index ${last.index}); expected ${last.seq + 1}`]);

@@ -44,6 +44,13 @@ export function jwkThumbprint(jwk: JsonWebKey): string {
   return b64url(createHash('sha256').update(JSON.stringify(members)).digest());
 }
 
+/** The public JWK of a key (private members dropped), with only the members RFC 7638 needs. */
+export function publicJwkOf(key: KeyObject): JsonWebKey {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  const jwk = pub.export({ format: 'jwk' }) as JsonWebKey;
+  return jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+}
+
 /** Which JWS algorithm a key object can sign with, or null for key types we do not use. */
 export function algorithmOfKey(key: KeyObject): SigningAlgorithm | null {
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';

@@ -13,10 +13,6 @@ export interface JwsHeader {
   typ?: string;
 }
 
-function signingInput(compact: string): string {
-  return compact.slice(0, compact.lastIndexOf('.'));
-}
-
 /** `typ` defaults to the record type; other signed documents (commissioning records) name their own. */
 export function signCompact(payload: object, key: DeviceKey, typ: string = RECORD_JWS_TYPE): string {
   const header = { alg: key.alg, kid: key.kid, typ };
@@ -35,14 +31,29 @@ function parseJsonPart(part: string, what: string): unknown {
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch {
-    throw new SignatureError('malformed', `JWS ${what} is not JSON; expected a base64url-encoded JSON object`);
+    throw new SignatureError('malformed', `JWS ${what} is not JSON; expected a base64url-encoded JSON object`, { part: what });
   }
 }
 
-/** Splits and decodes a compact JWS without checking the signature (for routing and display). */
-export function decodeCompactUnverified(compact: string): { header: JwsHeader; payload: unknown } {
+/** A compact JWS split and decoded (strict base64url), its signature not yet checked. */
+export interface ParsedJws {
+  header: JwsHeader & Record<string, unknown>;
+  payload: unknown;
+  /** The ASCII signing input "b64(header).b64(payload)". */
+  signingInput: string;
+  signature: Buffer;
+  /** The compact string as parsed (trimmed): what recordHash covers. */
+  compact: string;
+}
+
+/**
+ * Splits and decodes a compact JWS. Throws SignatureError 'malformed' naming the part; a payload that is base64url
+ * but not JSON carries details.part = 'payload' (the collector names that reason apart).
+ */
+export function parseCompact(compact: string): ParsedJws {
   if (typeof compact !== 'string') throw new SignatureError('malformed', 'JWS is not a string; expected header.payload.signature');
-  const parts = compact.trim().split('.');
+  const trimmed = compact.trim();
+  const parts = trimmed.split('.');
   if (parts.length !== 3) {
     throw new SignatureError('malformed', `JWS has ${parts.length} dot-separated parts; expected 3 (header.payload.signature)`);
   }
@@ -55,7 +66,47 @@ export function decodeCompactUnverified(compact: string): { header: JwsHeader; p
     throw new SignatureError('malformed', 'JWS header has no "kid"; expected the JWK thumbprint of the signing key');
   }
   const payload = parseJsonPart(parts[1]!, 'payload');
-  return { header: header as JwsHeader, payload };
+  const signature = fromB64url(parts[2]!);
+  if (!signature) throw new SignatureError('malformed', 'JWS signature is not base64url; expected unpadded base64url');
+  return { header: header as ParsedJws['header'], payload, signingInput: `${parts[0]}.${parts[1]}`, signature, compact: trimmed };
+}
+
+/** Splits and decodes a compact JWS without checking the signature (for routing and display). */
+export function decodeCompactUnverified(compact: string): { header: JwsHeader; payload: unknown } {
+  const { header, payload } = parseCompact(compact);
+  return { header, payload };
+}
+
+/**
+ * The header rules every verifier applies before the signature: alg ES256 or EdDSA, and no `crit` (RFC 7515
+ * section 4.1.11: an extension we do not understand must make the JWS invalid). Throws SignatureError.
+ */
+export function checkHeader(parsed: ParsedJws): 'ES256' | 'EdDSA' {
+  const { alg } = parsed.header;
+  if (alg !== 'ES256' && alg !== 'EdDSA') {
+    throw new SignatureError('unsupported-alg', `JWS alg "${alg}" is not accepted; expected "ES256" or "EdDSA"`);
+  }
+  if ('crit' in parsed.header) {
+    throw new SignatureError('unsupported-alg', 'JWS header has "crit" extensions this verifier does not understand; expected none');
+  }
+  return alg;
+}
+
+/** Checks the signature of a parsed JWS with one public key (header rules included); throws SignatureError. */
+export function verifyParsed(parsed: ParsedJws, publicKey: KeyObject): void {
+  const alg = checkHeader(parsed);
+  const keyAlg = algorithmOfKey(publicKey);
+  if (keyAlg !== alg) {
+    throw new SignatureError('bad-signature', `JWS is signed with ${alg} but the key given is ${keyAlg ?? publicKey.asymmetricKeyType}; expected a ${alg} public key`);
+  }
+  const sig = parsed.signature;
+  const expectedLen = 64; // ES256 r||s and Ed25519 signatures are both 64 bytes
+  if (sig.length !== expectedLen) {
+    throw new SignatureError('bad-signature', `JWS signature is ${sig.length} bytes; expected ${expectedLen} for ${alg} (ES256 must be raw r||s, not DER)`);
+  }
+  const data = Buffer.from(parsed.signingInput, 'ascii');
+  const ok = alg === 'ES256' ? verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig) : verify(null, data, publicKey, sig);
+  if (!ok) throw new SignatureError('bad-signature', `JWS signature does not verify with key ${parsed.header.kid}; the record was altered or signed by another key`);
 }
 
 function toKeyObject(publicKey: KeyObject | JsonWebKey): KeyObject {
@@ -72,33 +123,10 @@ export function verifyCompact(
   compact: string,
   publicKey: KeyObject | JsonWebKey,
 ): { header: JwsHeader; payload: unknown } {
-  const decoded = decodeCompactUnverified(compact);
-  const { alg } = decoded.header;
-  if (alg !== 'ES256' && alg !== 'EdDSA') {
-    throw new SignatureError('unsupported-alg', `JWS alg "${alg}" is not accepted; expected "ES256" or "EdDSA"`);
-  }
-  if ('crit' in (decoded.header as object)) {
-    throw new SignatureError('unsupported-alg', 'JWS header has "crit" extensions this verifier does not understand; expected none');
-  }
-  const key = toKeyObject(publicKey);
-  const keyAlg = algorithmOfKey(key);
-  if (keyAlg !== alg) {
-    throw new SignatureError('bad-signature', `JWS is signed with ${alg} but the key given is ${keyAlg ?? key.asymmetricKeyType}; expected a ${alg} public key`);
-  }
-  const trimmed = compact.trim();
-  const sig = fromB64url(trimmed.slice(trimmed.lastIndexOf('.') + 1));
-  if (!sig) throw new SignatureError('malformed', 'JWS signature is not base64url; expected unpadded base64url');
-  const expectedLen = 64; // ES256 r||s and Ed25519 signatures are both 64 bytes
-  if (sig.length !== expectedLen) {
-    throw new SignatureError('bad-signature', `JWS signature is ${sig.length} bytes; expected ${expectedLen} for ${alg} (ES256 must be raw r||s, not DER)`);
-  }
-  const data = Buffer.from(signingInput(trimmed), 'ascii');
-  const ok =
-    alg === 'ES256'
-      ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)
-      : verify(null, data, key, sig);
-  if (!ok) throw new SignatureError('bad-signature', `JWS signature does not verify with key ${decoded.header.kid}; the record was altered or signed by another key`);
-  return decoded;
+  const parsed = parseCompact(compact);
+  checkHeader(parsed);
+  verifyParsed(parsed, toKeyObject(publicKey));
+  return { header: parsed.header, payload: parsed.payload };
 }
 
 /** base64url(SHA-256(compact as ASCII)): what the next record's `prev` holds. */

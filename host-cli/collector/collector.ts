@@ -10,69 +10,22 @@
 // is not there (another mqtt.js), "serial" mode acks through handleMessage's callback after each commit.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { deviceOfTopic, shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
+import { shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
+import { verifyForStore } from './chain-auth.js';
+import type { CollectorOptions, CollectorStats, Pending, SendPacket } from './collector-types.js';
+import { AnnouncedTails, readControl } from './control-messages.js';
+import { firstConnect } from './first-connect.js';
 import { KeyRing } from './key-ring.js';
-import type { CollectorStore, Rejection, RejectReason, VerifiedRecord } from './store-types.js';
-import { verifyMessage } from './verify-message.js';
+import type { Rejection, VerifiedRecord } from './store-types.js';
 
-export interface CollectorOptions {
-  broker: string;
-  store: CollectorStore;
-  group?: string;
-  clientId?: string;
-  /** 5 for Mosquitto (default); 4 (3.1.1) for brokers such as aedes. */
-  protocolVersion?: 4 | 5;
-  /** Use a shared subscription ($share/<group>/...); default true. */
-  shared?: boolean;
-  batchSize?: number;
-  flushMs?: number;
-  keyRefreshMs?: number;
-  ackMode?: 'deferred' | 'serial';
-  clock?: Clock;
-  log?: (event: Record<string, unknown>) => void;
-  /** Session expiry for MQTT v5 persistent sessions, seconds (default 7 days). */
-  sessionExpiry?: number;
-  /** Connection attempts before start() gives up (default 5); once connected, reconnection never stops. */
-  connectAttempts?: number;
-  /** Reconnect back-off: first delay and ceiling, ms (default 1 s, 30 s). */
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
-  /** Replies to commands (resend) on amsgate/v1/+/reply, for the recovery loop. */
-  onReply?: (device: string, reply: unknown) => void;
-}
+export type { CollectorOptions, CollectorStats } from './collector-types.js';
 
 /** Plain (not shared) subscriptions: every collector sees every gateway's status and every reply. */
 const STATUS_TOPIC = `${TOPIC_ROOT}/+/status`;
 
-export interface CollectorStats {
-  received: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  byReason: Partial<Record<RejectReason, number>>;
-  batches: number;
-  storeErrors: number;
-  acked: number;
-  /** Status/heartbeat messages read for the chain tail. */
-  statuses: number;
-}
-
-interface Pending {
-  topic: string;
-  payload: Buffer;
-  qos: number;
-  messageId: number | undefined;
-  gen: number;
-  receivedAt: number;
-  puback?: unknown;
-  ack?: () => void;
-}
-
-type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
-
 export class Collector {
-  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0 };
+  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0, signatures: 0, linked: 0 };
   private client: MqttClient | null = null;
   private ring = new KeyRing();
   private queue: Pending[] = [];
@@ -185,81 +138,27 @@ export class Collector {
       client.options.reconnectPeriod = minMs;
       this.log({ event: 'connected', sessionPresent: ack.sessionPresent, clientId: this.clientId });
     });
-    const attempts = this.o.connectAttempts ?? 5;
-    await new Promise<void>((resolve, reject) => {
-      let failed = 0;
-      let lastError = 'no CONNACK';
-      const onErr = (err: Error): void => {
-        lastError = err.message;
-      };
-      const onClose = (): void => {
-        if (++failed < attempts) return;
-        cleanup();
-        client.end(true);
-        reject(new Error(`${failed} connection attempts failed (last: ${lastError})`));
-      };
-      const cleanup = (): void => {
-        client.off('error', onErr);
-        client.off('close', onClose);
-      };
-      client.on('error', onErr);
-      client.on('close', onClose);
-      client.once('connect', (ack) => {
-        cleanup();
-        const useShared = this.o.shared ?? true;
-        const subs = [topics.allIntervals, topics.allAlarms].map((t) => (useShared ? shared(this.group, t) : t));
-        // Status and replies are plain subscriptions (retained status is not sent to shared subscriptions).
-        const plain = [STATUS_TOPIC, topics.allReplies];
-        if (ack.sessionPresent) {
-          resolve();
-          return;
-        }
-        client.subscribe([...subs, ...plain], { qos: 1 }, (err, granted) => {
-          if (err) return reject(err);
-          const bad = (granted ?? []).filter((g) => g.qos !== 1);
-          if (bad.length) return reject(new Error(`broker refused subscription ${bad.map((b) => b.topic).join(', ')} (granted ${bad.map((b) => b.qos).join(', ')})`));
-          resolve();
-        });
-      });
-    });
+    const useShared = this.o.shared ?? true;
+    // Status and replies are plain subscriptions (retained status is not sent to shared subscriptions).
+    const subs = [...[topics.allIntervals, topics.allAlarms].map((t) => (useShared ? shared(this.group, t) : t)), STATUS_TOPIC, topics.allReplies];
+    await firstConnect(client, this.o.connectAttempts ?? 5, subs);
   }
 
   private reconnectDelay = 1000;
-  private pendingTails = new Map<string, number>();
+  private readonly tails = new AnnouncedTails();
 
   /** A status/heartbeat raises the device's announced tail; a reply goes to the recovery loop. */
   private onControl(kind: 'status' | 'reply', topic: string, text: string): void {
-    const device = deviceOfTopic(topic);
-    if (device === null) return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return; // an unreadable status is ignored: it can only ever widen what is asked for
-    }
-    if (kind === 'reply') {
-      this.o.onReply?.(device, msg);
+    const m = readControl(kind, topic, text);
+    if (!m) return;
+    if ('reply' in m) {
+      this.o.onReply?.(m.device, m.reply);
       return;
     }
     this.stats.statuses++;
-    const seq = (msg as { seq?: unknown } | null)?.seq;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return;
-    this.pendingTails.set(device, Math.max(seq, this.pendingTails.get(device) ?? 0));
+    if (m.seq === null) return;
+    this.tails.note(m.device, m.seq);
     if (!this.timer) this.timer = setTimeout(() => void this.kick(), this.o.flushMs ?? 5);
-  }
-
-  /** Writes the tails announced since the last call (the flush loop calls it; errors leave them pending). */
-  private async flushTails(): Promise<void> {
-    if (this.pendingTails.size === 0) return;
-    const now = this.clock.now();
-    const tails = [...this.pendingTails].map(([device, seq]) => ({ device, seq, seenAt: now }));
-    this.pendingTails.clear();
-    try {
-      await this.o.store.noteTails(tails);
-    } catch (e) {
-      for (const t of tails) this.pendingTails.set(t.device, Math.max(t.seq, this.pendingTails.get(t.device) ?? 0));
-      this.log({ event: 'store-error', error: `storing announced tails: ${(e as Error).message}` });
-    }
   }
 
   private enqueue(p: Pending): void {
@@ -290,7 +189,7 @@ export class Collector {
           committing = this.commit(batch, verified);
         }
         if (committing) await committing;
-        await this.flushTails();
+        await this.tails.flush(this.o.store, this.clock.now(), this.log);
       } finally {
         this.flushing = null;
       }
@@ -301,24 +200,10 @@ export class Collector {
   }
 
   private verifyAll(batch: Pending[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean } {
-    const records: VerifiedRecord[] = [];
-    const rejections: Rejection[] = [];
-    let unknownKey = false;
-    for (const p of batch) {
-      let v: ReturnType<typeof verifyMessage>;
-      try {
-        v = verifyMessage(p.topic, p.payload, this.ring, p.receivedAt);
-      } catch (e) {
-        // verifyMessage is written not to throw; if it ever does, the message is still refused, not the daemon.
-        v = { ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail: `internal error while verifying: ${(e as Error).message}`, raw: p.payload.toString('utf8').slice(0, 4096) } };
-      }
-      if (v.ok) records.push(v.record);
-      else {
-        if (v.rejection.reason === 'unknown-key') unknownKey = true;
-        rejections.push(v.rejection);
-      }
-    }
-    return { records, rejections, unknownKey };
+    const v = verifyForStore(batch, this.ring, this.o.chainAuth ?? true);
+    this.stats.signatures += v.stats.signatures;
+    this.stats.linked += v.stats.linked;
+    return v;
   }
 
   private async verifyBatch(batch: Pending[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[] }> {

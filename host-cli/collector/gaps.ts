@@ -3,7 +3,8 @@ import type { GatewayCommand } from '../../device/mqtt/command-types.js';
 import type { Resolution } from '../../device/records/record-types.js';
 import type { StoredInterval } from './store-types.js';
 
-export const RESOLUTION_MS: Record<Resolution, number> = { PT15M: 15 * 60_000, PT30M: 30 * 60_000, PT60M: 60 * 60_000 };
+export { RESOLUTION_MS } from '../../device/config/gateway-config.js';
+import { RESOLUTION_MS } from '../../device/config/gateway-config.js';
 
 export interface PeriodGap {
   device: string;

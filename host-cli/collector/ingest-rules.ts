@@ -25,8 +25,18 @@ export async function applyIngestRules(tx: IngestTx, records: VerifiedRecord[], 
     return { accepted: 0, duplicates: 0, rejections: out };
   }
   const storedById = await tx.byIds([...new Set(records.map((r) => r.id))]);
+  // Each record's own seq and both neighbours, once each (a contiguous run shares its neighbours).
   const seqs: { device: string; seq: number }[] = [];
-  for (const r of records) for (const s of [r.seq - 1, r.seq, r.seq + 1]) if (s >= 1) seqs.push({ device: r.device, seq: s });
+  const asked = new Set<string>();
+  for (const r of records) {
+    for (const s of [r.seq - 1, r.seq, r.seq + 1]) {
+      const k = seqKey(r.device, s);
+      if (s >= 1 && !asked.has(k)) {
+        asked.add(k);
+        seqs.push({ device: r.device, seq: s });
+      }
+    }
+  }
   const storedBySeq = await tx.bySeqs(seqs);
 
   const batchById = new Map<string, VerifiedRecord>();

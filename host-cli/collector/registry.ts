@@ -2,7 +2,8 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../drivers/errors.js';
-import { algOfKey, jwkThumbprint, parseCompact, publicJwkOf, verifySignature } from './jws.js';
+import { algorithmOfKey, jwkThumbprint, publicJwkOf } from '../../device/signing/device-key.js';
+import { parseCompact, verifyParsed } from '../../device/signing/jws.js';
 import type { CollectorStore, RegisteredKey } from './store-types.js';
 
 /** Reads a public key from PEM (public or private key: only the public half is kept) or a JWK JSON file. */
@@ -29,11 +30,10 @@ export function parsePublicKey(text: string, what = 'key'): KeyObject {
 }
 
 export function registeredKeyOf(device: string, key: KeyObject, validFrom: number, source: string, now: number): RegisteredKey {
-  let alg;
-  try {
-    alg = algOfKey(key);
-  } catch (e) {
-    throw new ConfigError('key-type', (e as Error).message);
+  const alg = algorithmOfKey(key);
+  if (!alg) {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    throw new ConfigError('key-type', `unsupported key ${key.asymmetricKeyType ?? '?'}${curve ? `/${curve}` : ''}: expected Ed25519 or EC P-256`);
   }
   const jwk = publicJwkOf(key);
   return { device, kid: jwkThumbprint(jwk), alg, jwk, validFrom, validTo: null, source, addedAt: now };
@@ -105,8 +105,12 @@ export function keyFromCommissioning(text: string, now: number, from?: number): 
   const created = typeof createdText === 'string' ? Date.parse(createdText) : NaN;
   if (createdText !== undefined && Number.isNaN(created)) throw new ConfigError('commissioning', 'commissioning record "keyCreatedAt" is not an ISO 8601 time');
   const k = registeredKeyOf(device, key, from ?? (Number.isNaN(created) ? 0 : created), 'commissioning', now);
-  if (jws && !verifySignature(jws, key)) {
-    throw new ConfigError('commissioning', 'commissioning record JWS signature does not verify with the key it carries');
+  if (jws) {
+    try {
+      verifyParsed(jws, key);
+    } catch (e) {
+      throw new ConfigError('commissioning', `commissioning record JWS signature does not verify with the key it carries (${(e as Error).message})`);
+    }
   }
   if (typeof j.kid === 'string' && j.kid !== k.kid) {
     throw new ConfigError('commissioning', `commissioning record kid ${j.kid} does not match the RFC 7638 thumbprint of its key (${k.kid})`);

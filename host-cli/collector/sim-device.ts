@@ -4,11 +4,10 @@
 import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution } from '../../device/records/record-types.js';
 import { sealRecord, type RecordBody } from '../../device/records/record-chain.js';
-import { deviceKeyFromPrivate, type DeviceKey } from '../../device/signing/device-key.js';
+import { deviceKeyFromPrivate, jwkThumbprint, publicJwkOf, type DeviceKey } from '../../device/signing/device-key.js';
 import { formatKwh } from '../exports/kwh.js';
 import { periodAt } from '../../device/settlement/periods.js';
 import { RESOLUTION_MS } from './gaps.js';
-import { jwkThumbprint, publicJwkOf } from './jws.js';
 
 export interface SimIdentity {
   device: string;

@@ -1,69 +1,74 @@
-// Turns one MQTT message into a verified record or a rejection with its reason. Never throws on bad input.
+// Turns one MQTT message into a verified record or a rejection with its reason. Never throws on bad input. The record
+// rules are device/records/check-record.ts, the same as `amsgate verify`; only the topic and the registry's key
+// windows are the collector's own.
+import { checkRecord, type KeyLookup, type RecordRuleFailure } from '../../device/records/check-record.js';
 import { deviceOfTopic } from '../../device/mqtt/topics.js';
-import { expectedRecordId } from '../../device/records/record-chain.js';
-import { JwsFormatError, parseCompact, recordHash, verifySignature } from './jws.js';
 import { keyValidAt, type KeyRing } from './key-ring.js';
-import { checkPayload } from './record-schema.js';
 import type { Rejection, RejectReason, VerifiedRecord } from './store-types.js';
 
 export type Verdict = { ok: true; record: VerifiedRecord } | { ok: false; rejection: Rejection };
 
-const MAX_MESSAGE = 64 * 1024;
+/** The collector's stored reason for each rule failure (store-types.ts REJECT_REASONS, docs/collector.md). */
+const REASON: Record<RecordRuleFailure, RejectReason> = {
+  malformed: 'malformed-jws',
+  'payload-not-json': 'payload-not-json',
+  'invalid-payload': 'payload-shape',
+  'id-mismatch': 'payload-shape',
+  'unsupported-alg': 'unsupported-alg',
+  'kid-mismatch': 'kid-mismatch',
+  'unknown-kid': 'unknown-key',
+  'key-not-valid': 'key-not-valid',
+  'bad-signature': 'bad-signature',
+};
 
-export function verifyMessage(topic: string, message: Buffer | string, ring: KeyRing, receivedAt: number): Verdict {
+export interface VerifyOptions {
+  /** Every rule but the signature (the record is authenticated by its successor's hash link: chain-auth.ts). */
+  skipSignature?: boolean;
+}
+
+export function verifyMessage(topic: string, message: Buffer | string, ring: KeyRing, receivedAt: number, o: VerifyOptions = {}): Verdict {
   const device = deviceOfTopic(topic);
   const raw = typeof message === 'string' ? message : message.toString('utf8');
-  let recordId: string | null = null;
-  const no = (reason: RejectReason, detail: string): Verdict => ({
+  const no = (reason: RejectReason, detail: string, recordId: string | null): Verdict => ({
     ok: false,
     rejection: { receivedAt, topic, device, recordId, reason, detail, raw: raw.slice(0, 4096) },
   });
-  if (raw.length > MAX_MESSAGE) return no('malformed-jws', `message is ${raw.length} bytes; a signed record is at most ${MAX_MESSAGE}`);
-  const compact = raw.trim();
-  let parsed;
-  try {
-    parsed = parseCompact(compact);
-  } catch (e) {
-    if (e instanceof JwsFormatError) return no(e.reason, e.message);
-    return no('malformed-jws', String(e));
-  }
-  const shape = checkPayload(parsed.payload);
-  if (!shape.ok) return no('payload-shape', shape.error);
-  const p = shape.value;
-  recordId = p.id;
+  const lookup = (kid: string, p: { created: string }): KeyLookup => {
+    if (device === null) return { refuse: 'unknown-kid', why: `topic ${topic} names no device` };
+    let key;
+    try {
+      key = ring.get(device, kid);
+    } catch (e) {
+      return { refuse: 'unknown-kid', why: `the registered key ${kid} of device "${device}" cannot be loaded (${(e as Error).message}); re-register it` };
+    }
+    if (!key) {
+      const other = ring.deviceOf(kid);
+      return { refuse: 'unknown-kid', why: other ? `kid ${kid} is registered to device "${other}", not "${device}"` : `kid ${kid} is not registered for device "${device}" (amsgate devices add)` };
+    }
+    const created = Date.parse(p.created);
+    if (!keyValidAt(key, created)) {
+      const window = `${new Date(key.validFrom).toISOString()} .. ${key.validTo === null ? 'open' : new Date(key.validTo).toISOString()}`;
+      return { refuse: 'key-not-valid', why: `key ${kid} is valid ${window}; the record was created ${p.created}` };
+    }
+    return { key: key.key };
+  };
+  const r = checkRecord(raw, lookup, { skipSignature: o.skipSignature });
+  const p = r.payload;
   const kind = topic.split('/')[3];
-  if (device === null || p.dev !== device || kind !== p.type) {
-    return no('topic-mismatch', `record of device "${p.dev}", type ${p.type} arrived on topic ${topic}; expected amsgate/v1/${p.dev}/${p.type}`);
+  if (p && (device === null || p.dev !== device || kind !== p.type)) {
+    return no('topic-mismatch', `record of device "${p.dev}", type ${p.type} arrived on topic ${topic}; expected amsgate/v1/${p.dev}/${p.type}`, p.id);
   }
-  let expectedId: string;
-  try {
-    expectedId = expectedRecordId(p);
-  } catch (e) {
-    return no('payload-shape', (e as Error).message);
+  if (!r.ok) {
+    const id = p?.id ?? recordIdOf(r.parsed?.payload);
+    return no(REASON[r.code], r.reason, id);
   }
-  if (p.id !== expectedId) return no('payload-shape', `id "${p.id}" does not follow from the record's fields; expected "${expectedId}"`);
-  const alg = parsed.header.alg;
-  if (alg !== 'ES256' && alg !== 'EdDSA') return no('unsupported-alg', `JWS alg "${alg}" is not accepted: expected ES256 or EdDSA`);
-  if (parsed.header.kid !== p.kid) return no('kid-mismatch', `header kid "${String(parsed.header.kid)}" differs from payload kid "${p.kid}"`);
-  let key;
-  try {
-    key = ring.get(device, p.kid);
-  } catch (e) {
-    return no('unknown-key', `the registered key ${p.kid} of device "${device}" cannot be loaded (${(e as Error).message}); re-register it`);
-  }
-  if (!key) {
-    const other = ring.deviceOf(p.kid);
-    return no('unknown-key', other ? `kid ${p.kid} is registered to device "${other}", not "${device}"` : `kid ${p.kid} is not registered for device "${device}" (amsgate devices add)`);
-  }
-  if (key.alg !== alg) return no('unsupported-alg', `JWS alg ${alg} does not match the registered key's alg ${key.alg}`);
-  const created = Date.parse(p.created);
-  if (!keyValidAt(key, created)) {
-    const window = `${new Date(key.validFrom).toISOString()} .. ${key.validTo === null ? 'open' : new Date(key.validTo).toISOString()}`;
-    return no('key-not-valid', `key ${p.kid} is valid ${window}; the record was created ${p.created}`);
-  }
-  if (!verifySignature(parsed, key.key)) return no('bad-signature', `${alg} signature does not verify with key ${p.kid}`);
   return {
     ok: true,
-    record: { id: p.id, device, seq: p.seq, hash: recordHash(compact), prev: p.prev, kid: p.kid, type: p.type, receivedAt, compact, payload: p },
+    record: { id: r.payload.id, device: device!, seq: r.payload.seq, hash: r.hash, prev: r.payload.prev, kid: r.payload.kid, type: r.payload.type, receivedAt, compact: r.compact, payload: r.payload },
   };
+}
+
+function recordIdOf(payload: unknown): string | null {
+  const id = (payload as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' ? id : null;
 }

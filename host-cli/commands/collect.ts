@@ -37,6 +37,7 @@ interface CollectOpts {
   recoverGrace: number;
   recoverBackoff: number;
   connectAttempts: number;
+  chainAuth: boolean;
   device?: string;
   from?: string;
   to?: string;
@@ -74,9 +75,13 @@ function printGaps(r: GapReport): void {
 
 /** Period resends (by time) for missing periods and sequence resends for missing seqs; returns how many commands. */
 export async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[], seqGaps: ChainReport['gaps'] = []): Promise<number> {
+  const byPeriod = resendCommands(gaps, randomUUID);
+  // A device asked by period is not asked by seq in the same run (the periods are most of its missing seqs, and a
+  // gateway without seq-range resend answers an error); the daemon's recovery asks by seq for whatever remains.
+  const asked = new Set(byPeriod.map((c) => c.device));
   const cmds: { device: string; command: unknown }[] = [
-    ...resendCommands(gaps, randomUUID),
-    ...seqGaps.map((g) => ({ device: g.device, command: { id: randomUUID(), type: 'resend', fromSeq: g.from, toSeq: g.to } satisfies SeqResendCommand })),
+    ...byPeriod,
+    ...seqGaps.filter((g) => !asked.has(g.device)).map((g) => ({ device: g.device, command: { id: randomUUID(), type: 'resend', fromSeq: g.from, toSeq: g.to } satisfies SeqResendCommand })),
   ];
   if (cmds.length === 0) return 0;
   const client = await mqtt.connectAsync(broker, { protocolVersion: version, connectTimeout: 10_000, reconnectPeriod: 0 });
@@ -143,7 +148,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   let recovery: Recovery | null = null;
   const collector = new Collector({
     broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, log,
-    connectAttempts: o.connectAttempts,
+    connectAttempts: o.connectAttempts, chainAuth: o.chainAuth,
     onReply: (device, reply) => void recovery?.onReply(device, reply).catch((e: Error) => log({ event: 'recovery-error', error: e.message })),
   });
   try {
@@ -207,6 +212,7 @@ export function register(program: Command): void {
     .option('--mqtt-version <n>', 'MQTT protocol version: 5 (default) or 4 (3.1.1)', intArg('--mqtt-version', 4, 5), 5)
     .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
     .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 10_000), 500)
+    .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
     .option('--json-log', 'log one JSON object per line on stdout (rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
     .option('--gap-window <h>', 'daemon: how many hours back the timed gap check looks', intArg('--gap-window', 1, 24 * 400), 48)

@@ -53,6 +53,7 @@ test('a tampered line is listed in the text table', async () => {
   const [h, p, s] = lines[1]!.split('.');
   const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
   payload.energyWh = 55000;
+  payload.energyKwh = '55.000'; // a consistent forgery: only the signature can tell
   const file = join(dir, 'tampered.jws');
   writeFileSync(file, [lines[0], `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`, lines[2]].join('\n'));
   const r = await cli(['verify', file, '--key', join(FIX, 'example.pub.pem')]);

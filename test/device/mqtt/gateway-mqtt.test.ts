@@ -55,6 +55,10 @@ test('intervals, alarms, telemetry, status and commands over MQTT', async () => 
   assert.equal(tele[0].readings.battery_inverter_import_kw, -3); // + = into the battery
   assert.not.ok('battery_state_of_charge_pct' in tele[0].readings); // never invented
   assert.ok(got.some((m) => m.topic === topics.status(dev) && JSON.parse(m.payload).state === 'online'));
+  // The heartbeat (housekeeping) carries the latest sealed seq: a head-end's chain tail.
+  const sealed = Math.max(...got.filter((m) => m.topic === topics.interval(dev) || m.topic === topics.alarm(dev)).map((m) => (decodeCompactUnverified(m.payload).payload as SignedRecordPayload).seq));
+  await until(() => got.some((m) => m.topic === topics.status(dev) && JSON.parse(m.payload).seq >= sealed));
+  assert.is(JSON.parse(got.filter((m) => m.topic === topics.status(dev)).at(-1)!.payload).seq, gw.writer.chain().seq);
 
   // Commands: ping, resend, test-alarm, and a malformed one.
   const send = (c: object) => sub.publish(topics.command(dev), JSON.stringify(c), { qos: 1 });

@@ -79,7 +79,9 @@ test('a tampered payload fails its signature and the next link', () => {
   const s = stream(3);
   const [h, p, sig] = s[1]!.split('.');
   const obj = JSON.parse(Buffer.from(p!, 'base64url').toString());
-  obj.energyWh += 1;
+  // A consistent forgery (energyKwh follows energyWh): only the signature can tell.
+  obj.energyWh += 1000;
+  obj.energyKwh = `${Number(obj.energyKwh.split('.')[0]) + 1}.${obj.energyKwh.split('.')[1]}`;
   s[1] = `${h}.${Buffer.from(JSON.stringify(obj)).toString('base64url')}.${sig}`;
   const r = verifyRecordStream(s, keys);
   assert.equal(codes(r), [[1, 'bad-signature'], [2, 'chain-broken']]);

@@ -4,7 +4,8 @@ import mqtt from 'mqtt';
 import { findPeriodGaps, resendCommands } from '../../../host-cli/collector/gaps.js';
 import { addDeviceKey, keyFromCommissioning, parseDateOption, parsePublicKey, registeredKeyOf, rotateDeviceKey } from '../../../host-cli/collector/registry.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
-import { signCompactWith } from '../../../host-cli/collector/jws.js';
+import { deviceKeyFromPrivate } from '../../../device/signing/device-key.js';
+import { signCompact } from '../../../device/signing/jws.js';
 import type { StoredInterval } from '../../../host-cli/collector/store-types.js';
 import type { CollectorStore } from '../../../host-cli/collector/store-types.js';
 import { gapReport, publishResends } from '../../../host-cli/commands/collect.js';
@@ -46,9 +47,9 @@ test('registry: commissioning records are read, and a kid that does not match th
   assert.throws(() => keyFromCommissioning(JSON.stringify({ device: 'gw9', publicJwk: id.publicJwk, kid: 'wrong', commissionedAt: '2026-10-01T09:00:00Z' }), 0), /does not match/);
   assert.throws(() => keyFromCommissioning(JSON.stringify({ device: 'gw9', publicJwk: id.publicJwk }), 0), /commissionedAt/);
   const rec = { type: 'amsgate-commissioning', v: 1, deviceId: 'gw9', device: 'gw9', commissionedAt: '2026-10-01T09:00:00Z', result: 'pass', kid: id.kid, publicJwk: { ...id.publicJwk, kid: id.kid, alg: 'EdDSA', use: 'sig' } };
-  assert.is(keyFromCommissioning(signCompactWith(rec, id.privateKey, id.kid), 0).kid, id.kid);
+  assert.is(keyFromCommissioning(signCompact(rec, deviceKeyFromPrivate(id.privateKey)), 0).kid, id.kid);
   const other = newIdentity('gw9', 'EdDSA');
-  assert.throws(() => keyFromCommissioning(signCompactWith(rec, other.privateKey, other.kid), 0), /does not verify/);
+  assert.throws(() => keyFromCommissioning(signCompact(rec, deviceKeyFromPrivate(other.privateKey)), 0), /does not verify/);
   assert.throws(() => keyFromCommissioning(JSON.stringify({ ...rec, result: 'fail' }), 0), /not commissioned/);
 });
 

@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
 import { verifyMessage } from '../../../host-cli/collector/verify-message.js';
-import { quickShapeOk, schemaAccepts } from '../../../host-cli/collector/record-schema.js';
+import { quickShapeOk, schemaAccepts } from '../../../device/records/record-shape.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
-import { signCompactWith } from '../../../host-cli/collector/jws.js';
+import { deviceKeyFromPrivate } from '../../../device/signing/device-key.js';
+import { signCompact } from '../../../device/signing/jws.js';
 import type { VerifiedRecord, Rejection } from '../../../host-cli/collector/store-types.js';
 import { registeredDevice, tempSqlite } from './helpers.js';
 
@@ -53,11 +54,11 @@ test('every kind of bad input is rejected with its reason, and nothing throws', 
     const good = a.interval({ start: T, energyWh: 5 });
     const parts = good.compact.split('.');
     const tampered = `${parts[0]}.${Buffer.from(JSON.stringify({ ...good.payload, energyWh: 6, energyKwh: '0.006' })).toString('base64url')}.${parts[2]}`;
-    const unknownKey = signCompactWith({ ...good.payload, kid: stranger.kid }, stranger.privateKey, stranger.kid);
+    const unknownKey = signCompact({ ...good.payload, kid: stranger.kid }, deviceKeyFromPrivate(stranger.privateKey));
     const msgs = [
       { topic: topicI('gw-a'), compact: 'not a jws at all' },
-      { topic: topicI('gw-a'), compact: `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from('nope').toString('base64url')}.AA` },
-      { topic: topicI('gw-a'), compact: `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from('{"v":1}').toString('base64url')}.AA` },
+      { topic: topicI('gw-a'), compact: `${Buffer.from('{"alg":"EdDSA","kid":"x"}').toString('base64url')}.${Buffer.from('nope').toString('base64url')}.AA` },
+      { topic: topicI('gw-a'), compact: `${Buffer.from('{"alg":"EdDSA","kid":"x"}').toString('base64url')}.${Buffer.from('{"v":1}').toString('base64url')}.AA` },
       { topic: topicI('gw-b'), compact: good.compact },
       { topic: topicI('gw-a'), compact: tampered },
       { topic: topicI('gw-a'), compact: unknownKey },
@@ -110,7 +111,7 @@ test('hash chain: out-of-order arrival is accepted, a wrong prev is rejected aga
     // A forged seq 2 whose prev is wrong: both neighbours are stored.
     const b = a.identity;
     const forged = { ...recs[1]!.payload, prev: 'AAAA' };
-    const compactForged = signCompactWith(forged, b.privateKey, b.kid);
+    const compactForged = signCompact(forged, deviceKeyFromPrivate(b.privateKey));
     res = await ingestCompacts(store, [{ topic: topicI('gw-a'), compact: compactForged }]);
     assert.equal(res.rejections.map((r) => r.reason), ['chain-broken']);
     res = await ingestCompacts(store, [recs[1]!, recs[3]!].map((r) => ({ topic: topicI('gw-a'), compact: r.compact })));

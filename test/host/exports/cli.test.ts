@@ -47,6 +47,7 @@ test('devices add + stored records -> export dtc matches the golden body; gaps r
     await s2.ingest(recs.filter((r) => r.id !== gapId), []);
     await s2.close();
 
+    // Bounded to the day: without --to the check runs up to now minus the grace period.
     const gaps = await amsgate(['collect', '--db', path, '--gaps', '--json', '--to', '2026-10-26']);
     assert.is(gaps.code, 1);
     const g = JSON.parse(gaps.stdout) as { periods: { missing: number; channel: string }[] };

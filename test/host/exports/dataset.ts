@@ -2,7 +2,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { IntervalRecord, Resolution } from '../../../device/records/record-types.js';
 import { SimDevice, type SimIdentity } from '../../../host-cli/collector/sim-device.js';
-import { jwkThumbprint, publicJwkOf } from '../../../host-cli/collector/jws.js';
+import { jwkThumbprint, publicJwkOf } from '../../../device/signing/device-key.js';
 import { localDayStartMs, settlementPeriodsInDay } from '../../../device/settlement/periods.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

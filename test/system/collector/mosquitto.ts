@@ -18,11 +18,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts mosquitto; `overrides` replace (or add) options of the shipped file, e.g. { max_queued_messages: '1000' }. */
-export async function startHeadEndBroker(overrides: Record<string, string> = {}): Promise<{ url: string; conf: string; stop: () => Promise<void> }> {
+type Broker = { url: string; conf: string; stop: () => Promise<void> };
+
+/**
+ * Starts mosquitto; `overrides` replace (or add) options of the shipped file, e.g. { max_queued_messages: '1000' }.
+ * A port taken between the probe and the bind (other engineers' tests) is retried on another one.
+ */
+export async function startHeadEndBroker(overrides: Record<string, string> = {}): Promise<Broker> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(overrides);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
+async function startOnce(overrides: Record<string, string>): Promise<Broker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'amsgate-mosq-'));
   const set: Record<string, string> = { listener: `${port} 127.0.0.1`, persistence_location: `${dir}/`, ...overrides };
+  // Only our own Mosquitto's "running" line proves the port is ours: another engineer's broker could answer on it.
   const seen = new Set<string>();
   const lines = readFileSync(HEAD_END_CONF, 'utf8').split('\n').map((l) => {
     const k = /^([a-z_]+)\s/.exec(l)?.[1];
@@ -33,11 +49,18 @@ export async function startHeadEndBroker(overrides: Record<string, string> = {})
     return l;
   });
   for (const [k, v] of Object.entries(set)) if (!seen.has(k)) lines.push(`${k} ${v}`);
+  lines.push('log_type information');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, lines.join('\n'));
   const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const running = new Promise<boolean>((resolve) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8192);
+      if (/ running\b/.test(stderr)) resolve(true);
+    });
+    child.once('exit', () => resolve(false));
+  });
   const url = `mqtt://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
@@ -47,15 +70,13 @@ export async function startHeadEndBroker(overrides: Record<string, string> = {})
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 });
-      await c.endAsync();
-      return { url, conf, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  let timer: NodeJS.Timeout | undefined;
+  const ours = await Promise.race([running, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 15_000)))]);
+  clearTimeout(timer);
+  if (ours) {
+    const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 });
+    await c.endAsync();
+    return { url, conf, stop };
   }
   await stop();
   throw new Error(`mosquitto did not start on ${url}: ${stderr.trim()}`);

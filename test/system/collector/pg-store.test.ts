@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
 import { PgStore } from '../../../host-cli/collector/pg-store.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
-import { signCompactWith } from '../../../host-cli/collector/jws.js';
+import { deviceKeyFromPrivate } from '../../../device/signing/device-key.js';
+import { signCompact } from '../../../device/signing/jws.js';
 import type { CollectorStore, Rejection, VerifiedRecord } from '../../../host-cli/collector/store-types.js';
 import { verifyMessage } from '../../../host-cli/collector/verify-message.js';
 import { tempPg } from './pg.js';
@@ -41,7 +42,7 @@ test('postgres: accept, duplicate, replay conflict, chain rules, key window, int
     r = await store.ingest(v.recs, v.rej);
     assert.is(r.duplicates, 1);
     assert.equal(r.rejections.map((x) => x.reason), ['replay-conflict']);
-    const forged = signCompactWith({ ...recs[1]!.payload, prev: 'AAAA' }, a.identity.privateKey, a.identity.kid);
+    const forged = signCompact({ ...recs[1]!.payload, prev: 'AAAA' }, deviceKeyFromPrivate(a.identity.privateKey));
     v = await verifyAll(store, [forged], 'gw-a');
     r = await store.ingest(v.recs, v.rej);
     assert.equal(r.rejections.map((x) => x.reason), ['chain-broken']);

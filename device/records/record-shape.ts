@@ -1,7 +1,9 @@
-// Shape check of a signed record's payload (device/records/record-types.ts) before anything trusts its fields.
+// Shape check of a signed record's payload (record-types.ts) before anything trusts its fields: the one rule set
+// `amsgate verify` and the collector both apply (check-record.ts).
 import { z } from 'zod';
-import type { SignedRecordPayload } from '../../device/records/record-types.js';
-import { formatKwh } from '../exports/kwh.js';
+import { formatKwh } from './record-chain.js';
+import type { SignedRecordPayload } from './record-types.js';
+import { resolutionMs } from '../settlement/periods.js';
 
 const iso = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
   message: 'expected an ISO 8601 date-time with offset',
@@ -113,7 +115,11 @@ function semantic(v: SignedRecordPayload): { ok: true; value: SignedRecordPayloa
     const wh = v.energyWh;
     const expected = formatKwh(BigInt(wh));
     if (v.energyKwh !== expected) return { ok: false, error: `energyKwh: "${v.energyKwh}" does not equal energyWh ${wh} / 1000 ("${expected}")` };
-    if (Date.parse(v.period.end) <= Date.parse(v.period.start)) return { ok: false, error: 'period: end must be after start' };
+    const span = Date.parse(v.period.end) - Date.parse(v.period.start);
+    const want = resolutionMs(v.period.resolution);
+    if (span !== want) {
+      return { ok: false, error: `period: end - start is ${span / 60_000} min (${v.period.start} .. ${v.period.end}); expected ${want / 60_000} min for ${v.period.resolution}` };
+    }
   }
   return { ok: true, value: v };
 }

@@ -1,0 +1,90 @@
+// Verifying a batch with the hash chain: of a contiguous run of one device's records (seq n, n+1, ..., m, each `prev`
+// the hash of the one before, one kid), only the newest record's signature is verified; each earlier record is
+// authenticated by the hash its successor carries. Every other rule (check-record.ts) is applied to every record.
+//
+// What this proves (docs/collector.md "Faster verification"): record m's signature proves that the key holder signed
+// m, hence m.prev; SHA-256 being collision resistant, the record whose hash is m.prev is byte for byte the record
+// the key holder had sealed before m, and so on down the run. Each stored record is thus exactly what the gateway
+// sealed, as with its own signature checked. What it does not check is that record's own signature bytes: a gateway
+// that sealed a record with a broken signature would have it stored; a third party verifying it alone would refuse
+// it. A forged or altered record breaks the run (its hash is not its successor's prev), so it is verified on its own
+// and refused with its reason, exactly as without this shortcut.
+import type { KeyRing } from './key-ring.js';
+import type { Rejection, VerifiedRecord } from './store-types.js';
+import { verifyMessage, type Verdict } from './verify-message.js';
+
+export interface Incoming {
+  topic: string;
+  payload: Buffer | string;
+  receivedAt: number;
+}
+
+export interface ChainAuthStats {
+  /** Signatures verified. */
+  signatures: number;
+  /** Records authenticated by their successor's hash link instead. */
+  linked: number;
+}
+
+/** Verdicts in the order of `batch`; `stats` counts how each accepted record was authenticated. */
+export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = true): { verdicts: Verdict[]; stats: ChainAuthStats } {
+  const stats: ChainAuthStats = { signatures: 0, linked: 0 };
+  if (!chain) return { verdicts: batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt)), stats: { signatures: batch.length, linked: 0 } };
+  const verdicts = batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+  // device -> seq -> indexes of candidates (a redelivery or a fork can put two at one seq)
+  const byDevice = new Map<string, Map<number, number[]>>();
+  verdicts.forEach((v, i) => {
+    if (!v.ok) return;
+    let m = byDevice.get(v.record.device);
+    if (!m) byDevice.set(v.record.device, (m = new Map()));
+    const l = m.get(v.record.seq);
+    if (l) l.push(i);
+    else m.set(v.record.seq, [i]);
+  });
+  const authentic = new Set<number>();
+  for (const seqs of byDevice.values()) {
+    // Newest first: a record's successor is decided before the record itself.
+    for (const seq of [...seqs.keys()].sort((a, b) => b - a)) {
+      const next = seqs.get(seq + 1) ?? [];
+      for (const i of seqs.get(seq)!) {
+        const r = (verdicts[i] as { record: VerifiedRecord }).record;
+        const vouched = next.some((j) => {
+          if (!authentic.has(j)) return false;
+          const s = (verdicts[j] as { record: VerifiedRecord }).record;
+          return s.prev === r.hash && s.kid === r.kid;
+        });
+        if (vouched) {
+          authentic.add(i);
+          stats.linked++;
+          continue;
+        }
+        stats.signatures++;
+        const full = verifyMessage(batch[i]!.topic, batch[i]!.payload, ring, batch[i]!.receivedAt);
+        verdicts[i] = full;
+        if (full.ok) authentic.add(i);
+      }
+    }
+  }
+  return { verdicts, stats };
+}
+
+/** The batch split into records to store and rejections; a throw (never expected) refuses the batch, not the daemon. */
+export function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats } {
+  let r: { verdicts: Verdict[]; stats: ChainAuthStats };
+  try {
+    r = verifyBatchWithChain(batch, ring, chain);
+  } catch (e) {
+    const detail = `internal error while verifying: ${(e as Error).message}`;
+    r = {
+      verdicts: batch.map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail, raw: p.payload.toString('utf8').slice(0, 4096) } })),
+      stats: { signatures: 0, linked: 0 },
+    };
+  }
+  const records: VerifiedRecord[] = [];
+  const rejections: Rejection[] = [];
+  for (const v of r.verdicts) {
+    if (v.ok) records.push(v.record);
+    else rejections.push(v.rejection);
+  }
+  return { records, rejections, unknownKey: rejections.some((x) => x.reason === 'unknown-key'), stats: r.stats };
+}

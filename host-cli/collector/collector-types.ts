@@ -1,0 +1,61 @@
+// Options, counters and the queued-message type of the collector daemon (collector.ts).
+import type { Clock } from '../../drivers/clock.js';
+import type { CollectorStore, RejectReason } from './store-types.js';
+
+export interface CollectorOptions {
+  broker: string;
+  store: CollectorStore;
+  group?: string;
+  clientId?: string;
+  /** 5 for Mosquitto (default); 4 (3.1.1) for brokers such as aedes. */
+  protocolVersion?: 4 | 5;
+  /** Use a shared subscription ($share/<group>/...); default true. */
+  shared?: boolean;
+  batchSize?: number;
+  flushMs?: number;
+  keyRefreshMs?: number;
+  ackMode?: 'deferred' | 'serial';
+  clock?: Clock;
+  log?: (event: Record<string, unknown>) => void;
+  /** Session expiry for MQTT v5 persistent sessions, seconds (default 7 days). */
+  sessionExpiry?: number;
+  /** Connection attempts before start() gives up (default 5); once connected, reconnection never stops. */
+  connectAttempts?: number;
+  /** Reconnect back-off: first delay and ceiling, ms (default 1 s, 30 s). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Authenticate runs of records by the hash chain (chain-auth.ts); false verifies every signature. Default true. */
+  chainAuth?: boolean;
+  /** Replies to commands (resend) on amsgate/v1/+/reply, for the recovery loop. */
+  onReply?: (device: string, reply: unknown) => void;
+}
+
+export interface CollectorStats {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  byReason: Partial<Record<RejectReason, number>>;
+  batches: number;
+  storeErrors: number;
+  acked: number;
+  /** Status/heartbeat messages read for the chain tail. */
+  statuses: number;
+  /** Signatures verified, and records authenticated by their successor's hash link instead (chain-auth.ts). */
+  signatures: number;
+  linked: number;
+}
+
+export interface Pending {
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  messageId: number | undefined;
+  gen: number;
+  receivedAt: number;
+  puback?: unknown;
+  ack?: () => void;
+}
+
+export type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
+
