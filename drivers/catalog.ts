@@ -1,10 +1,13 @@
 // Every supported device, by model id. The runtime, `amsgate sim/read/discover` and the bench find
-// drivers and simulators here and nowhere else.
+// drivers and simulators here and nowhere else. Besides the built-in entries, Modbus models loaded from model files
+// (`--model-file`, `meters[].modelFile`) are found here by their id once loaded.
+import { resolve } from 'node:path';
 import type { Clock } from './clock.js';
 import type { MeterDriver } from './meter-driver.js';
 import type { LoadProfileName } from './sim/load-profile.js';
 import type { PhysicalMeter } from './sim/physical-meter.js';
-import { modbusCatalogEntries } from './models/catalog-entries.js';
+import { modbusCatalogEntries, modelCatalogEntry } from './models/catalog-entries.js';
+import { loadModelFile } from './models/model-file.js';
 import { uartCatalogEntries } from './uart/catalog-entries.js';
 import { ConfigError } from './errors.js';
 
@@ -64,7 +67,8 @@ export interface CatalogEntry {
   phases: 1 | 3;
   /** Default line settings for serial connections. */
   defaultLine?: { baud: number; parity: Parity; dataBits: 7 | 8; stopBits: 1 | 2 };
-  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock }): Promise<MeterDriver>;
+  /** timeoutMs: answer timeout per request (Modbus; other transports keep their own). */
+  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number }): Promise<MeterDriver>;
   startSimulator(opts: SimulatorOptions): Promise<RunningSimulator>;
 }
 
@@ -72,8 +76,33 @@ export const catalog: ReadonlyMap<string, CatalogEntry> = new Map(
   [...modbusCatalogEntries, ...uartCatalogEntries].map((e) => [e.id, e]),
 );
 
+/** Models loaded from files, by id (with the file they came from). */
+const fromFiles = new Map<string, { path: string; entry: CatalogEntry }>();
+
+/**
+ * Loads a model file and makes its model a catalog entry like any built-in one. Its id must not be a built-in id,
+ * nor that of another file already loaded (the same file may be loaded again: it replaces its entry).
+ */
+export function catalogEntryFromFile(path: string): CatalogEntry {
+  const abs = resolve(path);
+  const model = loadModelFile(abs);
+  if (catalog.has(model.id)) {
+    throw new ConfigError('model-file', `model file ${path}: id "${model.id}" is a built-in model; give the file's model an id of its own, or use --model ${model.id}`);
+  }
+  const prior = fromFiles.get(model.id);
+  if (prior && prior.path !== abs) throw new ConfigError('model-file', `model file ${path}: id "${model.id}" is already defined by ${prior.path}`);
+  const entry = modelCatalogEntry(model);
+  fromFiles.set(model.id, { path: abs, entry });
+  return entry;
+}
+
+/** The entry of a built-in or loaded model, or undefined. */
+export function findCatalogEntry(id: string): CatalogEntry | undefined {
+  return catalog.get(id) ?? fromFiles.get(id)?.entry;
+}
+
 export function catalogEntry(id: string): CatalogEntry {
-  const e = catalog.get(id);
+  const e = findCatalogEntry(id);
   if (!e) {
     throw new ConfigError('unknown-model', `unknown meter model "${id}"; known models: ${[...catalog.keys()].join(', ')}`);
   }

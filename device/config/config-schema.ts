@@ -3,18 +3,6 @@
 // problem can be reported at once with its fix. docs/configuration.md describes every field.
 import { z } from 'zod';
 
-/** Catalog model ids a configuration may name, with their phase count (null: either). */
-export const KNOWN_MODELS: Readonly<Record<string, 1 | 3 | null>> = {
-  sdm630: 3,
-  sdm120: 1,
-  em340: 3,
-  b23: 3,
-  bl0942: 1,
-  cse7766: 1,
-  atm90e26: 1,
-  iec62056: null,
-};
-
 /** The fields held as exact decimals (device/config/config-text.ts keeps them as written in the file). */
 export const EXACT_DECIMAL_FIELDS = ['ctRatio', 'vtRatio', 'lossMultiplier', 'pulseMultiplier', 'calibrationFactor'] as const;
 
@@ -53,7 +41,9 @@ export const compensationSchema = z
 
 export const meterSchema = z.strictObject({
   id: z.string(),
-  model: z.string(),
+  // A catalog id (drivers/catalog.ts, the one list of models) or a model file; checked in gateway-config.ts.
+  model: z.string().optional(),
+  modelFile: z.string().optional(),
   connection,
   unit: z.number().int().optional(),
   serial: z.string(),

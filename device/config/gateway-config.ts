@@ -3,21 +3,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { ConnectionSpec } from '../../drivers/catalog.js';
+import { catalog, catalogEntryFromFile, findCatalogEntry, type ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
 import { checkCompensation } from './compensation-checks.js';
 import { parseConfigText } from './config-text.js';
-import { gatewaySchema, KNOWN_MODELS } from './config-schema.js';
+import { gatewaySchema } from './config-schema.js';
 
 export { demoConfig } from './demo-config.js';
 
 export interface MeterConfig {
   id: string;
-  /** Catalog id: sdm630, sdm120, em340, b23, bl0942, cse7766, atm90e26, iec62056. */
+  /** Catalog id: sdm630, sdm120, em340, b23, bl0942, cse7766, atm90e26, iec62056, or the id of modelFile's model. */
   model: string;
+  /** A Modbus meter model as a YAML/JSON file (absolute once parsed); its model is then in the catalog under `model`. */
+  modelFile?: string;
   connection: ConnectionSpec;
   unit?: number;
   serial: string;
@@ -134,9 +136,15 @@ function semanticProblems(cfg: GatewayConfig, checkFiles: boolean): string[] {
     if (dup !== undefined) bad(`${at}.id`, `"${m.id}" is also the id of meters[${dup}]`, 'give every meter a distinct id');
     else ids.set(m.id, i);
 
-    const modelPhases = KNOWN_MODELS[m.model];
-    if (modelPhases === undefined) {
-      bad(`${at}.model`, `unknown model "${m.model}"`, `use one of ${Object.keys(KNOWN_MODELS).join(', ')}`);
+    const entry = m.model ? findCatalogEntry(m.model) : undefined;
+    // An IEC 62056-21 readout comes from a single- or a three-phase meter alike.
+    const modelPhases = entry ? (entry.transport === 'iec62056' ? null : entry.phases) : undefined;
+    if (m.modelFile !== undefined && !entry) {
+      // The model file's own problem was reported while loading it.
+    } else if (!m.model) {
+      bad(`${at}.model`, 'is missing', `name a model (${[...catalog.keys()].join(', ')}) or give modelFile: a meter model file`);
+    } else if (modelPhases === undefined) {
+      bad(`${at}.model`, `unknown model "${m.model}"`, `use one of ${[...catalog.keys()].join(', ')}`);
     } else if (modelPhases !== null && modelPhases !== m.phases) {
       bad(`${at}.phases`, `is ${m.phases} but a ${m.model} is a ${modelPhases}-phase meter`, `set phases: ${modelPhases}, or choose the right model`);
     }
@@ -251,11 +259,27 @@ export function parseConfig(input: unknown, source?: string, opts: ParseOptions 
   }
   const base = opts.baseDir ?? (source ? dirname(resolve(source)) : process.cwd());
   const p = parsed.data;
+  // Model files are loaded first so that the meters' checks below find their models in the catalog.
+  const fileProblems: string[] = [];
+  const meters = p.meters.map((m, i) => {
+    if (m.modelFile === undefined) return { ...m, model: m.model ?? '' };
+    const file = resolvePath(base, m.modelFile);
+    try {
+      const e = catalogEntryFromFile(file);
+      if (m.model !== undefined && m.model !== e.id) {
+        fileProblems.push(`meters[${i}].model: is "${m.model}" but ${m.modelFile} defines model "${e.id}"; remove model or make the two agree`);
+      }
+      return { ...m, model: e.id, modelFile: file };
+    } catch (err) {
+      fileProblems.push(`meters[${i}].modelFile: ${(err as Error).message}`);
+      return { ...m, model: '', modelFile: file };
+    }
+  });
   const storePath = resolvePath(base, p.storePath);
   const tls = p.broker.tls;
   const cfg: GatewayConfig = {
     ...p,
-    meters: p.meters.map((m) => ({ ...m, connection: m.connection as ConnectionSpec })),
+    meters: meters.map((m) => ({ ...m, connection: m.connection as ConnectionSpec })),
     storePath,
     keys: { dir: resolvePath(base, p.keys.dir ?? 'keys'), algorithm: p.keys.algorithm },
     broker: {
@@ -274,7 +298,7 @@ export function parseConfig(input: unknown, source?: string, opts: ParseOptions 
     },
   };
   if (p.keys.dir === undefined) cfg.keys.dir = resolve(storePath, 'keys');
-  const problems = semanticProblems(cfg, opts.checkFiles ?? true);
+  const problems = [...fileProblems, ...semanticProblems(cfg, opts.checkFiles ?? true)];
   if (problems.length > 0) {
     throw new ConfigError('config-invalid', `${label} cannot be right:\n  ${problems.join('\n  ')}`, { problems, source });
   }

@@ -29,8 +29,8 @@ export function withModelLine(model: MeterModel, conn: ConnectionSpec): Connecti
   return { ...conn, baud: conn.baud ?? d.baud, parity: conn.parity ?? d.parity, dataBits: conn.dataBits ?? d.dataBits, stopBits: conn.stopBits ?? d.stopBits };
 }
 
-export async function openModelDriver(model: MeterModel, conn: ConnectionSpec, opts: { unit?: number; clock: Clock }): Promise<MeterDriver> {
-  const client = await openModbusClient(withModelLine(model, conn), { clock: opts.clock });
+export async function openModelDriver(model: MeterModel, conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number }): Promise<MeterDriver> {
+  const client = await openModbusClient(withModelLine(model, conn), { clock: opts.clock, timeoutMs: opts.timeoutMs });
   try {
     return new ModbusMeterDriver({ client, model, unit: opts.unit ?? 1, clock: opts.clock });
   } catch (e) {

@@ -25,11 +25,13 @@ export interface DiscoverOptions {
   /** Keep trying later line settings after meters were found on one. */
   allLines?: boolean;
   models?: readonly MeterModel[];
+  /** Try `models` in the order given instead of most specific probe first. */
+  ordered?: boolean;
   onProgress?: (conn: ConnectionSpec, unit: number, model: MeterModel) => void;
 }
 
 export async function discoverMeters(o: DiscoverOptions): Promise<{ found: FoundMeter[]; probes: number }> {
-  const models = probeOrder(o.models ?? meterModels);
+  const models = o.ordered && o.models ? [...o.models] : probeOrder(o.models ?? meterModels);
   const found: FoundMeter[] = [];
   let probes = 0;
   for (const conn of o.lines) {

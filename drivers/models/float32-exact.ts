@@ -35,10 +35,3 @@ export function roundHalfAway(r: Rational): bigint {
   const q = (2n * abs + r.den) / (2n * r.den);
   return neg ? -q : q;
 }
-
-/** The float32 nearest to `x` as its 32 bits. */
-export function float32Bits(x: number): number {
-  const dv = new DataView(new ArrayBuffer(4));
-  dv.setFloat32(0, x, false);
-  return dv.getUint32(0, false);
-}

@@ -6,6 +6,7 @@ import type { EnergyDirection } from '../meter-driver.js';
 import type { Parity } from '../catalog.js';
 import { ConfigError } from '../errors.js';
 import { parseDecimal, rational, type Rational } from '../rational.js';
+import { checkModelShape } from './model-shape.js';
 
 /** The fixed vocabulary of quantities a register can hold. */
 export const QUANTITIES = [
@@ -100,8 +101,16 @@ function isInt(n: unknown, min: number, max: number): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
 }
 
-/** Checks a model and returns it unchanged; throws ConfigError naming the first wrong field. */
-export function validateModel(m: MeterModel): MeterModel {
+const LINE_BAUDS = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+const PARITIES: readonly string[] = ['none', 'even', 'odd'];
+
+/**
+ * Checks a model (built-in, or parsed from a model file) and returns it unchanged; throws ConfigError naming the first
+ * wrong field. The one schema for every model: shape first (model-shape.ts), then meaning.
+ */
+export function validateModel(x: unknown): MeterModel {
+  checkModelShape(x);
+  const m = x;
   const f = `model ${m.id || '(no id)'}`;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(m.id ?? '')) fail(`${f}.id`, 'expected lower-case letters, digits and dashes');
   if (m.functionCode !== 3 && m.functionCode !== 4) fail(`${f}.functionCode`, `is ${m.functionCode}; expected 3 (holding) or 4 (input)`);
@@ -115,6 +124,11 @@ export function validateModel(m: MeterModel): MeterModel {
       fail(`${f}.holes[${i}]`, `is ${JSON.stringify(h)}; expected 0 <= from <= to <= 65535`);
     }
   });
+  const l = m.defaultLine;
+  if (!LINE_BAUDS.includes(l.baud)) fail(`${f}.defaultLine.baud`, `is ${l.baud}; expected one of ${LINE_BAUDS.join(', ')}`);
+  if (!PARITIES.includes(l.parity)) fail(`${f}.defaultLine.parity`, `is "${l.parity}"; expected none, even or odd`);
+  if (l.dataBits !== 7 && l.dataBits !== 8) fail(`${f}.defaultLine.dataBits`, `is ${l.dataBits}; expected 7 or 8`);
+  if (l.stopBits !== 1 && l.stopBits !== 2) fail(`${f}.defaultLine.stopBits`, `is ${l.stopBits}; expected 1 or 2`);
   const seen = new Set<Quantity>();
   m.registers.forEach((r, i) => {
     const rf = `${f}.registers[${i}] (${r.quantity})`;
@@ -164,7 +178,19 @@ export function validateModel(m: MeterModel): MeterModel {
   }
   m.probe.forEach((p, i) => {
     if (!seen.has(p.quantity)) fail(`${f}.probe[${i}].quantity`, `"${p.quantity}" has no register in this model`);
+    if (p.min !== undefined && p.max !== undefined && p.min > p.max) fail(`${f}.probe[${i}]`, `min ${p.min} is above max ${p.max}; no reading could pass`);
   });
   if (m.probe.length === 0) fail(`${f}.probe`, 'is empty; discover needs at least one register to identify the model');
+  if (!m.registers.some((r) => r.energy)) fail(`${f}.registers`, 'has no energy register; add energy_import (and energy_export) so settlement has something to rest on');
+  // Per-phase families are complete: a three-phase model has L1, L2 and L3 of each, a single-phase one L1 only.
+  const families = new Set([...seen].filter((q) => /_l[123]$/.test(q)).map((q) => q.replace(/_l[123]$/, '')));
+  if (m.phases === 3 && families.size === 0) fail(`${f}.registers`, 'has no per-phase register; a three-phase model needs L1, L2 and L3 registers (e.g. voltage_l1..l3)');
+  for (const fam of families) {
+    for (const p of [1, 2, 3]) {
+      const q = `${fam}_l${p}` as Quantity;
+      if (m.phases === 3 && !seen.has(q)) fail(`${f}.registers`, `has ${[...seen].filter((s) => s.startsWith(`${fam}_l`)).join(', ')} but no ${q}; a three-phase model needs all three phases`);
+      if (m.phases === 1 && p > 1 && seen.has(q)) fail(`${f}.registers`, `has ${q} on a single-phase model; set phases: 3 or remove it`);
+    }
+  }
   return m;
 }

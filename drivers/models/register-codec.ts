@@ -1,9 +1,9 @@
-// Registers <-> values for one register definition (pure). Decoding and encoding are inverses so that the
-// simulators speak exactly the map the drivers read.
+// Registers -> values for one register definition (pure). Simulators do not encode with this: they lay registers out
+// from the datasheet table (register-sheets.ts, sheet-encoding.ts), so that a wrong scale here cannot agree with itself.
 import type { EnergyRegister, UnavailableValue } from '../meter-driver.js';
 import { DeviceError, FrameError } from '../errors.js';
 import { mul, rational, toNumber, type Rational } from '../rational.js';
-import { float32Bits, float32Exact, roundHalfAway } from './float32-exact.js';
+import { float32Exact, roundHalfAway } from './float32-exact.js';
 import { REGISTER_WIDTH, scaleOf, type RegisterDef, type RegisterType } from './model-schema.js';
 
 /** The meter says it has no value for this register (ABB all-ones / max-positive patterns). */
@@ -26,22 +26,9 @@ export function wordsToRaw(def: Pick<RegisterDef, 'type' | 'wordOrder'>, words: 
   return raw;
 }
 
-/** Splits an unsigned integer into the register's words, honouring word order. */
-export function rawToWords(def: Pick<RegisterDef, 'type' | 'wordOrder'>, raw: bigint): number[] {
-  const width = REGISTER_WIDTH[def.type];
-  const words: number[] = [];
-  for (let i = width - 1; i >= 0; i--) words.push(Number((raw >> BigInt(16 * i)) & 0xffffn));
-  return def.wordOrder === 'lsw' ? words.reverse() : words;
-}
-
 function toSigned(raw: bigint, type: RegisterType): bigint {
   const bits = BigInt(BITS[type]);
   return SIGNED.has(type) && raw >> (bits - 1n) ? raw - (1n << bits) : raw;
-}
-
-function toUnsigned(v: bigint, type: RegisterType): bigint {
-  const bits = BigInt(BITS[type]);
-  return v < 0n ? v + (1n << bits) : v;
 }
 
 /** True for ABB's "not available" raw patterns: all ones for unsigned types, max positive for signed ones. */
@@ -119,30 +106,4 @@ export function decodeEnergy(def: RegisterDef, words: ArrayLike<number>, sentine
     );
   }
   return { value, whPerCount: mul(scale, whPerUnit(def)), counterBits: bits, floatUlpWh: null };
-}
-
-/** Encodes a value in the register's unit (simulators). Integers round to the nearest count and saturate. */
-export function encodeNumber(def: RegisterDef, value: number): number[] {
-  if (def.type === 'f32') return rawToWords(def, BigInt(float32Bits(value / toNumber(scaleOf(def.scale)))));
-  const bits = BITS[def.type];
-  const signed = SIGNED.has(def.type);
-  const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
-  // Keep one below the top so a real value never collides with a not-available pattern.
-  const max = (signed ? (1n << BigInt(bits - 1)) : (1n << BigInt(bits))) - 2n;
-  const s = scaleOf(def.scale);
-  let v = BigInt(Math.round((value * Number(s.den)) / Number(s.num)));
-  if (v < min) v = min;
-  if (v > max) v = max;
-  return rawToWords(def, toUnsigned(v, def.type));
-}
-
-/** Encodes cumulative Wh as the meter would hold it: floor to whole counts, wrapped at counterBits. */
-export function encodeEnergyWh(def: RegisterDef, wh: number): number[] {
-  if (!def.energy) throw new FrameError('not-energy', `${def.quantity} is not an energy register`);
-  const toWh = mul(scaleOf(def.scale), whPerUnit(def));
-  if (def.type === 'f32') return rawToWords(def, BigInt(float32Bits((wh * Number(toWh.den)) / Number(toWh.num))));
-  let count = BigInt(Math.floor((Math.max(0, wh) * Number(toWh.den)) / Number(toWh.num)));
-  const bits = def.energy.counterBits;
-  if (bits !== null) count %= 1n << BigInt(bits);
-  return rawToWords(def, toUnsigned(count, def.type) & ((1n << BigInt(BITS[def.type])) - 1n));
 }

@@ -1,11 +1,13 @@
-// A simulator's register bank: encodes a PhysicalMeter's state into a model's registers (the inverse of
-// decoding), so that a simulated SDM630/EM340/B23 answers exactly the map its driver reads. Model-level faults
-// live here (frozen registers, a forced exception); line faults (CRC, timeouts, garbage) live in the transport.
+// A simulator's register bank: encodes a PhysicalMeter's state as the meter's datasheet lays it out
+// (register-sheets.ts, written apart from the driver's model, never the driver's own scale), at the addresses the
+// model's map makes readable. Model-level faults live here (frozen registers, a forced exception); line faults
+// (CRC, timeouts, garbage) live in the transport.
 import type { FaultSpec } from '../catalog.js';
 import type { ReadFunctionCode, RegisterBank } from '../modbus-client.js';
 import type { PhysicalMeter, PhysicalState } from '../sim/physical-meter.js';
 import { REGISTER_WIDTH, type MeterModel, type Quantity, type RegisterDef } from './model-schema.js';
-import { encodeEnergyWh, encodeNumber } from './register-codec.js';
+import { REGISTER_SHEETS, type RegisterSheet } from './register-sheets.js';
+import { encodeEnergy, encodeInstant, sheetFromModel } from './sheet-encoding.js';
 
 export const MODBUS_EXCEPTION = {
   illegalFunction: 1,
@@ -20,6 +22,13 @@ export interface SimulatedBankOptions {
   faults?: FaultSpec;
   /** Value of a `serial` register, if the model has one. */
   serialNumber?: number;
+  /** How the meter lays its registers out; default the shipped datasheet table of the model id, else the model's own map. */
+  sheet?: RegisterSheet;
+}
+
+/** The datasheet table a simulator of `model` speaks. */
+export function sheetFor(model: MeterModel): RegisterSheet {
+  return REGISTER_SHEETS[model.id] ?? sheetFromModel(model);
 }
 
 /** The value a quantity takes in a physical state, in the register's unit. */
@@ -39,13 +48,15 @@ function valueOf(q: Quantity, s: PhysicalState, serial: number): number {
   }
 }
 
-/** Encodes every register of `model` for one physical state (pure). */
-export function encodeState(model: MeterModel, s: PhysicalState, serialNumber = 12345678): Map<number, number> {
+/** Encodes every quantity of `sheet` for one physical state (pure); a quantity it lacks (serial) from the model. */
+export function encodeState(model: MeterModel, s: PhysicalState, serialNumber = 12345678, sheet: RegisterSheet = sheetFor(model)): Map<number, number> {
   const image = new Map<number, number>();
+  const own = sheetFromModel(model);
   for (const def of model.registers) {
+    const e = sheet[def.quantity] ?? own[def.quantity]!;
     const v = valueOf(def.quantity, s, serialNumber);
-    const words = def.energy ? encodeEnergyWh(def, v) : encodeNumber(def, v);
-    words.forEach((w, k) => image.set(def.address + k, w));
+    const words = e.energyUnit ? encodeEnergy(e, v) : encodeInstant(e, v);
+    words.forEach((w, k) => image.set(e.address + k, w));
   }
   return image;
 }
@@ -74,6 +85,7 @@ export class SimulatedBank implements RegisterBank {
   private frozenImage: Map<number, number> | null = null;
   private readonly readable: Set<number>;
   private readonly serial: number;
+  private readonly sheet: RegisterSheet;
 
   constructor(
     readonly model: MeterModel,
@@ -83,6 +95,7 @@ export class SimulatedBank implements RegisterBank {
     this.unit = o.unit ?? 1;
     this.faults = {};
     this.serial = o.serialNumber ?? 12345678;
+    this.sheet = o.sheet ?? sheetFor(model);
     this.readable = readableAddresses(model);
     this.setFaults(o.faults ?? {});
   }
@@ -101,7 +114,7 @@ export class SimulatedBank implements RegisterBank {
 
   /** Current register image (encodes the physical state now). */
   image(): Map<number, number> {
-    return encodeState(this.model, this.physical.state(), this.serial);
+    return encodeState(this.model, this.physical.state(), this.serial, this.sheet);
   }
 
   read(unit: number, fc: ReadFunctionCode, address: number, count: number): Uint16Array | number {

@@ -1,5 +1,7 @@
 // The physics behind every simulator: energy is the integral of power over (injected) time, and
-// V, I, P, PF and f are mutually consistent. Registers are derived from this state by each device's codec.
+// V, I, P, PF and f are mutually consistent. Registers are derived from this state by each device's own documented
+// register format (never by the driver's constant). The operating point is held for steps of at most STEP_MS:
+// energy does not depend on how often anybody reads, and the power a reader sees is the power being integrated.
 import type { SimulatorOptions } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import { profileByName, type LoadProfile } from './load-profile.js';
@@ -41,12 +43,21 @@ export interface PhysicalState {
   trueExportWh: number;
 }
 
+/** Longest stretch of simulated time integrated at one operating point (a load profile's ramp is followed). */
+const STEP_MS = 1000;
+
 export class PhysicalMeter {
   private lastAt: number;
-  private importWh = 0;
-  private exportWh = 0;
-  private trueImportWh = 0;
-  private trueExportWh = 0;
+  /** The operating point in effect since lastAt. */
+  private current: OperatingPoint;
+  // Registers = where they were set (Wh) + energy since, summed in watt-milliseconds: W x ms steps add up
+  // without the rounding that many small Wh fractions added to a large register would collect.
+  private importBaseWh = 0;
+  private exportBaseWh = 0;
+  private importWms = 0;
+  private exportWms = 0;
+  private trueImportWms = 0;
+  private trueExportWms = 0;
   private forced: OperatingPoint | null = null;
   private readonly nominal: number;
   private readonly freq: number;
@@ -57,19 +68,23 @@ export class PhysicalMeter {
     this.nominal = o.nominalVoltageV ?? 230;
     this.freq = o.frequencyHz ?? 50;
     this.rnd = o.random ?? Math.random;
+    this.current = this.pointAt(this.lastAt);
   }
 
   /** Lets a bench source impose the operating point (per phase values); null returns to the profile. */
   force(point: OperatingPoint | null): void {
     this.advance();
     this.forced = point;
+    this.current = this.pointAt(this.lastAt);
   }
 
   /** Sets the cumulative registers, e.g. to start near a wrap or to emulate a replaced meter (0). */
   setRegisters(importWh: number, exportWh: number): void {
     this.advance();
-    this.importWh = importWh;
-    this.exportWh = exportWh;
+    this.importBaseWh = importWh;
+    this.exportBaseWh = exportWh;
+    this.importWms = 0;
+    this.exportWms = 0;
   }
 
   private pointAt(t: number): OperatingPoint {
@@ -88,29 +103,36 @@ export class PhysicalMeter {
     return this.o.phases * p.voltageV * p.currentA * Math.cos((p.phaseDeg * Math.PI) / 180);
   }
 
-  /** Integrates energy up to now (trapezoid-free: power is piecewise constant between calls, as on a real bus). */
+  /** Integrates energy up to now: power x time, one operating point per step of at most STEP_MS. */
   private advance(): void {
     const now = this.o.clock.now();
-    const dtH = (now - this.lastAt) / 3_600_000;
-    if (dtH <= 0) return;
-    const p = this.pointAt(this.lastAt);
+    // A forced or constant point need not be re-drawn; a very long gap is cut into at most 10 000 steps.
+    const step = Math.max(STEP_MS, (now - this.lastAt) / 10_000);
+    while (now > this.lastAt) {
+      const until = Math.min(now, this.lastAt + step);
+      this.integrate(this.current, until - this.lastAt);
+      this.lastAt = until;
+      this.current = this.pointAt(until);
+    }
+  }
+
+  private integrate(p: OperatingPoint, dtMs: number): void {
     const w = this.powerOf(p);
     const pf = Math.abs(Math.cos((p.phaseDeg * Math.PI) / 180));
     const err = this.o.errorFraction?.(p.currentA, pf) ?? 0;
-    const e = Math.abs(w) * dtH;
+    const e = Math.abs(w) * dtMs;
     if (w >= 0) {
-      this.trueImportWh += e;
-      this.importWh += e * (1 + err);
+      this.trueImportWms += e;
+      this.importWms += err ? e * (1 + err) : e;
     } else {
-      this.trueExportWh += e;
-      this.exportWh += e * (1 + err);
+      this.trueExportWms += e;
+      this.exportWms += err ? e * (1 + err) : e;
     }
-    this.lastAt = now;
   }
 
   state(): PhysicalState {
     this.advance();
-    const p = this.pointAt(this.o.clock.now());
+    const p = this.current;
     const n = this.o.phases;
     const phaseW = this.powerOf(p) / n;
     const pfSigned = Math.cos((p.phaseDeg * Math.PI) / 180);
@@ -123,10 +145,10 @@ export class PhysicalMeter {
       powerFactor: p.phaseDeg < 0 || (p.phaseDeg > 180) ? -Math.abs(pfSigned) : Math.abs(pfSigned),
       phaseAngleDeg: n === 3 ? [0, -120, 120] : [0],
       frequencyHz: p.frequencyHz,
-      importWh: this.importWh,
-      exportWh: this.exportWh,
-      trueImportWh: this.trueImportWh,
-      trueExportWh: this.trueExportWh,
+      importWh: this.importBaseWh + this.importWms / 3_600_000,
+      exportWh: this.exportBaseWh + this.exportWms / 3_600_000,
+      trueImportWh: this.trueImportWms / 3_600_000,
+      trueExportWh: this.trueExportWms / 3_600_000,
     };
   }
 }

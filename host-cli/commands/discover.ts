@@ -7,6 +7,9 @@ import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { defaultDiscoverLines, discoverMeters, worstCaseProbes } from '../../drivers/models/discover-meters.js';
 import { meterModels } from '../../drivers/models/meter-models.js';
+import { loadModelFile } from '../../drivers/models/model-file.js';
+import type { MeterModel } from '../../drivers/models/model-schema.js';
+import { probeOrder } from '../../drivers/models/probe-model.js';
 import { discoverSerialDevice, SERIAL_PROBE_ORDER, serialProbeBoundMs, type SerialDeviceId } from '../../drivers/uart/discover-serial.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
@@ -48,6 +51,7 @@ function protocolOf(text: string): Protocol {
 }
 
 interface DiscoverCliOptions {
+  modelFile?: string;
   tcp?: string;
   serial?: string;
   bauds?: number[];
@@ -71,6 +75,8 @@ interface FoundDevice {
   voltageV?: number;
   identification?: string;
   maxBaud?: number | null;
+  /** The --model-file the model came from. */
+  modelFile?: string;
 }
 
 function lineText(c: ConnectionSpec): string {
@@ -79,18 +85,19 @@ function lineText(c: ConnectionSpec): string {
 
 function readHint(f: FoundDevice): string {
   const c = f.connection;
-  if ('tcp' in c) return `amsgate read --model ${f.model} --tcp ${c.tcp} --unit ${f.unit}`;
+  const model = f.modelFile ? `--model-file ${f.modelFile}` : `--model ${f.model}`;
+  if ('tcp' in c) return `amsgate read ${model} --tcp ${c.tcp} --unit ${f.unit}`;
   // UART chips and IEC 62056-21 meters take their line settings from the catalog.
   if (f.unit === null) return `amsgate read --model ${f.model} --serial ${c.serial}`;
-  return `amsgate read --model ${f.model} --serial ${c.serial} --baud ${c.baud} --parity ${c.parity} --unit ${f.unit}`;
+  return `amsgate read ${model} --serial ${c.serial} --baud ${c.baud} --parity ${c.parity} --unit ${f.unit}`;
 }
 
 /**
  * Without --bauds/--parities: every catalog model's factory line first, then the standard rates (derived from the
  * catalog, so a new model's factory setting is tried without touching this command). With either: their product.
  */
-export function serialLines(serial: string, bauds?: number[], parities?: Parity[]): ConnectionSpec[] {
-  const defaults = defaultDiscoverLines(serial, meterModels);
+export function serialLines(serial: string, bauds?: number[], parities?: Parity[], models: readonly MeterModel[] = meterModels): ConnectionSpec[] {
+  const defaults = defaultDiscoverLines(serial, models);
   if (!bauds && !parities) return defaults;
   const pick = <T>(f: (c: ConnectionSpec) => T): T[] => [...new Set(defaults.map(f))];
   const bs = bauds ?? pick((c) => ('serial' in c ? c.baud! : 0));
@@ -100,7 +107,10 @@ export function serialLines(serial: string, bauds?: number[], parities?: Parity[
 
 async function discover(o: DiscoverCliOptions): Promise<void> {
   if (!o.tcp === !o.serial) throw new ConfigError('connection', 'give exactly one of --serial PATH or --tcp host:port');
-  const lines: ConnectionSpec[] = o.tcp ? [{ tcp: o.tcp }] : serialLines(o.serial!, o.bauds, o.parities);
+  // A model file's model is tried first (it is the one the installer expects), then the catalog's.
+  const fileModel = o.modelFile ? loadModelFile(o.modelFile) : null;
+  const models = fileModel ? [fileModel, ...probeOrder(meterModels)] : probeOrder(meterModels);
+  const lines: ConnectionSpec[] = o.tcp ? [{ tcp: o.tcp }] : serialLines(o.serial!, o.bauds, o.parities, models);
   const wanted = new Set(o.protocols);
   // UART chips and optical heads are serial only.
   const devices: SerialDeviceId[] = o.serial ? SERIAL_PROBE_ORDER.filter((d) => wanted.has(d === 'iec62056' ? 'iec62056' : 'uart')) : [];
@@ -108,12 +118,12 @@ async function discover(o: DiscoverCliOptions): Promise<void> {
   if (devices.length === 0 && !scanModbus) throw new ConfigError('option', `--protocols ${o.protocols.join(',')}: nothing to scan over --tcp; Modbus is the only TCP protocol`);
   const tty = process.stderr.isTTY;
   const progress = (text: string) => process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
-  const worst = scanModbus ? worstCaseProbes(lines.length, o.units.length) : 0;
+  const worst = scanModbus ? worstCaseProbes(lines.length, o.units.length, models) : 0;
   const serialOpts = { timeoutMs: o.timeout, devices };
   const boundS = Math.ceil((worst * o.timeout + serialProbeBoundMs(serialOpts)) / 1000);
   progress(
     `discover: ${devices.length > 0 ? `${devices.join(', ')} at their own line settings, then ` : ''}` +
-      `${scanModbus ? `${lines.length} line setting(s) x ${o.units.length} unit(s) x ${meterModels.length} Modbus models` : 'no Modbus scan'}; at most ~${boundS} s`,
+      `${scanModbus ? `${lines.length} line setting(s) x ${o.units.length} unit(s) x ${models.length} Modbus models` : 'no Modbus scan'}; at most ~${boundS} s`,
   );
   if (!tty) progress('');
   const started = Date.now();
@@ -139,10 +149,12 @@ async function discover(o: DiscoverCliOptions): Promise<void> {
       clock: systemClock,
       timeoutMs: o.timeout,
       allLines: o.allLines,
+      models,
+      ordered: true,
       onProgress: (conn, unit, model) => progress(`probing ${lineText(conn)} unit ${unit} as ${model.id} ...`),
     });
     probes += r.probes;
-    found.push(...r.found.map((f) => ({ ...f, transport: 'modbus' as const })));
+    found.push(...r.found.map((f) => ({ ...f, transport: 'modbus' as const, ...(f.model === fileModel?.id ? { modelFile: o.modelFile } : {}) })));
   }
   if (tty) progress('');
   const elapsedMs = Date.now() - started;
@@ -172,6 +184,7 @@ export function register(program: Command): void {
         '(4800 8E1), sign on at 300 7E1 (IEC 62056-21), poll a BL0942 (4800 8N1) and an ATM90E26 (9600 8N1).',
     )
     .option('--serial <path>', 'serial port to scan, e.g. /dev/ttyUSB0')
+    .option('--model-file <file>', 'also look for the meter model in this YAML or JSON file (tried first; its factory line too)')
     .option('--tcp <host:port>', 'Modbus TCP endpoint (or RS-485 gateway) to scan')
     .option('--bauds <list>', 'baud rates to try, in order (default: each model\'s factory setting first, then 1200..38400)', listArg('--bauds', baudOf))
     .option('--parities <list>', 'parities to try: none, even, odd (default: those of the models\' factory settings)', listArg('--parities', parityOf))

@@ -1,7 +1,7 @@
 // `amsgate read`: reads a meter through its catalog driver, once (for scripts) or as a live table.
 import { energyRegisters } from '../../drivers/meter-driver.js';
 import type { Command } from 'commander';
-import { catalog, catalogEntry, parseConnection, type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
+import { catalog, catalogEntry, catalogEntryFromFile, parseConnection, type CatalogEntry, type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
 import { systemClock } from '../../drivers/clock.js';
 import { AmsgateError, ConfigError, DeviceError, FrameError, TimeoutError, TransportError } from '../../drivers/errors.js';
 import type { EnergyRegister, MeterSample } from '../../drivers/meter-driver.js';
@@ -86,8 +86,22 @@ export function commsExitCode(e: unknown): number | null {
   return null;
 }
 
+/** The catalog entry named by --model, or loaded from --model-file (exactly one of them). */
+export function entryFor(o: { model?: string; modelFile?: string }): CatalogEntry {
+  if (o.model && o.modelFile) {
+    const e = catalogEntryFromFile(o.modelFile);
+    if (e.id !== o.model) throw new ConfigError('option', `--model ${o.model} and --model-file ${o.modelFile} (id "${e.id}") disagree; give one of them`);
+    return e;
+  }
+  if (o.modelFile) return catalogEntryFromFile(o.modelFile);
+  if (o.model) return catalogEntry(o.model);
+  throw new ConfigError('option', `give --model ID (${[...catalog.keys()].join(', ')}) or --model-file FILE (a YAML/JSON meter model, docs/meter-models.md)`);
+}
+
 interface ReadOptions {
-  model: string;
+  model?: string;
+  modelFile?: string;
+  timeout?: number;
   tcp?: string;
   serial?: string;
   baud?: number;
@@ -100,9 +114,9 @@ interface ReadOptions {
 }
 
 async function readCommand(o: ReadOptions): Promise<void> {
-  const entry = catalogEntry(o.model);
+  const entry = entryFor(o);
   const conn = parseConnection(o);
-  const driver = await entry.openDriver(conn, { unit: o.unit, clock: systemClock });
+  const driver = await entry.openDriver(conn, { unit: o.unit, clock: systemClock, timeoutMs: o.timeout });
   let stop = false;
   const onSignal = () => {
     stop = true;
@@ -167,7 +181,9 @@ export function register(program: Command): void {
       'Read a meter: instantaneous values and the integer energy registers in the meter\'s own resolution.\n' +
         'Without --once it redraws a live table every --interval ms until Ctrl-C.',
     )
-    .requiredOption('--model <id>', `meter model: ${[...catalog.keys()].join(', ')}`)
+    .option('--model <id>', `meter model: ${[...catalog.keys()].join(', ')}`)
+    .option('--model-file <file>', 'a meter model as a YAML or JSON file instead of --model (docs/meter-models.md)')
+    .option('--timeout <ms>', 'answer timeout per request before a retry (default: the transport\'s, 1000 ms on RTU)', intArg('--timeout', 10, 60_000))
     .option('--tcp <host:port>', 'Modbus TCP endpoint, e.g. 127.0.0.1:1502')
     .option('--serial <path>', 'serial port, e.g. /dev/ttyUSB0 (RS-485 adapter)')
     .option('--baud <n>', 'serial baud rate (default: the model\'s factory setting)', intArg('--baud', 300, 4_000_000))

@@ -1,10 +1,10 @@
 // `amsgate sim`: runs a simulated meter (any catalog entry) on Modbus TCP or a serial port until Ctrl-C.
 import type { Command } from 'commander';
-import { catalog, catalogEntry, type ConnectionSpec, type FaultSpec, type Parity } from '../../drivers/catalog.js';
+import { catalog, type ConnectionSpec, type FaultSpec, type Parity } from '../../drivers/catalog.js';
 import { scaledClock, systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { LoadProfileName } from '../../drivers/sim/load-profile.js';
-import { commsExitCode, intArg, parityArg } from './read.js';
+import { commsExitCode, entryFor, intArg, parityArg } from './read.js';
 
 const RATE_KEYS: Record<string, keyof FaultSpec> = { crc: 'crcErrorRate', timeout: 'timeoutRate', garbage: 'garbageRate' };
 
@@ -48,6 +48,7 @@ function numberArg(name: string, min: number) {
 }
 
 interface SimOptions {
+  modelFile?: string;
   tcp?: string;
   serial?: string;
   baud?: number;
@@ -62,8 +63,8 @@ interface SimOptions {
   wireTiming: boolean;
 }
 
-async function simCommand(modelId: string, o: SimOptions): Promise<void> {
-  const entry = catalogEntry(modelId);
+async function simCommand(modelId: string | undefined, o: SimOptions): Promise<void> {
+  const entry = entryFor({ model: modelId, modelFile: o.modelFile });
   if (!o.tcp === !o.serial) throw new ConfigError('connection', 'give exactly one of --tcp host:port or --serial PATH to listen on');
   const listen: ConnectionSpec = o.tcp ? { tcp: o.tcp } : { serial: o.serial!, baud: o.baud, parity: o.parity };
   const clock = o.speed === 1 ? systemClock : scaledClock(o.speed);
@@ -108,7 +109,8 @@ export function register(program: Command): void {
       'Run a simulated meter: a physical model (load profile, energy integrated over time) behind the meter\'s\n' +
         'own register map, on Modbus TCP or a serial port (e.g. one end of a socat pty pair). Runs until Ctrl-C.',
     )
-    .argument('<model>', `meter model: ${[...catalog.keys()].join(', ')}`)
+    .argument('[model]', `meter model: ${[...catalog.keys()].join(', ')} (or --model-file)`)
+    .option('--model-file <file>', 'simulate a meter model given as a YAML or JSON file (docs/meter-models.md); it speaks the file\'s own map')
     .option('--tcp <host:port>', 'listen on Modbus TCP (port 0 picks a free port and prints it)')
     .option('--serial <path>', 'serve Modbus RTU (or the chip protocol) on this serial port; a path that does not exist yet becomes a pty pair (clients open PATH)')
     .option('--baud <n>', 'serial baud rate (default: the model\'s factory setting)', intArg('--baud', 300, 4_000_000))
@@ -131,5 +133,5 @@ Examples:
   amsgate read --model b23 --serial /tmp/meter --parity even --unit 3
     (/tmp/meter did not exist: the simulator made a socat pty pair and serves on /tmp/meter.sim)`,
     )
-    .action(async (model: string, o: SimOptions) => simCommand(model, o));
+    .action(async (model: string | undefined, o: SimOptions) => simCommand(model, o));
 }

@@ -48,6 +48,10 @@ test('standards.md 4.1 frames are byte-exact', () => {
   }
 });
 
+test('every frame vector names its source', () => {
+  for (const k of ['rtu', 'rtuInvalid', 'tcp', 'tcpInvalid']) for (const v of vectors[k]) assert.ok(typeof v.source === 'string' && v.source.length > 10, `${k}: ${v.name}`);
+});
+
 for (const v of vectors.rtu) {
   test(`RTU vector: ${v.name}`, () => {
     const frame = bytes(v.hex);

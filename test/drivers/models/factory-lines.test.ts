@@ -46,7 +46,7 @@ test('discover with default lines finds a factory-default SDM120 at 2400 8N1 (ov
   const pty = await openPtyPair();
   const sim = await catalogEntry('sdm120').startSimulator({ listen: { serial: pty.a, ...f.line }, unit: 1, clock: new ManualClock(0), profile: 'constant', random: () => 0.5 });
   try {
-    const r = await runInProcess(register, ['discover', '--serial', pty.b, '--protocols', 'modbus', '--units', '1', '--all-lines', '--json']);
+    const r = await runInProcess(register, ['discover', '--serial', pty.b, '--protocols', 'modbus', '--units', '1', '--all-lines', '--timeout', '1000', '--json']);
     assert.is(r.code, 0, r.err);
     const doc = JSON.parse(r.out.slice(r.out.indexOf('{')));
     const found = doc.found as { model: string; connection: unknown }[];

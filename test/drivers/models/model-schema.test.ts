@@ -49,4 +49,39 @@ test('energy field rules: missing energy, wrong direction, counterBits on a floa
   rejects((m) => (m.probe = [{ quantity: 'voltage_l3' }]), /probe\[0\]\.quantity: "voltage_l3" has no register/);
 });
 
+test('probe with min above max is refused', () => {
+  rejects((m) => (m.probe = [{ quantity: 'voltage_l1', min: 300, max: 80 }]), /probe\[0\]: min 300 is above max 80/);
+});
+
+test('a three-phase model without L3 registers is refused', () => {
+  const three = (): MeterModel => structuredClone(meterModel('sdm630'));
+  const drop = (m: MeterModel, q: string) => (m.registers = m.registers.filter((r) => r.quantity !== q));
+  const cases: [(m: MeterModel) => void, RegExp][] = [
+    [(m) => drop(m, 'voltage_l3'), /has voltage_l1, voltage_l2 but no voltage_l3; a three-phase model needs all three phases/],
+    [(m) => m.registers.filter((r) => /_l3$/.test(r.quantity)).forEach((r) => drop(m, r.quantity)), /no (voltage|current|power|pf)_l3/],
+    [(m) => (m.registers = m.registers.filter((r) => !/_l[123]$/.test(r.quantity))), /three-phase model needs L1, L2 and L3 registers/],
+  ];
+  for (const [mutate, re] of cases) {
+    const m = three();
+    mutate(m);
+    m.probe = [{ quantity: m.registers.find((r) => !r.energy)!.quantity, min: 0 }];
+    assert.throws(() => validateModel(m), re);
+  }
+  // ... and a single-phase model with an L2 register
+  rejects((m) => m.registers.push({ quantity: 'voltage_l2', address: 0x0002, type: 'f32', scale: '1', unit: 'V' }), /voltage_l2 on a single-phase model/);
+});
+
+test('a model with no energy register is refused', () => {
+  rejects((m) => (m.registers = m.registers.filter((r) => !r.energy)), /registers: has no energy register/);
+});
+
+test('shape: a missing field, an unknown field and a wrong type are named', () => {
+  rejects((m) => delete (m as Partial<MeterModel>).defaultLine, /model sdm120\.defaultLine: is missing/);
+  rejects((m) => ((m as unknown as Record<string, unknown>).register = []), /model sdm120\.register: is not a field/);
+  rejects((m) => ((m.registers[0] as unknown as Record<string, unknown>).adress = 1), /registers\[0\]\.adress: is not a field/);
+  rejects((m) => ((m as unknown as Record<string, unknown>).phases = '1'), /phases: is string; expected a number/);
+  rejects((m) => ((m.defaultLine as unknown as Record<string, unknown>).baud = 9601), /defaultLine\.baud: is 9601/);
+  assert.throws(() => validateModel('sdm120'), /model \(no id\): is string; expected an object/);
+});
+
 test.run();
