@@ -24,6 +24,15 @@ export interface Bl0942SimOptions extends SimulatorOptions {
   addr?: number;
 }
 
+/**
+ * CF_CNT pulses for `joules` of energy by the datasheet's CF period (one pulse every 1638.4 x 256 / WATT s, WATT =
+ * P x PREF): joules x PREF / 419 430.4. Uses the board's power gain only, never EREF (the driver's constant).
+ */
+export function cfPulses(joules: number, board: Bl0942Board): number {
+  // The epsilon absorbs double rounding of the physics (n - 1e-9 pulses must count as n).
+  return Math.floor((joules * Number(board.pref)) / (1638.4 * 256) + 1e-6);
+}
+
 /** Register counts from a physical state under a board's constants (what a real chip would show). */
 export function bl0942PacketFor(
   s: { voltageV: number[]; currentA: number[]; powerW: number; frequencyHz: number; importWh: number; exportWh: number },
@@ -37,7 +46,7 @@ export function bl0942PacketFor(
     iFastRms: iRms,
     watt: clamp24(s.powerW * Number(board.pref)),
     // CF_CNT_ADD_SEL = 1 (reset default): the counter accumulates |E| in both directions; WATT carries the sign.
-    cfCnt: Math.floor(((s.importWh + s.exportWh) * Number(board.eref)) / 1000) % 0x1000000,
+    cfCnt: cfPulses((s.importWh + s.exportWh) * 3600, board) % 0x1000000,
     freq: Math.round(1_000_000 / s.frequencyHz),
     status: 0,
   };

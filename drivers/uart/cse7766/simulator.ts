@@ -25,8 +25,11 @@ export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS)
   const pLow = p < MIN_POWER_W;
   const cycle = (coef: number, x: number) => Math.min(MAX24, Math.max(1, Math.round(coef / x)));
   const flags = (iLow ? 0x04 : 0) | (pLow ? 0x02 : 0);
-  // Wh per pulse = Pcoef / 3.6e6; the chip counts energy in either direction.
-  const whPerPulse = c.power / 3_600_000;
+  // The datasheet's P = Pcoef / Pcycle (cycle in microseconds) makes one CF pulse Pcoef microjoules of energy,
+  // in either direction. Energy comes from the physical model (power x time), never from the driver's constant.
+  const joules = (s.importWh + s.exportWh) * 3600;
+  // The epsilon absorbs double rounding (9999.999999 J must count as 10 000 J).
+  const pulses = Math.floor((joules * 1e6) / c.power + 1e-6);
   return {
     header: flags ? 0xf0 | flags : CSE7766_NORMAL,
     voltageCoef: c.voltage,
@@ -36,7 +39,7 @@ export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS)
     powerCoef: c.power,
     powerCycle: pLow ? MAX24 : cycle(c.power, p),
     adj: CSE7766_ADJ.voltageValid | (iLow ? 0 : CSE7766_ADJ.currentValid) | (pLow ? 0 : CSE7766_ADJ.powerValid),
-    cfPulses: Math.floor((s.importWh + s.exportWh) / whPerPulse) % 0x10000,
+    cfPulses: pulses % 0x10000,
   };
 }
 

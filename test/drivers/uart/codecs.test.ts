@@ -58,8 +58,8 @@ test('BL0942 standards vector scales to 230 V, 1 A, 230 W, 50 Hz', () => {
   assert.ok(Math.abs(v.currentA - 1) < 0.001);
   assert.is(v.powerW, 230);
   assert.is(v.frequencyHz, 50);
-  // 1000 Wh per 3304.61127328 pulses, exactly.
-  assert.equal(bl0942WhPerCount(), rational(100000000000n, 330461127328n));
+  // One pulse = 1638.4 x 256 / PREF J (datasheet CF period) = 419430.4 / (596 x 3600) Wh, exactly.
+  assert.equal(bl0942WhPerCount(), rational(4194304n, 596n * 36000n));
 });
 
 test('BL0942 rejects bad header, checksum, address and length with FrameError', () => {
