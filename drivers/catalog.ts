@@ -7,6 +7,7 @@ import type { PhysicalMeter } from './sim/physical-meter.js';
 import { modbusCatalogEntries } from './models/catalog-entries.js';
 import { uartCatalogEntries } from './uart/catalog-entries.js';
 import { ConfigError } from './errors.js';
+import type { BoardChoice } from './uart/board-profile.js';
 
 export type Parity = 'none' | 'even' | 'odd';
 
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   /** Meter error curve (fraction of true energy) for bench DUTs. */
   errorFraction?: (currentA: number, pf: number) => number;
   random?: () => number;
+  /** UART chips: the simulated board (profile name plus overrides, see drivers/uart/board-profile.ts). */
+  board?: BoardChoice;
 }
 
 export interface RunningSimulator {
@@ -64,7 +67,7 @@ export interface CatalogEntry {
   phases: 1 | 3;
   /** Default line settings for serial connections. */
   defaultLine?: { baud: number; parity: Parity; dataBits: 7 | 8; stopBits: 1 | 2 };
-  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock }): Promise<MeterDriver>;
+  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; board?: BoardChoice }): Promise<MeterDriver>;
   startSimulator(opts: SimulatorOptions): Promise<RunningSimulator>;
 }
 

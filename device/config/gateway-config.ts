@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { parseDecimal } from '../../drivers/rational.js';
+import type { BoardChoice } from '../../drivers/uart/board-profile.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
@@ -33,6 +34,8 @@ export interface MeterConfig {
   /** Imax, amperes. */
   maxCurrentA: number;
   compensation: CompensationSettings;
+  /** UART chips: board profile and overrides, e.g. { profile: 'default', pref: '601.5' } (docs/uart-chips.md). */
+  board?: BoardChoice;
   /** Demo/test: run the catalog simulator in-process (see docs/configuration.md for the connection convention). */
   simulate?: { profile: 'ev-charging' | 'battery' | 'constant'; ratingW?: number };
 }

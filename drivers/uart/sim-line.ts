@@ -60,7 +60,7 @@ export class SerialSim {
   private constructor(
     private readonly sim: SimLine,
     readonly physical: PhysicalMeter,
-    o: SimulatorOptions,
+    o: Omit<SimulatorOptions, 'board'>,
   ) {
     this.faults = { ...(o.faults ?? {}) };
     this.random = o.random ?? Math.random;
@@ -70,7 +70,7 @@ export class SerialSim {
   }
 
   /** Opens the line (`o.listen`, unset line fields from `defaults`) and the physical meter with `phases`. */
-  static async open(o: SimulatorOptions, model: string, defaults: LineSettings, phases: 1 | 3): Promise<SerialSim> {
+  static async open(o: Omit<SimulatorOptions, 'board'>, model: string, defaults: LineSettings, phases: 1 | 3): Promise<SerialSim> {
     const physical = physicalMeterFor(o, phases);
     return new SerialSim(await openSimLine(o.listen, model, defaults), physical, o);
   }

@@ -19,7 +19,8 @@ import { BL0942_LINE } from './driver.js';
 const TURNAROUND_MS = 1;
 const MAX24 = 0x7fffff;
 
-export interface Bl0942SimOptions extends SimulatorOptions {
+export interface Bl0942SimOptions extends Omit<SimulatorOptions, 'board'> {
+  /** The simulated board's gains (catalog callers resolve a BoardChoice with bl0942Board). */
   board?: Bl0942Board;
   addr?: number;
 }

@@ -1,6 +1,6 @@
 // CSE7766 board profiles and the poll-interval rule. The chip sends its own power coefficient (Pcoef) in every
 // frame, so energy never depends on this table; the profile's Pcoef is what a configuration check uses before any
-// frame was read, to work out how often the 16-bit CF counter must be read.
+// frame was read, to work out how often the 16-bit CF counter must be read (poll-interval.ts).
 import { ConfigError } from '../../errors.js';
 import { mergeBoard, type BoardChoice } from '../board-profile.js';
 import { CSE7766_CF_MODULUS } from './codec.js';
@@ -31,15 +31,3 @@ export function cse7766Board(choice?: BoardChoice): Cse7766Board {
 
 /** Joules the 16-bit CF counter spans before it wraps: 65 536 pulses of Pcoef microjoules. */
 export const cse7766WrapJoules = (powerCoef: number): number => (CSE7766_CF_MODULUS * powerCoef) / 1e6;
-
-/**
- * The longest poll interval (ms) at which the gateway never misses a CF wrap at `maxPowerW`, even when
- * `missedPolls` polls in a row fail: (missedPolls + 1) intervals must stay strictly below one wrap period.
- * Counter extension sees only the advance modulo 2^16, so a longer gap loses 65 536 pulses without a trace.
- */
-export function cse7766MaxPollIntervalMs(board: Cse7766Board, maxPowerW: number, missedPolls = 1): number {
-  if (!(maxPowerW > 0)) throw new RangeError(`maxPowerW must be a positive number of watts, got ${maxPowerW}`);
-  if (!Number.isInteger(missedPolls) || missedPolls < 0) throw new RangeError(`missedPolls must be an integer >= 0, got ${missedPolls}`);
-  const wrapMs = (cse7766WrapJoules(board.powerCoef) / maxPowerW) * 1000;
-  return Math.max(0, Math.ceil(wrapMs / (missedPolls + 1)) - 1);
-}

@@ -17,7 +17,7 @@ const MIN_POWER_W = 1;
 const FRAME_INTERVAL_MS = 50;
 const MAX24 = 0xffffff;
 
-export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS): Cse7766FrameFields {
+export function cse7766FieldsFor(s: PhysicalState, c: { voltage: number; current: number; power: number } = CSE7766_SIM_COEFFICIENTS): Cse7766FrameFields {
   const v = s.voltageV[0]!;
   const i = s.currentA[0]!;
   const p = Math.abs(s.powerW);
@@ -43,7 +43,13 @@ export function cse7766FieldsFor(s: PhysicalState, c = CSE7766_SIM_COEFFICIENTS)
   };
 }
 
-export async function startCse7766Simulator(o: SimulatorOptions): Promise<RunningSimulator> {
+export interface Cse7766SimOptions extends SimulatorOptions {
+  /** Power coefficient of the simulated chip (default CSE7766_SIM_COEFFICIENTS.power). */
+  powerCoef?: number;
+}
+
+export async function startCse7766Simulator(o: Cse7766SimOptions): Promise<RunningSimulator> {
+  const coefficients = { ...CSE7766_SIM_COEFFICIENTS, ...(o.powerCoef ? { power: o.powerCoef } : {}) };
   const sim = await SerialSim.open(o, 'CSE7766', CSE7766_LINE, 1);
   const rnd = sim.random;
   let last: Cse7766FrameFields | null = null;
@@ -53,7 +59,7 @@ export async function startCse7766Simulator(o: SimulatorOptions): Promise<Runnin
   sim.serially(async () => {
     while (!sim.closed) {
       const fault = drawFault(sim.faults, rnd);
-      const fields: Cse7766FrameFields = sim.faults.frozen && last ? last : cse7766FieldsFor(sim.physical.state());
+      const fields: Cse7766FrameFields = sim.faults.frozen && last ? last : cse7766FieldsFor(sim.physical.state(), coefficients);
       last = fields;
       let out = encodeCse7766Frame(fields);
       if (fault === 'checksum') out = corruptChecksum(out);

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { ConfigError } from '../../../drivers/errors.js';
 import { rational } from '../../../drivers/rational.js';
 import { BL0942_BOARDS, bl0942Board, bl0942Eref, bl0942WhPerCount } from '../../../drivers/uart/bl0942/board.js';
-import { cse7766Board, cse7766MaxPollIntervalMs } from '../../../drivers/uart/cse7766/board.js';
+import { cse7766Board } from '../../../drivers/uart/cse7766/board.js';
+import { maxPollIntervalMs } from '../../../drivers/uart/poll-interval.js';
+import { catalogEntry } from '../../../drivers/catalog.js';
+import { systemClock } from '../../../drivers/clock.js';
+import { meterSchema } from '../../../device/config/config-schema.js';
 
 function configError(fn: () => unknown, re: RegExp): void {
   try {
@@ -42,14 +46,37 @@ test('a BL0942 board is selectable and overridable per meter', () => {
 });
 
 test('CSE7766 poll interval: (missed polls + 1) intervals stay below one 65536-pulse wrap at the maximum power', () => {
-  const b = cse7766Board();
   // 65536 pulses x 5 J = 327 680 J; at 3680 W (16 A x 230 V) that is 89.04 s per wrap.
-  assert.is(cse7766MaxPollIntervalMs(b, 3680, 0), 89_043);
-  assert.is(cse7766MaxPollIntervalMs(b, 3680), 44_521);
+  assert.is(maxPollIntervalMs('cse7766', undefined, 3680, 0), 89_043);
+  assert.is(maxPollIntervalMs('cse7766', undefined, 3680), 44_521);
   // At exactly a whole number of ms the interval stays strictly below the wrap period.
-  assert.is(cse7766MaxPollIntervalMs({ powerCoef: 1_000_000 }, 65_536, 0), 999);
-  assert.is(cse7766MaxPollIntervalMs(cse7766Board({ powerCoef: 2_500_000 }), 3680), 22_260);
+  assert.is(maxPollIntervalMs('cse7766', { powerCoef: 1_000_000 }, 65_536, 0), 999);
+  assert.is(maxPollIntervalMs('cse7766', { powerCoef: 2_500_000 }, 3680), 22_260);
   configError(() => cse7766Board({ powerCoef: 0x1000000 }), /expected an integer 1\.\.16777215/);
+});
+
+test('poll interval of the other chips: BL0942 wraps after 3280 kWh, a full ATM90E26 register holds 2048 Wh (MC 3200)', () => {
+  // BL0942 PREF 596: 2^24 pulses x 1638.4 x 256 / 596 J = 1.1807e10 J; at 3680 W: 3.2085e9 ms per wrap, halved.
+  assert.is(maxPollIntervalMs('bl0942', undefined, 3680), Math.ceil((2 ** 24 * 1638.4 * 256) / 596 / 3680 * 1000 / 2) - 1);
+  // ATM90E26 MC 3200: 6553.5 pulses = 2.04797 kWh = 7 372 687.5 J; at 3680 W 2003.45 s, halved: 1001.72 s.
+  assert.is(maxPollIntervalMs('atm90e26', undefined, 3680), 1_001_723);
+  assert.is(maxPollIntervalMs('iec62056', undefined, 3680), null);
+  assert.is(maxPollIntervalMs('sdm630', undefined, 3680), null);
+});
+
+test('a meter config carries a board choice; the catalog refuses a contradictory one before opening the line', async () => {
+  const m = meterSchema.parse({
+    id: 'm1', model: 'bl0942', connection: { serial: '/dev/null-not-a-tty' }, serial: 'X', amsid: { import: 'A' }, role: 'charger',
+    phases: 1, ratedVoltageV: 230, ratedCurrentA: 5, maxCurrentA: 16, board: { profile: 'default', pref: '596', eref: '3304.61127328' },
+  });
+  assert.equal(m.board, { profile: 'default', pref: '596', eref: '3304.61127328' });
+  let err: unknown;
+  await catalogEntry('bl0942').openDriver(m.connection, { clock: systemClock, board: m.board }).catch((e) => (err = e));
+  assert.instance(err, ConfigError);
+  assert.match((err as Error).message, /contradicts PREF 596/);
+  err = undefined;
+  await catalogEntry('cse7766').openDriver({ serial: '/nonexistent' }, { clock: systemClock, board: { profile: 'sonoff' } }).catch((e) => (err = e));
+  assert.instance(err, ConfigError);
 });
 
 test.run();
