@@ -46,14 +46,23 @@ export function cse7766FieldsFor(s: PhysicalState, c: { voltage: number; current
 export interface Cse7766SimOptions extends SimulatorOptions {
   /** Power coefficient of the simulated chip (default CSE7766_SIM_COEFFICIENTS.power). */
   powerCoef?: number;
+  /** Pause between frames (default 50 ms, the chip's rate; 0 for tests that must fill a line quickly). */
+  frameIntervalMs?: number;
 }
 
-export async function startCse7766Simulator(o: Cse7766SimOptions): Promise<RunningSimulator> {
+export interface RunningCse7766Simulator extends RunningSimulator {
+  /** Frames written so far, and whether a write is waiting for the line (nobody reads the other end). */
+  readonly stats: { framesSent: number; writePending: boolean };
+}
+
+export async function startCse7766Simulator(o: Cse7766SimOptions): Promise<RunningCse7766Simulator> {
   const coefficients = { ...CSE7766_SIM_COEFFICIENTS, ...(o.powerCoef ? { power: o.powerCoef } : {}) };
   const sim = await SerialSim.open(o, 'CSE7766', CSE7766_LINE, 1);
   const rnd = sim.random;
   let last: Cse7766FrameFields | null = null;
   const frameTime = wireTimeMs(24, sim.line.options);
+  const interval = o.frameIntervalMs ?? FRAME_INTERVAL_MS;
+  const stats = { framesSent: 0, writePending: false };
 
   // The chip streams by itself: one task that runs until the simulator closes.
   sim.serially(async () => {
@@ -64,14 +73,22 @@ export async function startCse7766Simulator(o: Cse7766SimOptions): Promise<Runni
       let out = encodeCse7766Frame(fields);
       if (fault === 'checksum') out = corruptChecksum(out);
       if (fault === 'garbage') out = Uint8Array.from([...garbage(rnd, 5 + Math.floor(rnd() * 30)), ...out]);
-      if (fault !== 'timeout') await sim.sendAfter(0, out);
-      await lineDelay(Math.max(FRAME_INTERVAL_MS, sim.wireMs(out.length), sim.wireTiming ? frameTime : 0));
+      if (fault !== 'timeout') {
+        stats.writePending = true;
+        await sim.sendAfter(0, out);
+        stats.writePending = false;
+        stats.framesSent++;
+      }
+      await lineDelay(Math.max(interval, sim.wireMs(out.length), sim.wireTiming ? frameTime : 0));
     }
   });
 
-  return sim.running({
-    onReset: () => {
-      last = null;
-    },
-  });
+  return {
+    ...sim.running({
+      onReset: () => {
+        last = null;
+      },
+    }),
+    stats,
+  };
 }
