@@ -90,7 +90,7 @@ export class Iec62056Driver implements MeterDriver {
 
   async identify(): Promise<MeterIdentity> {
     const r = this.last ?? (await this.readoutWithRetries()).r;
-    const serial = findDataSet(r.readout, '0.0.0')?.values[0]?.value ?? findDataSet(r.readout, 'C.1.0')?.values[0]?.value;
+    const serial = findDataSet(r.readout, '0.0.0')?.values[0]?.value || findDataSet(r.readout, 'C.1.0')?.values[0]?.value; // 0.0.0() is often empty
     return { vendor: r.identification.manufacturer, model: r.identification.ident, ...(serial ? { serial } : {}) };
   }
 

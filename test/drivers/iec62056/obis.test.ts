@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { FrameError } from '../../../drivers/errors.js';
 import { fromHex } from '../../../drivers/uart/bytes.js';
+import { rational } from '../../../drivers/rational.js';
 import { encodeDataBlock, energyCounts, parseDataBlock } from '../../../drivers/iec62056/data-block.js';
 import { currentRegister, parseObis } from '../../../drivers/iec62056/obis.js';
 
@@ -28,6 +29,9 @@ test('only the register without F (or F = 255) is current; history listed first 
       const d = currentRegister(r, code);
       assert.ok(d, `${c.name}: ${code} found`);
       assert.is(energyCounts(d!.values[0]!).value, BigInt(want), `${c.name}: ${code}`);
+    }
+    for (const [code, [num, den]] of Object.entries<[string, string]>(c.whPerCount ?? {})) {
+      assert.equal(energyCounts(currentRegister(r, code)!.values[0]!).whPerCount, rational(BigInt(num), BigInt(den)), `${c.name}: ${code} resolution`);
     }
     for (const code of c.absent ?? []) assert.is(currentRegister(r, code), undefined, `${c.name}: no current ${code}`);
     for (const code of c.ambiguous ?? []) {

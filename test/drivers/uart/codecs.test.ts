@@ -24,6 +24,7 @@ import {
   encodeAtm90e26Write,
 } from '../../../drivers/uart/atm90e26/codec.js';
 import { atm90e26BlockChecksum, atm90e26PowerFactor, encodeAtm90e26PowerFactor } from '../../../drivers/uart/atm90e26/registers.js';
+import { atm90e26WhPerCount } from '../../../drivers/uart/atm90e26/board.js';
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/uart/${name}`, import.meta.url), 'utf8'));
 const bl = load('bl0942.json');
@@ -117,6 +118,8 @@ test('ATM90E26 read/write frames, replies, acknowledgements and checksums', () =
     assert.ok(Math.abs(atm90e26PowerFactor(p.raw) - p.pf) < 1e-12);
   }
   assert.is(encodeAtm90e26PowerFactor(-0.866), 0x8000 | 866);
+  const e = atm.energyScaling;
+  assert.equal(atm90e26WhPerCount({ meterConstantImpPerKwh: e.meterConstantImpPerKwh }), rational(BigInt(e.whPerCountNum), BigInt(e.whPerCountDen)), e.source);
 });
 
 test.run();
