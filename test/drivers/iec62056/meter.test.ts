@@ -7,7 +7,7 @@ import { Iec62056Driver } from '../../../drivers/iec62056/driver.js';
 import { startIec62056Simulator } from '../../../drivers/iec62056/simulator.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
-import { CROSS_CHECK_POINTS, crossCheck, describe } from '../uart/physics-check.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 const HOUR = 3_600_000;
 

@@ -16,7 +16,7 @@ import { ATM90E26_REG } from '../../../drivers/uart/atm90e26/registers.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
-import { CROSS_CHECK_POINTS, crossCheck, describe } from './physics-check.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 const HOUR = 3_600_000;
 

@@ -8,7 +8,7 @@ import { bl0942WhPerCount } from '../../../drivers/uart/bl0942/board.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
-import { CROSS_CHECK_POINTS, crossCheck, describe } from './physics-check.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 test('BL0942 driver reads a simulated chip over a pty with wire timing', async () => {
   const { sim, drv, close } = await openPtyRig(

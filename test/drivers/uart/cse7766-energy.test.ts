@@ -10,8 +10,8 @@ import { cse7766Instant, cse7766WhPerCount, decodeCse7766Frame } from '../../../
 import { Cse7766Driver } from '../../../drivers/uart/cse7766/driver.js';
 import { CSE7766_SIM_COEFFICIENTS, startCse7766Simulator } from '../../../drivers/uart/cse7766/simulator.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
-import { nextChangedSample } from './sample-until.js';
-import { CROSS_CHECK_POINTS, crossCheck, describe } from './physics-check.js';
+import { nextChangedSample } from '../../../drivers/sim/sample-until.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../../fixtures/uart/cse7766.json', import.meta.url), 'utf8'));
 const ref = fx.reference;

@@ -10,7 +10,7 @@ import { Cse7766Driver } from '../../../drivers/uart/cse7766/driver.js';
 import { startCse7766Simulator } from '../../../drivers/uart/cse7766/simulator.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { rejection } from './reject.js';
-import { nextChangedSample } from './sample-until.js';
+import { nextChangedSample } from '../../../drivers/sim/sample-until.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../../fixtures/uart/cse7766.json', import.meta.url), 'utf8'));
 const good = fromHex(fx.frames[0].hex);

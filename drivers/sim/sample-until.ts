@@ -1,7 +1,6 @@
 // Waiting for a condition instead of sleeping: a streaming chip (CSE7766) may still deliver frames encoded before
-// the test moved its clock, so a test reads samples until the register shows the new state.
-import type { MeterDriver, MeterSample } from '../../../drivers/meter-driver.js';
-import { energyRegisters } from '../../../drivers/meter-driver.js';
+// a simulated clock moved, so tests and benches read samples until the register shows the new state.
+import { energyRegisters, type MeterDriver, type MeterSample } from '../meter-driver.js';
 
 const registerValues = (s: MeterSample): string => energyRegisters(s).map(([k, r]) => `${k}=${r.value}`).join(',');
 
