@@ -14,7 +14,8 @@ import { cse7766Checksum, decodeCse7766Frame } from '../drivers/uart/cse7766/cod
 import { Cse7766StreamParser } from '../drivers/uart/cse7766/stream-parser.js';
 import { decodeAtm90e26ReadReply, decodeAtm90e26Request } from '../drivers/uart/atm90e26/codec.js';
 import { bcc } from '../drivers/iec62056/bcc.js';
-import { energyCounts, obisCore, parseDataBlock } from '../drivers/iec62056/data-block.js';
+import { energyCounts, parseDataBlock } from '../drivers/iec62056/data-block.js';
+import { obisCore } from '../drivers/iec62056/obis.js';
 import { parseAckOptionSelect, parseIdentification, parseSignOn } from '../drivers/iec62056/messages.js';
 
 export interface FuzzTarget {

@@ -10,6 +10,7 @@ import { modbusCatalogEntries, modelCatalogEntry } from './models/catalog-entrie
 import { loadModelFile } from './models/model-file.js';
 import { uartCatalogEntries } from './uart/catalog-entries.js';
 import { ConfigError } from './errors.js';
+import type { BoardChoice } from './uart/board-profile.js';
 
 export type Parity = 'none' | 'even' | 'odd';
 
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   /** Meter error curve (fraction of true energy) for bench DUTs. */
   errorFraction?: (currentA: number, pf: number) => number;
   random?: () => number;
+  /** UART chips: the simulated board (profile name plus overrides, see drivers/uart/board-profile.ts). */
+  board?: BoardChoice;
 }
 
 export interface RunningSimulator {
@@ -68,7 +71,7 @@ export interface CatalogEntry {
   /** Default line settings for serial connections. */
   defaultLine?: { baud: number; parity: Parity; dataBits: 7 | 8; stopBits: 1 | 2 };
   /** timeoutMs: answer timeout per request (Modbus; other transports keep their own). */
-  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number }): Promise<MeterDriver>;
+  openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number; board?: BoardChoice }): Promise<MeterDriver>;
   startSimulator(opts: SimulatorOptions): Promise<RunningSimulator>;
 }
 

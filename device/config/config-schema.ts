@@ -55,6 +55,8 @@ export const meterSchema = z.strictObject({
   ratedCurrentA: z.number().positive(),
   maxCurrentA: z.number().positive(),
   compensation: compensationSchema,
+  /** UART chips: board profile name plus per-meter constant overrides (drivers/uart/board-profile.ts). */
+  board: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   simulate: z
     .strictObject({
       profile: z.enum(['ev-charging', 'battery', 'constant']),

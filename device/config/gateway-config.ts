@@ -5,6 +5,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { catalog, catalogEntryFromFile, findCatalogEntry, type ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
+import type { BoardChoice } from '../../drivers/uart/board-profile.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
@@ -35,6 +36,8 @@ export interface MeterConfig {
   /** Imax, amperes. */
   maxCurrentA: number;
   compensation: CompensationSettings;
+  /** UART chips: board profile and overrides, e.g. { profile: 'default', pref: '601.5' } (docs/uart-chips.md). */
+  board?: BoardChoice;
   /** Demo/test: run the catalog simulator in-process (see docs/configuration.md for the connection convention). */
   simulate?: { profile: 'ev-charging' | 'battery' | 'constant'; ratingW?: number };
 }

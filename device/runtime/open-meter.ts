@@ -76,20 +76,20 @@ export const openCatalogMeter: MeterOpener = async (m, clock) => {
       const host = conn.tcp.slice(0, conn.tcp.lastIndexOf(':'));
       const port = await freePort();
       conn = { tcp: `${host}:${port}` };
-      simulator = await entry.startSimulator({ listen: conn, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW });
+      simulator = await entry.startSimulator({ listen: conn, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW, board: m.board });
     } else if ('serial' in conn && conn.serial === 'auto') {
       const pair = await ptyPair();
       pty = pair;
       const line = entry.defaultLine ?? { baud: 9600, parity: 'none' as const, dataBits: 8 as const, stopBits: 1 as const };
-      simulator = await entry.startSimulator({ listen: { serial: pair.a, ...line }, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW });
+      simulator = await entry.startSimulator({ listen: { serial: pair.a, ...line }, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW, board: m.board });
       conn = { serial: pair.b, ...line };
     } else {
-      simulator = await entry.startSimulator({ listen: conn, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW });
+      simulator = await entry.startSimulator({ listen: conn, unit: m.unit, clock, profile: m.simulate.profile, ratingW: m.simulate.ratingW, board: m.board });
     }
   }
   let driver: MeterDriver;
   try {
-    driver = await entry.openDriver(conn, { unit: m.unit, clock });
+    driver = await entry.openDriver(conn, { unit: m.unit, clock, board: m.board });
   } catch (err) {
     await simulator?.close();
     await pty?.close();

@@ -3,6 +3,7 @@
 import { FrameError } from '../errors.js';
 import { rational, type Rational } from '../rational.js';
 import { ETX, STX, bcc } from './bcc.js';
+import { parseObis } from './obis.js';
 
 export interface DataSet {
   address: string;
@@ -92,14 +93,12 @@ export function parseDataBlock(block: Uint8Array): Readout {
   return { dataSets: parseDataSets(text.slice(0, end)) };
 }
 
-/** Reduces "1-0:1.8.0*255", "1.8.0*01" or "1.8.0" to "1.8.0" (value groups C.D.E). */
-export function obisCore(address: string): string {
-  const noMedium = address.includes(':') ? address.slice(address.indexOf(':') + 1) : address;
-  return noMedium.replace(/[*&][0-9A-Fa-f]+$/, '');
-}
-
+/** The first current data set for a code (billing-period values and other media skipped; obis.ts). For display values. */
 export function findDataSet(r: Readout, core: string): DataSet | undefined {
-  return r.dataSets.find((d) => obisCore(d.address) === core);
+  return r.dataSets.find((d) => {
+    const o = parseObis(d.address);
+    return o.core === core && o.billingPeriod === null && (o.medium === null || o.medium === 1);
+  });
 }
 
 const UNIT_WH: Readonly<Record<string, bigint>> = { Wh: 1n, kWh: 1000n, MWh: 1_000_000n };

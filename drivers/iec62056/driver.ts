@@ -6,15 +6,19 @@ import { AmsgateError, FrameError, TimeoutError } from '../errors.js';
 import type { EnergyRegister, MeterDriver, MeterIdentity, MeterSample } from '../meter-driver.js';
 import { Iec62056Client, type Iec62056ClientOptions, type ReadoutResult } from './client.js';
 import { energyCounts, findDataSet, numericValue, type Readout } from './data-block.js';
+import { currentRegister } from './obis.js';
 
 export interface Iec62056DriverOptions extends Iec62056ClientOptions {
   clock: Clock;
   /** Extra readouts after a rejected or missing one. */
   retries?: number;
+  /** OBIS group B to read when the meter prints several channels with different values. */
+  channel?: number;
 }
 
-function energyOf(r: Readout, core: string): EnergyRegister | undefined {
-  const d = findDataSet(r, core);
+/** The current register for `core`: never a billing-period value (1.8.0*12) nor a tariff (1.8.1). */
+function energyOf(r: Readout, core: string, channel?: number): EnergyRegister | undefined {
+  const d = currentRegister(r, core, channel);
   if (!d || !d.values[0]) return undefined;
   const { value, whPerCount } = energyCounts(d.values[0]);
   // A printed register rolls over at 10^digits, which is not a binary width: counterBits stays null.
@@ -74,19 +78,19 @@ export class Iec62056Driver implements MeterDriver {
   async sample(): Promise<MeterSample> {
     const { r, frameErrors, retries } = await this.readoutWithRetries();
     const energy: MeterSample['energy'] = {};
-    const imp = energyOf(r.readout, '1.8.0');
-    const exp = energyOf(r.readout, '2.8.0');
+    const imp = energyOf(r.readout, '1.8.0', this.o.channel);
+    const exp = energyOf(r.readout, '2.8.0', this.o.channel);
     if (imp) energy.import = imp;
     if (exp) energy.export = exp;
     if (!imp && !exp) {
-      throw new FrameError('no-energy', 'IEC 62056-21 readout has neither 1.8.0 nor 2.8.0; expected at least one energy register');
+      throw new FrameError('no-energy', 'IEC 62056-21 readout has neither a current 1.8.0 nor 2.8.0 (billing-period values such as 1.8.0*12 and tariffs 1.8.1/1.8.2 do not count); expected at least one current energy register');
     }
     return { at: this.o.clock.now(), energy, instant: instantOf(r.readout), frameErrors, retries };
   }
 
   async identify(): Promise<MeterIdentity> {
     const r = this.last ?? (await this.readoutWithRetries()).r;
-    const serial = findDataSet(r.readout, '0.0.0')?.values[0]?.value ?? findDataSet(r.readout, 'C.1.0')?.values[0]?.value;
+    const serial = findDataSet(r.readout, '0.0.0')?.values[0]?.value || findDataSet(r.readout, 'C.1.0')?.values[0]?.value; // 0.0.0() is often empty
     return { vendor: r.identification.manufacturer, model: r.identification.ident, ...(serial ? { serial } : {}) };
   }
 

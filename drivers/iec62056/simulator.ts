@@ -34,14 +34,25 @@ const fixed = (x: number, intDigits: number, decimals: number) => {
   return `${i!.padStart(intDigits, '0')}${f !== undefined ? `.${f}` : ''}`;
 };
 
-/** The meter's data lines for a physical state: kWh with 3 decimals, 6 integer digits (rolls over at 10^6 kWh). */
-export function readoutLines(s: PhysicalState, serial: string): string[] {
+/** Registers as stored at the end of the last billing period (printed as group F = 01). */
+export interface BillingSnapshot {
+  importWh: number;
+  exportWh: number;
+}
+
+/**
+ * The meter's data lines for a physical state: kWh with 3 decimals, 6 integer digits (rolls over at 10^6 kWh).
+ * Billing-period values (1.8.0*01, 2.8.0*01) come first, as many meters print them, so that a reader which takes
+ * them for the current registers is caught.
+ */
+export function readoutLines(s: PhysicalState, serial: string, billing?: BillingSnapshot): string[] {
   const kwh = (wh: number) => fixed((Math.floor(wh + 1e-9) % 1_000_000_000) / 1000, 6, 3);
   const v = s.voltageV;
   const i = s.currentA;
   return [
     `0.0.0(${serial})`,
     'F.F(00000000)',
+    ...(billing ? [`1.8.0*01(${kwh(billing.importWh)}*kWh)`, `2.8.0*01(${kwh(billing.exportWh)}*kWh)`] : []),
     `1.8.0(${kwh(s.importWh)}*kWh)`,
     `2.8.0(${kwh(s.exportWh)}*kWh)`,
     ...['32.7.0', '52.7.0', '72.7.0'].slice(0, v.length).map((c, k) => `${c}(${fixed(v[k]!, 3, 1)}*V)`),
@@ -62,6 +73,11 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
   const reaction = o.reactionMs ?? 60;
   const s300 = IEC62056_SIGN_ON_LINE;
   let frozen: string[] | null = null;
+  const snapshot = (): BillingSnapshot => {
+    const st = sim.physical.state();
+    return { importWh: st.importWh, exportWh: st.exportWh };
+  };
+  let billing = snapshot();
   let state: { kind: 'idle' } | { kind: 'await-ack'; since: number } = { kind: 'idle' };
 
   // The reaction time applies even without wire timing: the client switches baud after its ACK, and
@@ -104,7 +120,7 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
       // ignores baud, and serialport's update() would flush bytes still on their way.
       // Kept even without wire timing: the client switches baud only after the ACK's wire time.
       await lineDelay(wireTimeMs(line.length + 2, s300));
-      const lines = sim.faults.frozen && frozen ? frozen : readoutLines(sim.physical.state(), serial);
+      const lines = sim.faults.frozen && frozen ? frozen : readoutLines(sim.physical.state(), serial, billing);
       frozen = lines;
       let block = encodeDataBlock(lines);
       const fault = drawFault(sim.faults, rnd);
@@ -132,6 +148,7 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
     },
     onReset: () => {
       frozen = null;
+      billing = snapshot();
     },
     onClose: () => {
       sim.line.port.unpipe(parser);

@@ -154,7 +154,7 @@ export class PhysicalMeter {
 }
 
 /** The physical meter a simulator started with `SimulatorOptions` plays (every catalog simulator builds it this way). */
-export function physicalMeterFor(o: SimulatorOptions, phases: 1 | 3): PhysicalMeter {
+export function physicalMeterFor(o: Omit<SimulatorOptions, 'board'>, phases: 1 | 3): PhysicalMeter {
   const pm = new PhysicalMeter({
     clock: o.clock,
     profile: profileByName(o.profile, o.ratingW),

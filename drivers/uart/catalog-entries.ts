@@ -12,6 +12,9 @@ import { IEC62056_SIGN_ON_LINE } from '../iec62056/client.js';
 import { Iec62056Driver } from '../iec62056/driver.js';
 import { startIec62056Simulator } from '../iec62056/simulator.js';
 import { serialOnly } from './serial-connection.js';
+import { bl0942Board } from './bl0942/board.js';
+import { cse7766Board } from './cse7766/board.js';
+import { atm90e26Board } from './atm90e26/board.js';
 
 const serial = (conn: ConnectionSpec, model: string): ConnectionSpec => serialOnly(conn, model);
 
@@ -26,8 +29,8 @@ export const uartCatalogEntries: CatalogEntry[] = [
     defaultLine: { ...BL0942_LINE },
     // The CLI's --unit is a Modbus id (default 1); BL0942 boards nearly always strap address 0, so the
     // catalog uses 0 and ignores unit (Bl0942Driver/startBl0942Simulator take `addr` 0..3 directly).
-    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: 0 }),
-    startSimulator: async (o) => startBl0942Simulator({ ...o, addr: 0 }),
+    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: 0, board: bl0942Board(o.board) }),
+    startSimulator: async (o) => startBl0942Simulator({ ...o, addr: 0, board: bl0942Board(o.board) }),
   },
   {
     id: 'cse7766',
@@ -37,8 +40,12 @@ export const uartCatalogEntries: CatalogEntry[] = [
     transport: 'uart',
     phases: 1,
     defaultLine: { ...CSE7766_LINE },
-    openDriver: async (conn, o) => Cse7766Driver.open(serial(conn, 'CSE7766'), { clock: o.clock }),
-    startSimulator: async (o) => startCse7766Simulator(o),
+    // The chip sends its own Pcoef; the board profile only sizes the poll interval and the simulated board.
+    openDriver: async (conn, o) => {
+      cse7766Board(o.board); // refuses an unknown profile or field before the line is opened
+      return Cse7766Driver.open(serial(conn, 'CSE7766'), { clock: o.clock });
+    },
+    startSimulator: async (o) => startCse7766Simulator({ ...o, powerCoef: cse7766Board(o.board).powerCoef }),
   },
   {
     id: 'atm90e26',
@@ -48,8 +55,8 @@ export const uartCatalogEntries: CatalogEntry[] = [
     transport: 'uart',
     phases: 1,
     defaultLine: { ...ATM90E26_LINE },
-    openDriver: async (conn, o) => Atm90e26Driver.open(serial(conn, 'ATM90E26'), { clock: o.clock }),
-    startSimulator: async (o) => startAtm90e26Simulator(o),
+    openDriver: async (conn, o) => Atm90e26Driver.open(serial(conn, 'ATM90E26'), { clock: o.clock, board: atm90e26Board(o.board) }),
+    startSimulator: async (o) => startAtm90e26Simulator({ ...o, board: atm90e26Board(o.board) }),
   },
   {
     id: 'iec62056',

@@ -56,11 +56,14 @@ export class SerialSim {
   readonly wireTiming: boolean;
   private chain: Promise<void> = Promise.resolve();
   private isClosed = false;
+  private signalClosed: () => void = () => {};
+  /** Settles when close() starts: a write blocked on a line nobody reads must not hold the close. */
+  private readonly closing = new Promise<void>((resolve) => (this.signalClosed = resolve));
 
   private constructor(
     private readonly sim: SimLine,
     readonly physical: PhysicalMeter,
-    o: SimulatorOptions,
+    o: Omit<SimulatorOptions, 'board'>,
   ) {
     this.faults = { ...(o.faults ?? {}) };
     this.random = o.random ?? Math.random;
@@ -70,7 +73,7 @@ export class SerialSim {
   }
 
   /** Opens the line (`o.listen`, unset line fields from `defaults`) and the physical meter with `phases`. */
-  static async open(o: SimulatorOptions, model: string, defaults: LineSettings, phases: 1 | 3): Promise<SerialSim> {
+  static async open(o: Omit<SimulatorOptions, 'board'>, model: string, defaults: LineSettings, phases: 1 | 3): Promise<SerialSim> {
     const physical = physicalMeterFor(o, phases);
     return new SerialSim(await openSimLine(o.listen, model, defaults), physical, o);
   }
@@ -98,10 +101,14 @@ export class SerialSim {
     return this.wireTiming ? wireTimeMs(bytesOnWire, this.sim.line.options) + turnaroundMs : 0;
   }
 
-  /** Waits `delayMs` of real time, then writes unless closed meanwhile (a vanished peer is ignored). */
+  /**
+   * Waits `delayMs` of real time, then writes unless closed meanwhile (a vanished peer is ignored). The wait for
+   * the write ends at close() too: on a pty nobody reads, the write blocks once the kernel buffers are full.
+   */
   async sendAfter(delayMs: number, bytes: Uint8Array): Promise<void> {
-    if (delayMs > 0) await lineDelay(delayMs);
-    if (!this.isClosed) await this.sim.line.write(bytes).catch(() => {});
+    if (delayMs > 0) await Promise.race([lineDelay(delayMs), this.closing]);
+    if (this.isClosed) return;
+    await Promise.race([this.sim.line.write(bytes).catch(() => {}), this.closing]);
   }
 
   /** The handle given to callers. */
@@ -119,6 +126,7 @@ export class SerialSim {
       },
       close: async () => {
         this.isClosed = true;
+        this.signalClosed();
         await this.chain;
         await hooks.onClose?.();
         await this.sim.close();

@@ -83,6 +83,8 @@ export class Atm90e26ChipModel {
     if (frozen && this.snapshot) return;
     this.snapshot = s;
     if (this.last && s.importWh >= this.last.importWh && s.exportWh >= this.last.exportWh) {
+      // The register counts tenths of CF pulses at MC pulses per kWh (ESPHome atm90e26.cpp: Wh = counts x 100 / MC),
+      // from the physical energy; MC is the pulse rate this chip is configured for (PLconst), not a driver constant.
       const k = this.energyRatio(s) * (this.meterConstant / 1000) * 10;
       this.acc.ap += (s.importWh - this.last.importWh) * k;
       this.acc.an += (s.exportWh - this.last.exportWh) * k;

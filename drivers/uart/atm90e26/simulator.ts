@@ -12,7 +12,8 @@ import { ATM90E26_START, atm90e26WriteAck, decodeAtm90e26Request, encodeAtm90e26
 
 const TURNAROUND_MS = 1;
 
-export interface Atm90e26SimOptions extends SimulatorOptions {
+export interface Atm90e26SimOptions extends Omit<SimulatorOptions, 'board'> {
+  /** The pulse rate the simulated chip is configured for (PLconst), CF pulses per kWh. */
   board?: Atm90e26Board;
   /** Analog errors before calibration (default none; UNCALIBRATED_CHIP_ERRORS for bench exercises). */
   chipErrors?: Atm90e26ChipErrors;

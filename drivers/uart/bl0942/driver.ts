@@ -7,7 +7,7 @@ import type { MeterDriver, MeterIdentity, MeterSample } from '../../meter-driver
 import { lineOf, serialOnly } from '../serial-connection.js';
 import { SerialLine, lineDelay } from '../serial-line.js';
 import { wireTimeMs, type LineSettings } from '../../sim/wire-timing.js';
-import { BL0942_BOARDS, bl0942Instant, bl0942WhPerCount, type Bl0942Board } from './board.js';
+import { BL0942_BOARDS, bl0942Instant, bl0942WhPerCount, checkBl0942Board, type Bl0942Board } from './board.js';
 import { BL0942_FRAME_LENGTH, decodeBl0942Packet, encodeBl0942ReadRequest, type Bl0942Packet } from './codec.js';
 
 export const BL0942_LINE: LineSettings = { baud: 4800, parity: 'none', dataBits: 8, stopBits: 1 };
@@ -16,6 +16,7 @@ export interface Bl0942DriverOptions {
   clock: Clock;
   /** Chip address 0..3 (address pins). */
   addr?: number;
+  /** Board constants (see board.ts: bl0942Board(choice) resolves a profile with overrides); default profile "default". */
   board?: Bl0942Board;
   /** Reply timeout; ESPHome uses 200 ms at 4800 baud. */
   timeoutMs?: number;
@@ -32,6 +33,7 @@ export class Bl0942Driver implements MeterDriver {
 
   private constructor(private readonly line: SerialLine, private readonly o: Bl0942DriverOptions) {
     this.board = o.board ?? BL0942_BOARDS.default!;
+    checkBl0942Board(this.board);
     this.addr = o.addr ?? 0;
   }
 

@@ -19,9 +19,19 @@ import { BL0942_LINE } from './driver.js';
 const TURNAROUND_MS = 1;
 const MAX24 = 0x7fffff;
 
-export interface Bl0942SimOptions extends SimulatorOptions {
+export interface Bl0942SimOptions extends Omit<SimulatorOptions, 'board'> {
+  /** The simulated board's gains (catalog callers resolve a BoardChoice with bl0942Board). */
   board?: Bl0942Board;
   addr?: number;
+}
+
+/**
+ * CF_CNT pulses for `joules` of energy by the datasheet's CF period (one pulse every 1638.4 x 256 / WATT s, WATT =
+ * P x PREF): joules x PREF / 419 430.4. Uses the board's power gain only, never EREF (the driver's constant).
+ */
+export function cfPulses(joules: number, board: Bl0942Board): number {
+  // The epsilon absorbs double rounding of the physics (n - 1e-9 pulses must count as n).
+  return Math.floor((joules * Number(board.pref)) / (1638.4 * 256) + 1e-6);
 }
 
 /** Register counts from a physical state under a board's constants (what a real chip would show). */
@@ -37,7 +47,7 @@ export function bl0942PacketFor(
     iFastRms: iRms,
     watt: clamp24(s.powerW * Number(board.pref)),
     // CF_CNT_ADD_SEL = 1 (reset default): the counter accumulates |E| in both directions; WATT carries the sign.
-    cfCnt: Math.floor(((s.importWh + s.exportWh) * Number(board.eref)) / 1000) % 0x1000000,
+    cfCnt: cfPulses((s.importWh + s.exportWh) * 3600, board) % 0x1000000,
     freq: Math.round(1_000_000 / s.frequencyHz),
     status: 0,
   };

@@ -110,9 +110,14 @@ export function cse7766Instant(f: Cse7766Frame): { voltageV: number; currentA: n
 }
 
 /**
- * Watt-hours per CF pulse, exact. standards.md §4.5: kWh = sum(dCF) * Pcoef / 1e6 / 3600, so one pulse is
- * Pcoef * 1000 / 3.6e9 Wh. Kept in one place because the scaling is [V-code] (ESPHome), not datasheet text.
+ * Watt-hours per CF pulse, exact: Pcoef / 3.6e9. P = Pcoef / Pcycle with the cycle in microseconds, so one pulse
+ * carries Pcoef / 1e6 J (standards.md 4.5, corrected; ESPHome cse7766.cpp: Wh = sum(dCF) * Pcoef / 1e6 / 3600).
  */
 export function cse7766WhPerCount(powerCoef: number): Rational {
-  return rational(BigInt(powerCoef) * 1000n, 1_000_000n * 3600n);
+  return rational(BigInt(powerCoef), CSE7766_MICROJOULE_PER_WH);
 }
+
+/** Microjoules in a watt-hour (one pulse is Pcoef microjoules). */
+export const CSE7766_MICROJOULE_PER_WH = 3_600_000_000n;
+/** The CF pulse count is 16 bits wide. */
+export const CSE7766_CF_MODULUS = 0x10000;

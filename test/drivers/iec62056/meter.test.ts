@@ -7,6 +7,7 @@ import { Iec62056Driver } from '../../../drivers/iec62056/driver.js';
 import { startIec62056Simulator } from '../../../drivers/iec62056/simulator.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 const HOUR = 3_600_000;
 
@@ -74,6 +75,38 @@ test('BCC errors are rejected and counted, no reply times out, reset and frozen 
     assert.is((await drv.sample()).energy.import!.value, 2000n);
     sim.resetRegisters();
     assert.is((await drv.sample()).energy.import!.value, 0n);
+  } finally {
+    await close();
+  }
+});
+
+test('billing-period values printed before the current registers are not taken for them', async () => {
+  const clock = new ManualClock(0);
+  const { drv, close } = await openPtyRig(
+    (b) => startIec62056Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: 2000, initialImportWh: 500_000, wireTiming: false }),
+    (a) => Iec62056Driver.open({ serial: a }, { clock }),
+  );
+  try {
+    await clock.advance(HOUR);
+    const s = await drv.sample();
+    // The block lists 1.8.0*01(000500.000*kWh) first; the current 1.8.0 has one more hour at 2 kW.
+    assert.is(s.energy.import!.value, 502_000n);
+  } finally {
+    await close();
+  }
+});
+
+test('IEC 62056-21 physics: 1.8.0 advance agrees with the integral of 16.7.0 over an hour at three loads', async () => {
+  const clock = new ManualClock(0);
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startIec62056Simulator({ listen: { serial: b }, clock, profile: 'constant', wireTiming: false }),
+    (a) => Iec62056Driver.open({ serial: a }, { clock }),
+  );
+  try {
+    for (const c of CROSS_CHECK_POINTS) {
+      const a = await crossCheck({ clock, sim, drv, point: c.point, durationMs: HOUR, steps: 4, register: (s) => s.energy.import! });
+      assert.ok(a.ok, `${c.name} per phase: ${describe(a)}`);
+    }
   } finally {
     await close();
   }

@@ -16,6 +16,7 @@ import { ATM90E26_REG } from '../../../drivers/uart/atm90e26/registers.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +24,8 @@ test('ATM90E26 read-and-clear energy is accumulated exactly, also through garble
   const clock = new ManualClock(0);
   const { sim, drv, close } = await openPtyRig(
     (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: 1000 }),
-    (a) => Atm90e26Driver.open({ serial: a }, { clock, retries: 4 }),
+    // A reply timeout well above a loaded machine's scheduling delay: a late reply would otherwise count as lost.
+    (a) => Atm90e26Driver.open({ serial: a }, { clock, retries: 4, timeoutMs: 1000 }),
   );
   try {
     let s = await drv.sample();
@@ -67,7 +69,7 @@ test('ATM90E26 export energy and a register reset', async () => {
   const clock = new ManualClock(0);
   const { sim, drv, close } = await openPtyRig(
     (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: -2000 }),
-    (a) => Atm90e26Driver.open({ serial: a }, { clock }),
+    (a) => Atm90e26Driver.open({ serial: a }, { clock, timeoutMs: 1000 }),
   );
   try {
     await drv.sample();
@@ -85,7 +87,7 @@ test('ATM90E26 calibration: a chip with gain and phase errors is corrected throu
   const pair = await openPtyPair();
   const clock = new ManualClock(0);
   const sim = await startAtm90e26Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 1000, chipErrors: UNCALIBRATED_CHIP_ERRORS });
-  const drv = await Atm90e26Driver.open({ serial: pair.a }, { clock });
+  const drv = await Atm90e26Driver.open({ serial: pair.a }, { clock, timeoutMs: 1000 });
   const c = drv.client;
   try {
     // Writing a calibration register without opening the block does not take.
@@ -134,6 +136,22 @@ test('ATM90E26 calibration: a chip with gain and phase errors is corrected throu
     await drv.close();
     await sim.close();
     await pair.close();
+  }
+});
+
+test('ATM90E26 physics: APenergy advance agrees with the integral of Pmean over an hour at three loads', async () => {
+  const clock = new ManualClock(0);
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant' }),
+    (a) => Atm90e26Driver.open({ serial: a }, { clock, timeoutMs: 1000 }),
+  );
+  try {
+    for (const c of CROSS_CHECK_POINTS) {
+      const a = await crossCheck({ clock, sim, drv, point: c.point, durationMs: HOUR, steps: 6, register: (s) => s.energy.import! });
+      assert.ok(a.ok, `${c.name}: ${describe(a)}`);
+    }
+  } finally {
+    await close();
   }
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { systemClock } from '../../../drivers/clock.js';
+import { ManualClock, systemClock } from '../../../drivers/clock.js';
 import { FrameError, TimeoutError } from '../../../drivers/errors.js';
 import { Bl0942Driver } from '../../../drivers/uart/bl0942/driver.js';
 import { startBl0942Simulator } from '../../../drivers/uart/bl0942/simulator.js';
@@ -8,6 +8,7 @@ import { bl0942WhPerCount } from '../../../drivers/uart/bl0942/board.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
 import { rejection } from './reject.js';
+import { CROSS_CHECK_POINTS, crossCheck, describe } from '../../../drivers/sim/energy-agreement.js';
 
 test('BL0942 driver reads a simulated chip over a pty with wire timing', async () => {
   const { sim, drv, close } = await openPtyRig(
@@ -24,8 +25,8 @@ test('BL0942 driver reads a simulated chip over a pty with wire timing', async (
     assert.ok(Math.abs(s.instant.voltageV![0]! - 230) < 1);
     assert.is(s.absoluteEnergy!.counterBits, 24);
     assert.equal(s.absoluteEnergy!.whPerCount, bl0942WhPerCount());
-    // 1000 Wh = 3304 pulses (floor of 3304.61).
-    assert.ok(s.absoluteEnergy!.value >= 3304n && s.absoluteEnergy!.value < 3310n, `${s.absoluteEnergy!.value}`);
+    // 1000 Wh = 3.6e6 J; one pulse = 1638.4 x 256 / PREF J (datasheet CF period) = 703.74 J: 5115 pulses.
+    assert.ok(s.absoluteEnergy!.value >= 5115n && s.absoluteEnergy!.value < 5125n, `${s.absoluteEnergy!.value}`);
     assert.is(s.frameErrors, 0);
   } finally {
     await close();
@@ -34,8 +35,8 @@ test('BL0942 driver reads a simulated chip over a pty with wire timing', async (
 
 test('BL0942 checksum errors are counted and retried; no reply times out; counter wraps at 2^24', async () => {
   const pair = await openPtyPair();
-  // 2^24 pulses = 5076.9 kWh: start 1 pulse below and run 1000 W.
-  const startWh = ((0x1000000 - 1) * 1000) / 3304.61127328;
+  // 2^24 pulses of 1638.4 x 256 / 596 J = 3279.7 kWh: start half a pulse below the wrap.
+  const startWh = ((0x1000000 - 0.5) * 1638.4 * 256) / 596 / 3600;
   const sim = await startBl0942Simulator({
     listen: { serial: pair.b }, clock: systemClock, profile: 'constant', ratingW: 3_600_000, initialImportWh: startWh,
   });
@@ -58,7 +59,7 @@ test('BL0942 checksum errors are counted and retried; no reply times out; counte
     assert.instance(await rejection(drv.sample()), TimeoutError);
     sim.setFaults({ frozen: true });
     const a = await drv.sample();
-    await new Promise((r) => setTimeout(r, 50));
+    await drv.sample(); // real time passes (two replies' wire time): an unfrozen counter at 3.6 MW would move
     const b = await drv.sample();
     assert.is(a.absoluteEnergy!.value, b.absoluteEnergy!.value);
     sim.setFaults({});
@@ -94,6 +95,22 @@ test('BL0942 simulator: register writes need USR_WRPROT = 0x55, register reads a
     await line.close();
     await sim.close();
     await pair.close();
+  }
+});
+
+test('BL0942 physics: CF_CNT advance x Wh per pulse agrees with the integral of WATT over an hour at three loads', async () => {
+  const clock = new ManualClock(0);
+  const { sim, drv, close } = await openPtyRig(
+    (b) => startBl0942Simulator({ listen: { serial: b }, clock, profile: 'constant' }),
+    (a) => Bl0942Driver.open({ serial: a }, { clock }),
+  );
+  try {
+    for (const c of CROSS_CHECK_POINTS) {
+      const a = await crossCheck({ clock, sim, drv, point: c.point, durationMs: 3_600_000, steps: 6 });
+      assert.ok(a.ok, `${c.name}: ${describe(a)}`);
+    }
+  } finally {
+    await close();
   }
 });
 

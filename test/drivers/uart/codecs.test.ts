@@ -24,6 +24,7 @@ import {
   encodeAtm90e26Write,
 } from '../../../drivers/uart/atm90e26/codec.js';
 import { atm90e26BlockChecksum, atm90e26PowerFactor, encodeAtm90e26PowerFactor } from '../../../drivers/uart/atm90e26/registers.js';
+import { atm90e26WhPerCount } from '../../../drivers/uart/atm90e26/board.js';
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/uart/${name}`, import.meta.url), 'utf8'));
 const bl = load('bl0942.json');
@@ -58,8 +59,8 @@ test('BL0942 standards vector scales to 230 V, 1 A, 230 W, 50 Hz', () => {
   assert.ok(Math.abs(v.currentA - 1) < 0.001);
   assert.is(v.powerW, 230);
   assert.is(v.frequencyHz, 50);
-  // 1000 Wh per 3304.61127328 pulses, exactly.
-  assert.equal(bl0942WhPerCount(), rational(100000000000n, 330461127328n));
+  // One pulse = 1638.4 x 256 / PREF J (datasheet CF period) = 419430.4 / (596 x 3600) Wh, exactly.
+  assert.equal(bl0942WhPerCount(), rational(4194304n, 596n * 36000n));
 });
 
 test('BL0942 rejects bad header, checksum, address and length with FrameError', () => {
@@ -117,6 +118,8 @@ test('ATM90E26 read/write frames, replies, acknowledgements and checksums', () =
     assert.ok(Math.abs(atm90e26PowerFactor(p.raw) - p.pf) < 1e-12);
   }
   assert.is(encodeAtm90e26PowerFactor(-0.866), 0x8000 | 866);
+  const e = atm.energyScaling;
+  assert.equal(atm90e26WhPerCount({ meterConstantImpPerKwh: e.meterConstantImpPerKwh }), rational(BigInt(e.whPerCountNum), BigInt(e.whPerCountDen)), e.source);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { systemClock } from '../../../drivers/clock.js';
+import { ManualClock, systemClock } from '../../../drivers/clock.js';
 import { DeviceError } from '../../../drivers/errors.js';
 import { fromHex } from '../../../drivers/uart/bytes.js';
 import { encodeCse7766Frame } from '../../../drivers/uart/cse7766/codec.js';
@@ -10,6 +10,7 @@ import { Cse7766Driver } from '../../../drivers/uart/cse7766/driver.js';
 import { startCse7766Simulator } from '../../../drivers/uart/cse7766/simulator.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 import { rejection } from './reject.js';
+import { nextChangedSample } from '../../../drivers/sim/sample-until.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../../fixtures/uart/cse7766.json', import.meta.url), 'utf8'));
 const good = fromHex(fx.frames[0].hex);
@@ -39,22 +40,27 @@ test('stream parser keeps memory bounded under endless garbage', () => {
   assert.ok(p.stats.discardedBytes > 400_000);
 });
 
-test('CSE7766 driver follows a simulated chip, counts garbage, rejects 0xAA frames', async () => {
+test('CSE7766 driver follows a simulated chip, counts garbage, sees the 16-bit CF count wrap', async () => {
   const pair = await openPtyPair();
-  const sim = await startCse7766Simulator({ listen: { serial: pair.b }, clock: systemClock, profile: 'constant', ratingW: 20000, initialImportWh: 65535.5 * (5_000_000 / 3_600_000) });
-  const drv = await Cse7766Driver.open({ serial: pair.a }, { clock: systemClock });
+  const clock = new ManualClock(0);
+  // Half a pulse below 2^16; one pulse = Pcoef / 1e6 J = 5 J (standards.md 4.5).
+  const initialImportWh = (65535.5 * 5) / 3600;
+  const sim = await startCse7766Simulator({ listen: { serial: pair.b }, clock, profile: 'constant', ratingW: 20000, initialImportWh });
+  const drv = await Cse7766Driver.open({ serial: pair.a }, { clock });
   try {
     const s = await drv.sample();
     assert.ok(Math.abs(s.instant.powerW! - 20000) < 20, `P ${s.instant.powerW}`);
     assert.is(s.energy.import!.counterBits, 16);
+    assert.is(s.energy.import!.value, 65535n);
     sim.setFaults({ garbageRate: 0.5, crcErrorRate: 0.3 });
     let errs = 0;
     for (let i = 0; i < 8; i++) errs += (await drv.sample()).frameErrors;
     assert.ok(errs >= 1, `frame errors ${errs}`);
     sim.setFaults({});
-    const later = await drv.sample();
-    // Started one pulse below 2^16 at 20 kW (4 pulses/s): wrapped to a small count.
-    assert.ok(later.energy.import!.value < 1000n, `cf ${later.energy.import!.value}`);
+    // 20 kW for 1 s = 20 000 J = 4000 pulses: 65535.5 + 4000 wraps to 3999.
+    await clock.advance(1000);
+    const later = await nextChangedSample(drv, s);
+    assert.is(later.energy.import!.value, 3999n);
   } finally {
     await drv.close();
     await sim.close();

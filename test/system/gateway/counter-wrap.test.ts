@@ -15,7 +15,7 @@ import type { IntervalRecord } from '../../../device/records/record-types.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
 
 const SPEED = 300;
-const WRAP_WH = (2 ** 24 * 1000) / 3304.61127328; // CF_CNT range in Wh for the default board
+const WRAP_WH = (2 ** 24 * 1638.4 * 256) / 596 / 3600; // CF_CNT range in Wh for the default board (PREF 596)
 
 test('24-bit counter wrapping mid-period', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'amsgate-wrap-'));
