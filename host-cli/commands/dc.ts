@@ -15,6 +15,7 @@ import { loadExportIntervals } from '../exports/export-source.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { provingDueMap } from '../dc/mtd/proving-state.js';
+import { registerRunCommands } from '../dc/settlement/run-commands.js';
 
 interface DcOpts {
   db: string;
@@ -58,6 +59,8 @@ Examples:
 validate: every half hour of every AMSID through the named rules (docs/data-collector.md "Validation"); exit 1 when a
 period is missing or invalid. estimate: every missing half hour estimated (register bracket, else comparable days)
 and stored as a revision; actual data that has arrived replaces its estimate; exit 1 when one could not be estimated.`);
+
+  registerRunCommands(dc);
 
   common(dc.command('validate').description('Validate each half hour of each AMSID and store the outcome (dc_validation)'))
     .option('--sessions <file>', 'JSON [{"device", "meter"?, "from", "to", "source"?}]: known consumption (zero-during-consumption rule)')

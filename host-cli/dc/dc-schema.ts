@@ -102,4 +102,22 @@ export const DC_MIGRATIONS: DcMigration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    what: 'what each volume allocation run submission sent, per AMSID and settlement date',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS dc_run_submissions (
+        run TEXT NOT NULL,
+        settlement_date TEXT NOT NULL,
+        amsid TEXT NOT NULL,
+        values_hash TEXT NOT NULL,
+        period_values TEXT NOT NULL,
+        estimated_periods INTEGER NOT NULL,
+        file_id TEXT NOT NULL,
+        submission_id TEXT,
+        sent_at BIGINT NOT NULL,
+        PRIMARY KEY (run, settlement_date, amsid)
+      )`,
+    ],
+  },
 ];

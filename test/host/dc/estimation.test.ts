@@ -90,6 +90,7 @@ test('working days: weekends and the bank holiday table', () => {
   assert.is(addWorkingDays('2026-12-24', 1), '2026-12-29');
   assert.is(addWorkingDays('2026-06-08', -3), '2026-06-03');
   assert.throws(() => isWorkingDay('2031-01-02'), /outside the bank holiday table/);
+  assert.is(isWorkingDay('2028-01-03'), false); // New Year's Day substitute
 });
 
 test.run();
