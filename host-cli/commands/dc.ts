@@ -16,6 +16,7 @@ import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { provingDueMap } from '../dc/mtd/proving-state.js';
 import { registerRunCommands } from '../dc/settlement/run-commands.js';
+import { registerMtdCommand } from '../dc/mtd/mtd-command.js';
 
 interface DcOpts {
   db: string;
@@ -61,6 +62,7 @@ period is missing or invalid. estimate: every missing half hour estimated (regis
 and stored as a revision; actual data that has arrived replaces its estimate; exit 1 when one could not be estimated.`);
 
   registerRunCommands(dc);
+  registerMtdCommand(dc);
 
   common(dc.command('validate').description('Validate each half hour of each AMSID and store the outcome (dc_validation)'))
     .option('--sessions <file>', 'JSON [{"device", "meter"?, "from", "to", "source"?}]: known consumption (zero-during-consumption rule)')
