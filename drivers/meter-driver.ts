@@ -39,6 +39,16 @@ export interface InstantValues {
   frequencyHz?: number;
 }
 
+/** A register the meter gave no value for in this sample, named by register (never by its raw bits). */
+export interface UnavailableValue {
+  /** The quantity the register holds, e.g. "power_l2" or "energy_export". */
+  name: string;
+  /** Register address (0-based Modbus PDU address). */
+  address: number;
+  /** not-available: the meter's own "no value" pattern (ABB all-ones / 0x7FFF..); not-a-number, infinite: a float's NaN / Inf. */
+  reason: 'not-available' | 'not-a-number' | 'infinite';
+}
+
 export interface MeterSample {
   /** Clock time (ms since epoch) at which the read completed. */
   at: number;
@@ -50,6 +60,11 @@ export interface MeterSample {
    */
   absoluteEnergy?: EnergyRegister;
   instant: InstantValues;
+  /**
+   * Registers that gave no value this time. Their quantity is left out of `energy`/`instant` (never 0); every other
+   * register of the sample was read and is used. Absent on drivers that cannot tell.
+   */
+  unavailable?: UnavailableValue[];
   /** Frame/CRC errors and retries seen while taking this sample (for the error-rate alarm). */
   frameErrors: number;
   retries: number;

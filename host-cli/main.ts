@@ -1,20 +1,26 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-// Entry point of the `amsgate` command. Each file in ./commands registers one subcommand, so that
-// subcommands are added without touching this file.
-import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Entry point of the `amsgate` command. The commands are listed as data in command-registry.ts; only the module of
+// the command being run is loaded (a gateway carries what `run` needs, and `--version` or `--help` load none).
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { AmsgateError, ConfigError, TimeoutError, TransportError } from '../drivers/errors.js';
+import { COMMANDS, commandNamed, type CommandEntry } from './command-registry.js';
 import { EXIT } from './exit-codes.js';
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The root command, configured BEFORE any subcommand is added: Commander copies exitOverride, output and
+ * help-after-error settings into each subcommand when it is created, so a usage error deep in `keys show` is
+ * thrown (and exits 2) rather than handled by Commander's own process.exit(1).
+ */
+export function newProgram(output?: OutputConfiguration): Command {
   const program = new Command('amsgate')
     .description(
       'Settlement-grade metering for EV chargers and home batteries (BSC CoP11 Asset Metering Type 5).\n' +
         'Gateway runtime, meter simulators, installer commissioning, head-end collector, market exports and accuracy bench.',
     )
     .version('0.1.0')
+    .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -22,23 +28,24 @@ export async function buildProgram(): Promise<Command> {
 Exit codes: 0 ok, 1 a check or verification failed, 2 bad usage or config, 3 device/bus/service unreachable, 4 internal error.
 Start with:  amsgate sim sdm630 --tcp 127.0.0.1:1502   then   amsgate read --model sdm630 --tcp 127.0.0.1:1502`,
     );
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map'))
-    .sort();
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { register?: (p: Command) => void };
-    mod.register?.(program);
-  }
-  // The command list shows each command's first sentence; `amsgate <cmd> --help` shows all of it.
-  for (const c of program.commands) if (!c.summary()) c.summary(firstSentence(c.description()));
+  if (output) program.configureOutput(output);
   return program;
 }
 
-function firstSentence(text: string): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
-  const end = flat.search(/\.(\s+[A-Z]|$)/); // "e.g." does not end a sentence
-  return end >= 0 ? flat.slice(0, end + 1) : flat;
+/**
+ * The program for a command line (arguments after `node main.js`): the named command's module is loaded and
+ * registered; every other command is a stub carrying its summary, enough for the command list in `--help`.
+ */
+export async function buildProgram(args: readonly string[] = [], entries: readonly CommandEntry[] = COMMANDS, output?: OutputConfiguration): Promise<Command> {
+  const program = newProgram(output);
+  const wanted = commandNamed(args, entries);
+  for (const entry of entries) {
+    if (entry === wanted) (await entry.load()).register(program);
+    else program.command(entry.name).description(entry.summary);
+    const c = program.commands.find((x) => x.name() === entry.name);
+    if (c && !c.summary()) c.summary(entry.summary);
+  }
+  return program;
 }
 
 export function exitCodeFor(err: unknown): number {
@@ -48,28 +55,33 @@ export function exitCodeFor(err: unknown): number {
   return EXIT.internal;
 }
 
+/** Parses and runs `args` (after `node main.js`) and returns the exit code `amsgate` gives. */
+export async function execute(program: Command, args: readonly string[], writeErr: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    // Commander has already printed its message (unknown option, missing argument, ...) or the help.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const e = err as Error;
+    writeErr(`amsgate: ${e.message}\n`);
+    if (process.env.AMSGATE_DEBUG) writeErr(`${e.stack}\n`);
+    return exitCodeFor(err);
+  }
+}
+
 async function main(): Promise<void> {
   // `amsgate ... | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(EXIT.ok);
     throw err;
   });
-  const program = await buildProgram();
-  program.exitOverride();
-  try {
-    await program.parseAsync(process.argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      return;
-    }
-    const e = err as Error;
-    process.stderr.write(`amsgate: ${e.message}\n`);
-    if (process.env.AMSGATE_DEBUG) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = exitCodeFor(err);
-  }
+  const args = process.argv.slice(2);
+  const code = await execute(await buildProgram(args), args);
+  process.exitCode = code;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   await main();
 }

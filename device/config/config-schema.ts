@@ -15,6 +15,9 @@ export const KNOWN_MODELS: Readonly<Record<string, 1 | 3 | null>> = {
   iec62056: null,
 };
 
+/** The fields held as exact decimals (device/config/config-text.ts keeps them as written in the file). */
+export const EXACT_DECIMAL_FIELDS = ['ctRatio', 'vtRatio', 'lossMultiplier', 'pulseMultiplier', 'calibrationFactor'] as const;
+
 /** Exact decimals are kept as strings; a YAML number such as 1.02 is accepted and turned back into text. */
 const decimal = (def: string) =>
   z

@@ -2,14 +2,14 @@
 // with one message listing every problem as "<field path>: <what is wrong>; <the fix>".
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
-import { parseDecimal } from '../../drivers/rational.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
+import { checkCompensation } from './compensation-checks.js';
+import { parseConfigText } from './config-text.js';
 import { gatewaySchema, KNOWN_MODELS } from './config-schema.js';
 
 export { demoConfig } from './demo-config.js';
@@ -170,26 +170,7 @@ function semanticProblems(cfg: GatewayConfig, checkFiles: boolean): string[] {
     }
 
     const c = m.compensation;
-    for (const f of ['ctRatio', 'vtRatio', 'lossMultiplier', 'pulseMultiplier', 'calibrationFactor'] as const) {
-      const text = c[f];
-      let ok = true;
-      try {
-        const r = parseDecimal(text);
-        if (r.num <= 0n) ok = false;
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        const what = /^[+-]?\d+(\.\d+)?$/.test(text) ? `is ${text}, which is not greater than 0` : `"${text}" is not an exact decimal`;
-        const fix =
-          f === 'ctRatio'
-            ? 'write the ratio as one decimal, e.g. "40" for 200/5; "1" for whole current'
-            : f === 'lossMultiplier'
-              ? 'write the multiplier as a positive decimal, e.g. "1.02"; "1" when there are no losses'
-              : `write a positive decimal such as "1"`;
-        bad(`${at}.compensation.${f}`, what, fix);
-      }
-    }
+    checkCompensation(c, at, bad);
     for (const f of ['ctRatioErrorPct', 'ctPhaseMinutes', 'vtRatioErrorPct', 'vtPhaseMinutes'] as const) {
       if (!Number.isFinite(c[f])) bad(`${at}.compensation.${f}`, 'is not a finite number', 'copy it from the transformer certificate, or 0');
     }
@@ -306,8 +287,8 @@ export function loadConfig(path: string): GatewayConfig {
   const ext = extname(path).toLowerCase();
   let input: unknown;
   try {
-    if (ext === '.json') input = JSON.parse(text);
-    else if (ext === '.yaml' || ext === '.yml') input = parseYaml(text);
+    if (ext === '.json') input = parseConfigText(text, 'json');
+    else if (ext === '.yaml' || ext === '.yml') input = parseConfigText(text, 'yaml');
     else throw new ConfigError('config-format', `configuration ${path} has extension "${ext}"; expected .json, .yaml or .yml`);
   } catch (err) {
     if (err instanceof ConfigError) throw err;

@@ -13,6 +13,8 @@ export interface StatusMessage {
   device: string;
   at?: string;
   version?: string;
+  /** Sequence number of the latest record the gateway has sealed (0 before the first): a head-end's tail. */
+  seq?: number;
 }
 
 export function statusPayload(s: StatusMessage): string {

@@ -87,7 +87,15 @@ export class OutboxPublisher {
     this.flushTimer = null;
     const ids = this.acked;
     this.acked = [];
-    if (ids.length) this.o.outbox.markDelivered(ids, this.o.clock.now());
+    try {
+      if (ids.length) this.o.outbox.markDelivered(ids, this.o.clock.now());
+    } catch {
+      // Store full or failing: keep the acks and try again later. Lost acks would only mean a duplicate delivery
+      // after a restart (receivers deduplicate by record id), never a lost record.
+      this.acked = ids.concat(this.acked);
+      if (!this.stopped) this.flushTimer = setTimeout(() => this.flushAcks(), Math.max(1000, this.ackFlushMs));
+      return;
+    }
     this.checkIdle();
   }
 

@@ -17,7 +17,9 @@ export type IntervalFlag =
   | 'clock-unsynchronised'
   | 'late-data'
   /** Part of the energy came from a counter of both directions whose split had to be estimated (power changed sign). */
-  | 'direction-estimated';
+  | 'direction-estimated'
+  /** The register went forward by more than the elapsed time allows at Imax: counted in full, to be validated. */
+  | 'implausible-advance';
 
 export interface RecordCommon {
   /** Format version of this payload. */
@@ -79,6 +81,7 @@ export type AlarmKind =
   | 'proving-test-due'
   | 'storage-limit'
   | 'backlog-limit'
+  | 'implausible-advance'
   | 'test';
 
 export interface AlarmRecord extends RecordCommon {

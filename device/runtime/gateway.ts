@@ -15,12 +15,15 @@ import { AlarmManager, type AlarmEvent } from '../alarms/alarm-manager.js';
 import { connectionOptions, redactUrl, statusPayload } from '../mqtt/connection-options.js';
 import { OutboxPublisher } from '../mqtt/outbox-publisher.js';
 import { handleCommand } from '../mqtt/command-handler.js';
+import type { GatewayReply } from '../mqtt/command-types.js';
 import { chargerIntervalReading, telemetryOf } from '../mqtt/telemetry.js';
 import { topics } from '../mqtt/topics.js';
 import { judgeClock, type ClockObservation } from './clock-watch.js';
 import { MeterRuntime } from './meter-runtime.js';
 import { openCatalogMeter, type MeterOpener, type OpenedMeter } from './open-meter.js';
 import { RecordWriter } from './record-writer.js';
+import { resendIntervals, resendRecords } from './resend.js';
+import { isStoreError, StorageWatch } from './storage-watch.js';
 
 export const STORE_FILE = 'gateway.db';
 const DAY = 86_400_000;
@@ -62,6 +65,9 @@ export class Gateway {
   private clockObs: ClockObservation | null = null;
   private clockUnsync = false;
   private lastPruneMs = 0;
+  /** Start-up checks could not be written (store full at start): retried at each housekeeping. */
+  private startupPending = false;
+  private readonly storage: StorageWatch;
   private readonly warned = new Set<string>();
   private readonly cfg: GatewayConfig;
   private readonly clock: Clock;
@@ -82,6 +88,7 @@ export class Gateway {
       this.publisher?.kick();
     });
     this.meters = this.cfg.meters.map((m) => new MeterRuntime(m, this.cfg, this.store, this.writer, this.alarms));
+    this.storage = new StorageWatch(this.alarms);
     this.stopSignal = new Promise((r) => (this.fireStop = r));
   }
 
@@ -119,6 +126,17 @@ export class Gateway {
     this.checkClock(now);
   }
 
+  private tryStartupChecks(now: number): void {
+    try {
+      this.startupChecks(now);
+      this.startupPending = false;
+    } catch (err) {
+      if (!isStoreError(err)) throw err;
+      this.storage.failed(err, now);
+      this.startupPending = true;
+    }
+  }
+
   private checkClock(now: number): void {
     const obs = { wallMs: now, monoMs: this.mono() };
     const v = judgeClock(this.clockObs, obs, Math.max(2000, this.cfg.pollIntervalMs));
@@ -136,7 +154,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     this.running = true;
-    this.startupChecks(this.clock.now());
+    this.tryStartupChecks(this.clock.now());
     const url = this.o.brokerUrl === undefined ? this.cfg.broker.url : this.o.brokerUrl;
     if (url !== null) this.startMqtt(url);
     this.loops = this.meters.map((m) => this.meterLoop(m));
@@ -150,36 +168,52 @@ export class Gateway {
     this.publisher = new OutboxPublisher({ client, outbox: this.store.outbox, clock: this.clock });
     client.on('connect', () => {
       this.emit({ type: 'mqtt', state: 'connected', detail: redactUrl(url) });
-      client.publish(topics.status(dev), statusPayload({ state: 'online', device: dev, at: new Date(this.clock.now()).toISOString(), version: '0.1.0' }), { qos: 1, retain: true });
+      this.publishStatus();
       client.subscribe(topics.command(dev), { qos: 1 });
     });
     client.on('close', () => this.emit({ type: 'mqtt', state: 'disconnected' }));
     client.on('error', (e) => this.emit({ type: 'mqtt', state: 'error', detail: e.message }));
     client.on('message', (topic, payload) => {
       if (topic !== topics.command(dev)) return;
-      const reply = handleCommand(payload.toString(), {
-        deviceId: dev,
-        nowMs: () => this.clock.now(),
-        resend: (from, to, meter) => this.resend(from, to, meter),
-        testAlarm: () => {
-          const now = this.clock.now();
-          this.alarms.pulse('test', null, 'test alarm requested on the command topic', now, now, now);
-          return true;
-        },
-      });
-      client.publish(topics.reply(dev), JSON.stringify(reply), { qos: 1 });
+      client.publish(topics.reply(dev), JSON.stringify(this.command(payload.toString())), { qos: 1 });
     });
+  }
+
+  /** Answers one command (the payload of topics.command): docs/mqtt-topics.md "Commands and replies". */
+  command(payload: string): GatewayReply {
+    return handleCommand(payload, {
+      deviceId: this.cfg.deviceId,
+      nowMs: () => this.clock.now(),
+      resend: (from, to, meter) => this.resend(from, to, meter),
+      resendSeq: (from, to) => this.resendSeq(from, to),
+      testAlarm: () => {
+        const now = this.clock.now();
+        this.alarms.pulse('test', null, 'test alarm requested on the command topic', now, now, now);
+        return true;
+      },
+    });
+  }
+
+  /** Retained online status with the latest sealed seq: at connect and as the heartbeat (housekeeping). */
+  private publishStatus(): void {
+    const c = this.client;
+    if (!c?.connected) return;
+    const dev = this.cfg.deviceId;
+    c.publish(topics.status(dev), statusPayload({ state: 'online', device: dev, at: new Date(this.clock.now()).toISOString(), version: '0.1.0', seq: this.writer.chain().seq }), { qos: 1, retain: true });
   }
 
   /** Queues the latest revision of stored intervals again (receivers deduplicate by record id). */
   resend(fromMs: number, toMs: number, meter?: string): number {
-    const rows = this.store.latestIntervals(fromMs, toMs, meter);
-    const now = this.clock.now();
-    this.store.transaction(() => {
-      for (const r of rows) this.store.outbox.enqueue(topics.interval(this.cfg.deviceId), r.compact, 1, r.recordId, now);
-    });
+    const n = resendIntervals(this.store, this.cfg.deviceId, fromMs, toMs, meter, this.clock.now());
     this.publisher?.kick();
-    return rows.length;
+    return n;
+  }
+
+  /** Queues every stored record with fromSeq <= seq <= toSeq again, alarms included. */
+  resendSeq(fromSeq: number, toSeq: number): { records: number; notStored: number } {
+    const r = resendRecords(this.store, this.cfg.deviceId, fromSeq, toSeq, this.clock.now());
+    this.publisher?.kick();
+    return r;
   }
 
   /** Sleeps on the gateway clock; returns false when the gateway is stopping. */
@@ -264,6 +298,7 @@ export class Gateway {
         const now = this.clock.now();
         this.checkClock(now);
         const res = m.onSample(sample, now, this.clockUnsync);
+        this.storage.succeeded(now);
         this.afterRecords(m, res.closed);
         this.publishTelemetry(m, sample, res.lifetimeImportWh);
         this.emit({ type: 'reading', meter: m.m.id, sample, registersKwh: m.registersWh() });
@@ -273,9 +308,21 @@ export class Gateway {
         }
       } catch (err) {
         if (!this.running) break;
+        if (isStoreError(err)) {
+          // The meter answered; the store did not take it. Memory is back at the stored state: the next poll retries.
+          this.storage.failed(err, this.clock.now());
+          this.emit({ type: 'info', message: `store write failed (${err.code}): ${err.message}; the reading is counted at the next poll` });
+          continue;
+        }
         const e = err as Error;
         this.emit({ type: 'meter-error', meter: m.m.id, error: e.message });
-        const closed = m.onFailure(e, this.clock.now());
+        let closed: IntervalRecord[] = [];
+        try {
+          closed = m.onFailure(e, this.clock.now());
+        } catch (storeErr) {
+          if (!isStoreError(storeErr)) throw storeErr;
+          this.storage.failed(storeErr, this.clock.now());
+        }
         this.afterRecords(m, closed);
         // A transport that failed is reopened on the next poll.
         if (!(e instanceof TimeoutError)) {
@@ -316,6 +363,7 @@ export class Gateway {
       try {
         this.housekeeping(this.clock.now());
       } catch (err) {
+        if (isStoreError(err)) this.storage.failed(err, this.clock.now());
         this.emit({ type: 'info', message: `housekeeping failed: ${(err as Error).message}` });
       }
     }
@@ -323,6 +371,7 @@ export class Gateway {
 
   /** Heartbeat, meter status, backlog and storage limits, retention. */
   housekeeping(now: number): void {
+    if (this.startupPending) this.tryStartupChecks(now);
     this.store.transaction(() => {
       this.store.setMeta('alive', { atMs: now, clean: false });
       for (const m of this.meters) m.flush(now, 'periodic');
@@ -336,13 +385,15 @@ export class Gateway {
         });
       }
     });
+    this.storage.succeeded(now);
+    this.publishStatus();
     const { count } = this.store.outbox.backlog();
     const ob = this.cfg.outbox;
     if (count >= ob.alarmBacklog) this.alarms.raise('backlog-limit', null, `${count} messages waiting for the broker (alarm at ${ob.alarmBacklog}, limit ${ob.maxBacklog})`, now);
     else if (count < ob.alarmBacklog / 2) this.alarms.clear('backlog-limit', null, `${count} messages waiting`, now);
     if (count > ob.maxBacklog) {
       const t = this.store.outbox.trim(ob.maxBacklog);
-      this.emit({ type: 'info', message: `outbox over ${ob.maxBacklog}: ${t.dropped} oldest messages left to a resend command (records stay in the store)` });
+      this.emit({ type: 'info', message: `outbox over ${ob.maxBacklog}: ${t.dropped} oldest delivery attempts dropped; the records stay in the store for a resend by seq range` });
     }
     this.checkStorage(now);
     if (now - this.lastPruneMs >= DAY) {

@@ -1,6 +1,7 @@
 // One meter's share of the gateway: counter extension, the settlement engine per resolution, interval sealing,
 // reading persistence and the meter's alarms. Every sample is processed in one SQLite transaction, so a crash
-// leaves the store either before or after it, never in between.
+// leaves the store either before or after it, never in between; memory follows the store (a transaction that
+// rolls back, e.g. on a full disk, puts memory back where it was, and the next sample counts from there).
 import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
@@ -18,7 +19,7 @@ import {
 } from '../settlement/channel-engine.js';
 import { rationalFromText, rationalToText } from '../settlement/rational-text.js';
 import { formatKwh } from '../records/record-chain.js';
-import type { Channel, IntervalRecord, Resolution } from '../records/record-types.js';
+import type { Channel, IntervalFlag, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
 import type { RecordWriter, IntervalBody } from './record-writer.js';
@@ -72,6 +73,8 @@ export class MeterRuntime {
   private frameWindow: number[] = [];
   private lastExportRaw: bigint | null = null;
   private absolute: StoredAbsolute | null;
+  /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
+  private heldSince: { atMs: number; count: number } | null = null;
   /** What the last sample's both-directions counter did, for the channel readings it feeds. */
   private absoluteStep: { event: CounterEvent; mixed: boolean } = { event: 'none', mixed: false };
   lastSample: MeterSample | null = null;
@@ -174,18 +177,77 @@ export class MeterRuntime {
     ch.dirty = false;
   }
 
+  /** Memory that a sample changes, restored when its transaction rolls back (state objects are never mutated). */
+  private snapshot(): () => void {
+    const abs = this.absolute;
+    const lastExportRaw = this.lastExportRaw;
+    const heldSince = this.heldSince && { ...this.heldSince };
+    const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
+    return () => {
+      this.absolute = abs;
+      this.lastExportRaw = lastExportRaw;
+      this.heldSince = heldSince;
+      this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
+    };
+  }
+
+  /** One store transaction; if it fails, memory is put back to what it was before, then the error is rethrown. */
+  private atomically<T>(fn: () => T): T {
+    const restore = this.snapshot();
+    // Inside a caller's transaction (housekeeping) this part may commit and the whole still roll back.
+    this.store.onRollback(restore);
+    try {
+      return this.store.transaction(fn);
+    } catch (err) {
+      restore();
+      throw err;
+    }
+  }
+
   private hasActiveAlarm(): boolean {
     return this.store.activeAlarms().some((a) => a.meter === this.m.id);
+  }
+
+  /** Time of the last reading that counter extension and engines took (from the store after a restart). */
+  private lastAcceptedMs(): number | null {
+    const times: number[] = [];
+    if (this.absolute) times.push(this.absolute.atMs);
+    for (const c of this.channels) {
+      if (c.counterAtMs !== null) times.push(c.counterAtMs);
+      for (const e of c.engines.values()) if (e.last) times.push(e.last.atMs);
+    }
+    return times.length ? Math.max(...times) : null;
+  }
+
+  /**
+   * A reading stamped at or before the last accepted one says the wall clock is behind (restart before NTP, a step
+   * back). Its elapsed time would be negative, so it is held: nothing is counted or stored from it, and the first
+   * reading after the clock has passed the last accepted time counts the whole advance, its step flagged.
+   */
+  private hold(s: MeterSample, lastAt: number, nowMs: number): void {
+    if (this.heldSince) this.heldSince.count++;
+    else this.heldSince = { atMs: s.at, count: 1 };
+    this.alarms.raise('clock-unsynchronised', this.m.id, `reading stamped ${iso(s.at)} is not after the last stored reading ${iso(lastAt)}: the wall clock is behind; readings held until it passes that time`, s.at, nowMs);
   }
 
   /** A successful read. `clockUnsynchronised` comes from the gateway's clock watch. */
   onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
     const out: IntervalRecord[] = [];
     let lifetimeImportWh: bigint | null = null;
-    this.store.transaction(() => {
+    this.atomically(() => {
       this.consecutiveFailures = 0;
+      // The step from the last reading before the failure to this one spans the failure: its periods are flagged.
+      const commsWasDown = this.alarms.isActive('meter-comms-failure', this.m.id);
       this.alarms.clear('meter-comms-failure', this.m.id, 'meter answers again', s.at, nowMs);
       this.trackFrameErrors(s.frameErrors, s.at, nowMs);
+      const lastAt = this.lastAcceptedMs();
+      if (lastAt !== null && s.at <= lastAt) return this.hold(s, lastAt, nowMs);
+      const held = this.heldSince;
+      if (held) {
+        this.alarms.clear('clock-unsynchronised', this.m.id, `wall clock passed the last stored reading; ${held.count} readings from ${iso(held.atMs)} were held and their energy counted in the next step`, s.at, nowMs);
+        this.heldSince = null;
+      }
+      const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
       this.absoluteStep = { event: 'none', mixed: false };
       const energy = this.energyOf(s, nowMs);
       this.trackReverseEnergy(energy.export, s.at, nowMs);
@@ -208,6 +270,8 @@ export class MeterRuntime {
         const ext = extendCounter(ch.counter, reg.value, reg.counterBits, opts);
         if (ext.event === 'reset') {
           this.alarms.pulse('counter-reset', this.m.id, `${ch.channel} register went from ${ch.counter?.lastRaw} to ${reg.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+        } else if (ext.event === 'implausible-advance') {
+          this.alarms.pulse('implausible-advance', this.m.id, `${ch.channel} register went forward ${ext.advance} counts in ${s.at - (ch.counterAtMs ?? s.at)} ms, more than Imax on every phase allows: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
         } else if (ext.event === 'decrease') {
           this.alarms.raise('counter-decrease', this.m.id, `${ch.channel} register stepped back from ${ch.counter?.lastRaw} to ${reg.value} counts`, s.at, nowMs);
         } else if (ext.advance > 0n) {
@@ -217,7 +281,7 @@ export class MeterRuntime {
         ch.counterAtMs = s.at;
         // A wrap or reset of a both-directions counter shows on the channels split from it.
         const absEvent = this.absoluteStep.event;
-        const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset') ? absEvent : ext.event;
+        const event: CounterEvent = ext.event === 'none' && (absEvent === 'wrap' || absEvent === 'reset' || absEvent === 'implausible-advance') ? absEvent : ext.event;
         if (ch.channel === 'import') lifetimeImportWh = floor(mul(rational(ext.extended), reg.whPerCount));
         const reading: ChannelReading = {
           atMs: s.at,
@@ -231,6 +295,7 @@ export class MeterRuntime {
           event,
           clockUnsynchronised,
           directionEstimated: this.absoluteStep.mixed,
+          stepFlags,
         };
         let closedAny = false;
         for (const [res, st] of ch.engines) {
@@ -271,7 +336,7 @@ export class MeterRuntime {
     this.consecutiveFailures++;
     this.lastError = err.message;
     const out: IntervalRecord[] = [];
-    this.store.transaction(() => {
+    this.atomically(() => {
       if (err instanceof FrameError) this.trackFrameErrors(1, nowMs, nowMs);
       if (this.consecutiveFailures >= COMMS_FAILURE_POLLS) {
         this.alarms.raise('meter-comms-failure', this.m.id, `${this.consecutiveFailures} polls failed; last error: ${err.message}`, nowMs);
@@ -284,11 +349,12 @@ export class MeterRuntime {
   /** Closes periods that are overdue (no reading after their end); persists engine state if any closed. */
   closeDue(nowMs: number): IntervalRecord[] {
     const out: IntervalRecord[] = [];
-    this.store.transaction(() => {
+    this.atomically(() => {
+      const flags: IntervalFlag[] = this.hasActiveAlarm() ? ['alarm-active'] : [];
       for (const ch of this.channels) {
         let closedAny = false;
         for (const [res, st] of ch.engines) {
-          const r = closeDue(st, nowMs, this.engineConfig(res));
+          const r = closeDue(st, nowMs, this.engineConfig(res), flags);
           ch.engines.set(res, r.state);
           if (r.closed.length) {
             closedAny = true;
@@ -322,6 +388,8 @@ export class MeterRuntime {
     const ext = extendCounter(prev?.state ?? null, abs.value, abs.counterBits, opts);
     if (ext.event === 'reset') {
       this.alarms.pulse('counter-reset', this.m.id, `energy counter went from ${prev?.state.lastRaw} to ${abs.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
+    } else if (ext.event === 'implausible-advance') {
+      this.alarms.pulse('implausible-advance', this.m.id, `energy counter went forward ${ext.advance} counts in ${s.at - (prev?.atMs ?? s.at)} ms: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
     }
     const split = splitAdvance(prev?.split ?? null, ext.advance, s.instant.powerW ?? null);
     this.absolute = { state: ext.state, atMs: s.at, split: split.state };
@@ -346,7 +414,7 @@ export class MeterRuntime {
 
   /** Writes whatever memory holds ahead of the store (periodic persistence, clean shutdown). */
   flush(nowMs: number, source: 'periodic' | 'shutdown' = 'shutdown'): void {
-    this.store.transaction(() => {
+    this.atomically(() => {
       for (const ch of this.channels) if (ch.dirty && ch.last) this.persistChannel(ch, ch.last, source, nowMs);
     });
   }

@@ -30,10 +30,12 @@ export class RecordWriter {
   private seal(body: RecordBody, nowMs: number): Sealed {
     const r = sealRecord(body, { deviceId: this.deviceId, chain: this.chain(), key: this.key, nowMs });
     this.store.setMeta(CHAIN_KEY, r.chain);
+    // Kept whatever the outbox does with its delivery (outbox trim, resend by seq).
+    this.store.insertRecord({ seq: r.payload.seq, recordId: r.payload.id, type: r.payload.type, compact: r.compact, createdAt: nowMs });
     return r;
   }
 
-  /** Seals an interval, stores it and queues it; joins the caller's transaction if there is one. */
+  /** Seals a record, stores it and queues it; joins the caller's transaction if there is one. */
   writeInterval(body: IntervalBody, periodStartMs: number, periodEndMs: number, nowMs: number): Sealed {
     return this.store.transaction(() => {
       const s = this.seal(body, nowMs);
@@ -56,7 +58,7 @@ export class RecordWriter {
     });
   }
 
-  /** Seals an alarm record and queues it; the caller updates the alarms table in the same transaction. */
+  /** Seals an alarm record, stores and queues it; the caller updates the alarms table in the same transaction. */
   writeAlarm(body: AlarmBody, nowMs: number): Sealed {
     return this.store.transaction(() => {
       const s = this.seal(body, nowMs);

@@ -27,6 +27,8 @@ export interface ChannelReading {
   clockUnsynchronised?: boolean;
   /** The advance ending at this reading was split between import and export by estimate (direction-split.ts). */
   directionEstimated?: boolean;
+  /** Flags for every period the step from the previous reading to this one touches (e.g. readings held back). */
+  stepFlags?: IntervalFlag[];
 }
 
 /** Flags: V outside 90-110 % of nominal, f outside 49-51 Hz, I above Imax (CoP11 Type 5 tables 4/5). */
@@ -85,6 +87,8 @@ export interface ChannelState {
   emptyIssuedThroughMs: number | null;
   /** whPerCount of the last reading ("num/den"); closeDue reports it on intervals it closes without a reading. */
   whPerCount: string | null;
+  /** Flags closeDue gave the empty periods it issued (e.g. alarm-active), so a later reading compares like with like. */
+  emptyFlags?: IntervalFlag[];
   /**
    * Added to reading counts after the engine had to re-anchor because extended counts went backwards (decimal
    * string; absent means 0). Register values in intervals are in this shifted, monotone count space.
@@ -129,6 +133,7 @@ const FLAG_ORDER: readonly IntervalFlag[] = [
   'clock-unsynchronised',
   'late-data',
   'direction-estimated',
+  'implausible-advance',
 ];
 
 function mergeFlags(a: readonly IntervalFlag[], b: readonly IntervalFlag[]): IntervalFlag[] {
@@ -234,7 +239,7 @@ function issue(open: OpenPeriodState, b: Built, out: ClosedInterval[]): OpenPeri
 }
 
 // The content of an empty interval issued by closeDue (no reading in or after it): what later readings compare with.
-const EMPTY_KEY = '0|0|estimated|0|gap';
+const emptyKey = (flags: readonly IntervalFlag[] = []): string => `0|0|estimated|0|${mergeFlags(flags, ['gap']).join(',')}`;
 
 /** Feeds one reading; returns the periods that became final (or changed) with it. */
 export function applyReading(state: ChannelState, r: ChannelReading, cfg: EngineConfig): ApplyResult {
@@ -286,6 +291,8 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
   const c1 = add(c0, mul(mul(advance, r.whPerCount), compensationFactor(cfg.compensation, r.pf)));
   const gap = t1 - t0 > (cfg.maxGapMs ?? DEFAULT_MAX_GAP_MS);
   const evFlags = reanchored ? mergeFlags(eventFlags(r.event), ['meter-reset']) : eventFlags(r.event);
+  // An implausible step's energy is spread over (t0, t1]: every period that gets part of it is flagged.
+  const stepFl = mergeFlags(r.stepFlags ?? [], r.event === 'implausible-advance' ? ['implausible-advance'] : []);
   const closed: ClosedInterval[] = [];
   let emptyThrough = state.emptyIssuedThroughMs;
 
@@ -294,7 +301,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     const segStart = Math.max(cur.startMs, t0);
     const coveredMs = cur.coveredMs + (gap ? 0 : cur.endMs - segStart);
     // A counter event happened somewhere in (t0, t1]; it belongs to the period whose (start, end] holds t1.
-    const flags = t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags;
+    const flags = mergeFlags(t1 === cur.endMs ? mergeFlags(cur.flags, evFlags) : cur.flags, stepFl);
     const endC = interpolate(c0, c1, t0, t1, cur.endMs);
     const endCounts = interpolate(k0, k1, t0, t1, cur.endMs);
     const done: OpenPeriodState = { ...cur, coveredMs, flags };
@@ -308,12 +315,12 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
       startCounts: rationalToText(endCounts),
       coveredMs: 0,
       flags: [],
-      issued: wasIssuedEmpty ? { revision: 0, key: EMPTY_KEY } : null,
+      issued: wasIssuedEmpty ? { revision: 0, key: emptyKey(state.emptyFlags) } : null,
     };
   }
   // cur now holds t1: cur.startMs <= t1 < cur.endMs.
   cur.coveredMs += gap ? 0 : t1 - Math.max(cur.startMs, t0);
-  cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? evFlags : []), ...instantFlags(r, cfg.limits)]);
+  cur.flags = mergeFlags(cur.flags, [...(t1 > cur.startMs ? [...evFlags, ...stepFl] : []), ...instantFlags(r, cfg.limits)]);
   if (emptyThrough !== null && emptyThrough <= cur.endMs) emptyThrough = null;
 
   const next: ChannelState = {
@@ -323,6 +330,7 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
     open: cur,
     emptyIssuedThroughMs: emptyThrough,
     whPerCount: unit,
+    ...(emptyThrough !== null && state.emptyFlags?.length ? { emptyFlags: state.emptyFlags } : {}),
     ...(countsOffset !== 0n ? { countsOffset: countsOffset.toString() } : {}),
   };
   return { state: next, closed };
@@ -332,8 +340,9 @@ export function applyReading(state: ChannelState, r: ChannelReading, cfg: Engine
  * Closes, provisionally and as 'estimated', every period whose end + closeAfterMs has passed without a reading at
  * or after its end (meter comms lost): the open period with the energy known so far, then empty periods.
  * A provisionally closed period whose content has changed since (a late reading inside it) is re-issued.
+ * `flags` (e.g. alarm-active while the meter's comms alarm is up) are added to every period closed here.
  */
-export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig): { state: ChannelState; closed: ClosedInterval[] } {
+export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig, flags: readonly IntervalFlag[] = []): { state: ChannelState; closed: ClosedInterval[] } {
   checkConfig(state, cfg);
   const closed: ClosedInterval[] = [];
   if (!state.last || !state.open) return { state, closed };
@@ -344,8 +353,10 @@ export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig):
   const lastC = rationalFromText(state.last.c);
   const lastCounts = rationalFromText(state.last.counts);
 
-  const open = state.open;
+  const open = { ...state.open, flags: mergeFlags(state.open.flags, flags) };
   const issued = issue(open, build(open, lastC, lastCounts, unit, cfg), closed);
+  // Empty periods already issued keep the flags they were issued with; new ones get this call's.
+  const emptyFlags = state.emptyIssuedThroughMs !== null && state.emptyIssuedThroughMs > open.endMs ? (state.emptyFlags ?? []) : [...flags];
 
   let s = Math.max(open.endMs, state.emptyIssuedThroughMs ?? open.endMs);
   const lastCText = rationalToText(lastC);
@@ -360,16 +371,18 @@ export function closeDue(state: ChannelState, nowMs: number, cfg: EngineConfig):
       startC: lastCText,
       startCounts: lastCountsText,
       coveredMs: 0,
-      flags: [],
+      flags: emptyFlags,
       issued: null,
     };
     issue(empty, build(empty, lastC, lastCounts, unit, cfg), closed);
     s = p.endMs;
   }
+  const emptyThrough = s > open.endMs ? s : state.emptyIssuedThroughMs;
   const next: ChannelState = {
     ...state,
     open: { ...open, issued },
-    emptyIssuedThroughMs: s > open.endMs ? s : state.emptyIssuedThroughMs,
+    emptyIssuedThroughMs: emptyThrough,
+    ...(emptyThrough !== null && emptyFlags.length ? { emptyFlags } : {}),
   };
   return { state: next, closed };
 }

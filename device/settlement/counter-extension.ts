@@ -15,13 +15,19 @@ export interface CounterState {
   resets: number;
 }
 
-export type CounterEvent = 'none' | 'first' | 'wrap' | 'reset' | 'decrease';
+/**
+ * 'implausible-advance': the register went forward by more than maxPlausibleAdvance. A register only moves forward
+ * by counting, so every count is kept; the step is reported for validation (short elapsed time on a loaded CPU, a
+ * clock behind the store, a wrong Imax in the config, or a meter fault).
+ */
+export type CounterEvent = 'none' | 'first' | 'wrap' | 'reset' | 'decrease' | 'implausible-advance';
 
 export interface ExtendOptions {
   /**
    * Largest advance (counts) that can be real between this read and the previous one, e.g. elapsed time x Imax x
-   * Un x phases / Wh-per-count, with margin. Used to tell a wrap from a reset on wrapping counters and to reject
-   * implausible jumps. Undefined: no plausibility limit (every backwards step of a wrapping counter is a wrap).
+   * Un x phases / Wh-per-count, with margin. Used to tell a wrap from a reset on wrapping counters (a backward
+   * step) and to report, never drop, implausible forward steps. Undefined: no plausibility limit (every backwards
+   * step of a wrapping counter is a wrap).
    */
   maxPlausibleAdvance?: bigint;
   /**
@@ -69,8 +75,9 @@ export function extendCounter(prev: CounterState | null, raw: bigint, counterBit
   const limit = opts.maxPlausibleAdvance;
   const plausible = (advance: bigint): boolean => limit === undefined || advance <= limit;
 
-  // A reset: the register now counts from zero on top of what was there (no energy invented or dropped). If the
-  // new raw is itself too large to have been counted since the last read, it is taken as the new baseline.
+  // A reset (only ever a backward step): the register now counts from zero on top of what was there (no energy
+  // invented or dropped). If the new raw is itself too large to have been counted since the last read (a replaced
+  // meter with its own history), it is taken as the new baseline.
   const reset = (): ExtendResult => {
     const advance = plausible(raw) ? raw : 0n;
     const newOffset = extended + advance - raw;
@@ -79,8 +86,8 @@ export function extendCounter(prev: CounterState | null, raw: bigint, counterBit
 
   if (raw >= lastRaw) {
     const advance = raw - lastRaw;
-    if (!plausible(advance)) return reset();
-    return { state: stateOf(raw, offset, prev.resets), extended: extended + advance, advance, event: 'none' };
+    const event = plausible(advance) ? 'none' : 'implausible-advance';
+    return { state: stateOf(raw, offset, prev.resets), extended: extended + advance, advance, event };
   }
 
   if (counterBits !== null) {

@@ -32,6 +32,15 @@ export interface IntervalRow {
   createdAt: number;
 }
 
+/** One sealed record of any type (migration 2). */
+export interface RecordRow {
+  seq: number;
+  recordId: string;
+  type: string;
+  compact: string;
+  createdAt: number;
+}
+
 export interface AlarmRow {
   id: number;
   kind: string;
@@ -82,6 +91,7 @@ export class GatewayStore {
         'INSERT INTO intervals (record_id, meter, channel, resolution, period_start, period_end, revision, energy_wh, quality, seq, compact, created_at) ' +
           'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      record: db.prepare('INSERT INTO records (seq, record_id, type, compact, created_at) VALUES (?, ?, ?, ?, ?)'),
       statusSet: db.prepare(
         'INSERT INTO meter_status (meter, at, ok, values_json) VALUES (?, ?, ?, ?) ' +
           'ON CONFLICT(meter) DO UPDATE SET at = excluded.at, ok = excluded.ok, values_json = excluded.values_json',
@@ -98,18 +108,30 @@ export class GatewayStore {
   }
 
   private commitHooks: (() => void)[] = [];
+  private rollbackHooks: (() => void)[] = [];
 
   /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     const outer = !this.db.inTransaction;
     try {
       const result = this.db.transaction(fn)();
-      if (outer) for (const hook of this.commitHooks.splice(0)) hook();
+      if (outer) {
+        this.rollbackHooks = [];
+        for (const hook of this.commitHooks.splice(0)) hook();
+      }
       return result;
     } catch (err) {
-      if (outer) this.commitHooks = [];
+      if (outer) {
+        this.commitHooks = [];
+        for (const hook of this.rollbackHooks.splice(0).reverse()) hook();
+      }
       throw err;
     }
+  }
+
+  /** Runs `fn` if the current outer transaction rolls back (memory that must follow the store); no-op outside one. */
+  onRollback(fn: () => void): void {
+    if (this.db.inTransaction) this.rollbackHooks.push(fn);
   }
 
   /** Runs `fn` once the current transaction has committed (at once outside one); dropped if it rolls back. */
@@ -154,6 +176,16 @@ export class GatewayStore {
       r.recordId, r.meter, r.channel, r.resolution, r.periodStart, r.periodEnd, r.revision,
       r.energyWh.toString(), r.quality, r.seq, r.compact, r.createdAt,
     );
+  }
+
+  insertRecord(r: RecordRow): void {
+    this.s.record.run(r.seq, r.recordId, r.type, r.compact, r.createdAt);
+  }
+
+  /** Stored records with fromSeq <= seq <= toSeq, in seq order. */
+  recordsBySeq(fromSeq: number, toSeq: number): RecordRow[] {
+    const rows = this.db.prepare('SELECT * FROM records WHERE seq >= ? AND seq <= ? ORDER BY seq').all(fromSeq, toSeq) as Record<string, unknown>[];
+    return rows.map((r) => ({ seq: Number(r.seq), recordId: String(r.record_id), type: String(r.type), compact: String(r.compact), createdAt: Number(r.created_at) }));
   }
 
   /** Latest revision of each interval whose period starts in [fromMs, toMs), oldest first. */
@@ -241,12 +273,14 @@ export class GatewayStore {
   }
 
   /**
-   * Retention: intervals older than intervalDays; raw readings older than rawReadingDays whose periods are
-   * final (no engine state still starts before them); delivered outbox rows once their intervals are gone.
+   * Retention: intervals older than intervalDays, and signed records of any type created before then; raw readings
+   * older than rawReadingDays whose periods are final (no engine state still starts before them); delivered outbox
+   * rows once their intervals are gone.
    */
   prune(nowMs: number, r: Retention, oldestOpenPeriodMs: number | null): { intervals: number; readings: number; outbox: number } {
     return this.transaction(() => {
       const intervals = this.db.prepare('DELETE FROM intervals WHERE period_end < ?').run(nowMs - r.intervalDays * DAY).changes;
+      this.db.prepare('DELETE FROM records WHERE created_at < ?').run(nowMs - r.intervalDays * DAY);
       let readingCut = nowMs - r.rawReadingDays * DAY;
       if (oldestOpenPeriodMs !== null) readingCut = Math.min(readingCut, oldestOpenPeriodMs);
       const readings = this.db.prepare('DELETE FROM readings WHERE at < ?').run(readingCut).changes;

@@ -1,6 +1,7 @@
 // Versioned schema of the gateway store. Each migration is a function applied once, in order, inside a
 // transaction; the highest applied version is recorded so that an older binary refuses a newer database.
 import type Database from 'better-sqlite3';
+import { decodeCompactUnverified } from '../signing/jws.js';
 
 export interface Migration {
   version: number;
@@ -103,6 +104,42 @@ export const migrations: readonly Migration[] = [
           values_json TEXT NOT NULL
         );
       `);
+    },
+  },
+  {
+    version: 2,
+    name: 'every signed record by seq',
+    up(db) {
+      // Every sealed record, whatever its type, kept for the retention time independently of the outbox: a capped
+      // outbox drops delivery attempts, never records, and `resend` by seq range re-queues any of them.
+      db.exec(`
+        CREATE TABLE records (
+          seq INTEGER PRIMARY KEY,
+          record_id TEXT NOT NULL UNIQUE,
+          type TEXT NOT NULL,
+          compact TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX records_created ON records (created_at);
+      `);
+      // Backfill from what version 1 kept: interval records, and the outbox rows still there (alarms included).
+      const ins = db.prepare('INSERT OR IGNORE INTO records (seq, record_id, type, compact, created_at) VALUES (?, ?, ?, ?, ?)');
+      const add = (compact: string, createdAt: number): void => {
+        const p = decodeCompactUnverified(compact).payload as { seq: number; id: string; type: string };
+        ins.run(p.seq, p.id, p.type, compact, createdAt);
+      };
+      // In pages: a store of years holds many intervals, and a write cannot run while a query iterates.
+      const copy = (sql: string): void => {
+        const page = db.prepare(sql);
+        for (let after = 0; ; ) {
+          const rows = page.all(after) as { rid: number; compact: string; created_at: number }[];
+          if (rows.length === 0) break;
+          for (const r of rows) add(r.compact, r.created_at);
+          after = rows[rows.length - 1]!.rid;
+        }
+      };
+      copy('SELECT rowid AS rid, compact, created_at FROM intervals WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+      copy('SELECT id AS rid, payload AS compact, created_at FROM outbox WHERE record_id IS NOT NULL AND id > ? ORDER BY id LIMIT 1000');
     },
   },
 ];

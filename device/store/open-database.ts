@@ -14,8 +14,9 @@ export interface OpenOptions {
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Database.Database {
   if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  let db: Database.Database | undefined;
   try {
+    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
       // Small pages: a transaction that touches a few rows rewrites a few KiB, not a few 4 KiB pages, in the WAL
       // (flash wear; bench/gateway-day.ts). Only takes effect on a new, empty file.
@@ -30,9 +31,27 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database.Dat
     migrate(db, opts.migrations ?? migrations, path, opts.readonly ?? false);
     return db;
   } catch (err) {
-    db.close();
-    throw err;
+    db?.close();
+    throw unreadableStore(err, path);
   }
+}
+
+/**
+ * A store SQLite cannot read (garbage, truncated, overwritten) is a problem of the installation, not a bug: the
+ * error names the file and the recovery (docs/gateway-operation.md, Recovery), and exits 2 rather than 4.
+ */
+function unreadableStore(err: unknown, path: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !(code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) return err;
+  return new ConfigError(
+    'store-unreadable',
+    `store ${path} is not a readable SQLite database (${(err as Error).message}): it is damaged or not an amsgate store. ` +
+      `To recover: stop the gateway; move the file aside with its -wal and -shm files (mv ${path} ${path}.damaged); ` +
+      'restore the store folder from a backup, or start with no store (a new record chain from seq 1; records already ' +
+      'delivered are at the head-end, undelivered ones can be salvaged from the damaged file with `sqlite3 FILE .recover`). ' +
+      'See docs/gateway-operation.md, Recovery.',
+    { path, sqlite: code },
+  );
 }
 
 function migrate(db: Database.Database, list: readonly Migration[], path: string, readonly: boolean): void {

@@ -1,6 +1,7 @@
 // ABB B23 (B-series), register map from standards.md §4.3 [V-code: mbmd abb.go].
 // FC 03, big-endian; all-ones (unsigned) or 0x7FFF... (signed) means "not available".
-// [U] maxRegistersPerRead 125 (the Modbus limit; ABB's own limit not checked), default line 9600 8E1 [U].
+// [U] maxRegistersPerRead 125 (the Modbus limit; ABB's own limit not checked), factory line 9600 8E1 [U]
+// (ABB manual not read; fixtures/models/factory-lines.json).
 // The instantaneous block and the energy block are far apart, so a sample takes two reads.
 import type { MeterModel, RegisterDef } from './model-schema.js';
 

@@ -1,8 +1,8 @@
 // A model's registers (as read) -> the runtime's InstantValues and EnergyRegisters (pure).
-import type { EnergyDirection, EnergyRegister, InstantValues } from '../meter-driver.js';
+import type { EnergyDirection, EnergyRegister, InstantValues, UnavailableValue } from '../meter-driver.js';
 import { FrameError } from '../errors.js';
 import { REGISTER_WIDTH, type MeterModel, type Quantity, type RegisterDef } from './model-schema.js';
-import { decodeEnergy, decodeNumber, RegisterNotAvailableError } from './register-codec.js';
+import { decodeEnergy, decodeNumber, RegisterNotAvailableError, unavailableReason } from './register-codec.js';
 
 /** Register words by address, as delivered by one round of reads (or produced by a simulator). */
 export type RegisterImage = ReadonlyMap<number, number>;
@@ -25,21 +25,23 @@ export function sampleRegisters(model: MeterModel): RegisterDef[] {
 export interface DecodedSample {
   instant: InstantValues;
   energy: Partial<Record<EnergyDirection, EnergyRegister>>;
+  /** Registers without a value this time, in the model's register order. */
+  unavailable: UnavailableValue[];
 }
 
 export function decodeSample(model: MeterModel, image: RegisterImage): DecodedSample {
-  const byQ = new Map<Quantity, RegisterDef>(model.registers.map((r) => [r.quantity, r]));
   const sentinels = model.notAvailableSentinels === true;
-  // "Not available" instantaneous values are left out, never reported as 0.
+  // One value the meter cannot give must not cost the others: it is named and left out, never reported as 0.
+  const unavailable: UnavailableValue[] = [];
+  const readable = new Map<Quantity, RegisterDef>();
+  for (const def of sampleRegisters(model)) {
+    const reason = unavailableReason(def, wordsOf(image, def), sentinels);
+    if (reason) unavailable.push({ name: def.quantity, address: def.address, reason });
+    else readable.set(def.quantity, def);
+  }
   const num = (q: Quantity): number | undefined => {
-    const def = byQ.get(q);
-    if (!def) return undefined;
-    try {
-      return decodeNumber(def, wordsOf(image, def), sentinels);
-    } catch (e) {
-      if (e instanceof RegisterNotAvailableError) return undefined;
-      throw e;
-    }
+    const def = readable.get(q);
+    return def && !def.energy ? decodeNumber(def, wordsOf(image, def), sentinels) : undefined;
   };
   const perPhase = (prefix: string): number[] | undefined => {
     const vals: number[] = [];
@@ -68,10 +70,15 @@ export function decodeSample(model: MeterModel, image: RegisterImage): DecodedSa
   const f = num('frequency');
   if (f !== undefined) instant.frequencyHz = f;
 
-  // Energy is what settlement rests on: "not available" there is an error, not a gap to fill.
+  // Energy registers that read fine are used even when another one has no value (an import-only variant's export).
   const energy: DecodedSample['energy'] = {};
-  for (const def of model.registers) {
-    if (def.energy) energy[def.energy.direction] = decodeEnergy(def, wordsOf(image, def), sentinels);
+  const energyDefs = model.registers.filter((r) => r.energy);
+  for (const def of energyDefs) {
+    if (readable.has(def.quantity)) energy[def.energy!.direction] = decodeEnergy(def, wordsOf(image, def), sentinels);
   }
-  return { instant, energy };
+  if (energyDefs.length > 0 && Object.keys(energy).length === 0) {
+    const named = unavailable.filter((u) => u.name.startsWith('energy_')).map((u) => `${u.name} at 0x${u.address.toString(16)} (${u.reason})`);
+    throw new RegisterNotAvailableError('no-energy', `no energy register has a value: ${named.join(', ')}; the sample is not used`, { unavailable });
+  }
+  return { instant, energy, unavailable };
 }

@@ -59,6 +59,34 @@ export async function discoverMeters(o: DiscoverOptions): Promise<{ found: Found
   return { found, probes };
 }
 
+/** Standard Modbus-over-serial rates an installer may have set a meter to. */
+export const STANDARD_BAUDS: readonly number[] = [1200, 2400, 4800, 9600, 19200, 38400];
+
+/**
+ * The line settings `discover` tries when none are given: first each model's factory setting (a meter out of the
+ * box, the most likely), the most common first; then every standard rate at each parity the models use.
+ */
+export function defaultDiscoverLines(serial: string, models: readonly MeterModel[] = meterModels): ConnectionSpec[] {
+  const seen = new Map<string, { line: MeterModel['defaultLine']; n: number; first: number }>();
+  models.forEach((m, i) => {
+    const l = m.defaultLine;
+    const k = `${l.baud}/${l.parity}/${l.dataBits}/${l.stopBits}`;
+    const e = seen.get(k);
+    if (e) e.n++;
+    else seen.set(k, { line: l, n: 1, first: i });
+  });
+  const factory = [...seen.values()].sort((a, b) => b.n - a.n || a.first - b.first).map((e) => e.line);
+  const parities = [...new Set(factory.map((l) => l.parity))];
+  const out: ConnectionSpec[] = factory.map((l) => ({ serial, ...l }));
+  const has = (baud: number, parity: string) => out.some((c) => 'serial' in c && c.baud === baud && c.parity === parity);
+  for (const baud of STANDARD_BAUDS) {
+    for (const parity of parities) {
+      if (!has(baud, parity)) out.push({ serial, baud, parity, dataBits: 8, stopBits: 1 });
+    }
+  }
+  return out;
+}
+
 /** Worst-case number of probe reads, for the time estimate shown before a scan. */
 export function worstCaseProbes(lines: number, units: number, models: readonly MeterModel[] = meterModels): number {
   return lines * units * models.reduce((n, m) => n + m.probe.length, 0);

@@ -1,6 +1,6 @@
 // Carlo Gavazzi EM340, register map from standards.md §4.2 [V-code: mbmd carlogavazzi-ex3x0.go].
 // FC 04, INT32 least-significant word first, INT16 single registers, value = raw / divisor.
-// [U] maxRegistersPerRead 50 and the default line (9600 8N1) are not from the CG protocol document.
+// [U] maxRegistersPerRead 50 and the factory line (9600 8N1, SmartEVSE-2 #55) are not from a CG document.
 // [U] counterBits 31: the energy counter is assumed to wrap past the positive INT32 range; not documented.
 import type { MeterModel, RegisterDef } from './model-schema.js';
 

@@ -66,6 +66,7 @@ export class ModbusMeterDriver implements MeterDriver {
       at,
       energy: decoded.energy,
       instant: decoded.instant,
+      unavailable: decoded.unavailable,
       frameErrors: after.frameErrors - before.frameErrors,
       retries: after.retries - before.retries,
     };

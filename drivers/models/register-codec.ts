@@ -1,6 +1,6 @@
 // Registers <-> values for one register definition (pure). Decoding and encoding are inverses so that the
 // simulators speak exactly the map the drivers read.
-import type { EnergyRegister } from '../meter-driver.js';
+import type { EnergyRegister, UnavailableValue } from '../meter-driver.js';
 import { DeviceError, FrameError } from '../errors.js';
 import { mul, rational, toNumber, type Rational } from '../rational.js';
 import { float32Bits, float32Exact, roundHalfAway } from './float32-exact.js';
@@ -59,6 +59,16 @@ function checkAvailable(def: RegisterDef, raw: bigint, sentinels: boolean): void
       { quantity: def.quantity },
     );
   }
+}
+
+/** Why a register's words carry no value (sentinel pattern, NaN or infinite float), or null when they do. */
+export function unavailableReason(def: RegisterDef, words: ArrayLike<number>, sentinels: boolean): UnavailableValue['reason'] | null {
+  const raw = wordsToRaw(def, words);
+  if (def.type === 'f32') {
+    if (((raw >> 23n) & 0xffn) !== 0xffn) return null;
+    return raw & 0x7fffffn ? 'not-a-number' : 'infinite';
+  }
+  return sentinels && isNotAvailableRaw(raw, def.type) ? 'not-available' : null;
 }
 
 /** The register's value in its unit as an exact rational (floats: their exact binary value). */

@@ -1,5 +1,6 @@
 // Eastron SDM120 (single-phase), register map from standards.md §4.1 [V-code: mbmd sdm120.go].
-// FC 04, float32 high word first. Same [U] caveats on limits and line defaults as the SDM630.
+// FC 04, float32 high word first. Same [U] caveat on the per-read limit as the SDM630.
+// Factory line 2400 8N1 [V-doc: Eastron SDM120-Modbus manual V2.6, cited in Tasmota #6105; fixtures/models/factory-lines.json].
 import type { MeterModel } from './model-schema.js';
 
 export const sdm120: MeterModel = {
@@ -12,7 +13,7 @@ export const sdm120: MeterModel = {
   maxRegistersPerRead: 80,
   maxGap: 16,
   holes: [],
-  defaultLine: { baud: 9600, parity: 'none', dataBits: 8, stopBits: 1 },
+  defaultLine: { baud: 2400, parity: 'none', dataBits: 8, stopBits: 1 },
   probe: [{ quantity: 'voltage_l1', min: 80, max: 300 }],
   registers: [
     { quantity: 'voltage_l1', address: 0x0000, type: 'f32', scale: '1', unit: 'V' },

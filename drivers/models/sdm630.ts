@@ -19,7 +19,7 @@ export const sdm630: MeterModel = {
   maxRegistersPerRead: 80,
   maxGap: 16,
   holes: [],
-  // [U] Eastron's factory default line is 9600 baud, no parity, 1 stop bit (from memory of the manual).
+  // [D] factory line 9600 8N1: the sibling SDM630MCT-ML manual V1.2 states it (fixtures/models/factory-lines.json).
   defaultLine: { baud: 9600, parity: 'none', dataBits: 8, stopBits: 1 },
   probe: [
     { quantity: 'voltage_l1', min: 80, max: 300 },

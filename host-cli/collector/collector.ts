@@ -10,7 +10,7 @@
 // is not there (another mqtt.js), "serial" mode acks through handleMessage's callback after each commit.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { shared, topics } from '../../device/mqtt/topics.js';
+import { deviceOfTopic, shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { KeyRing } from './key-ring.js';
 import type { CollectorStore, Rejection, RejectReason, VerifiedRecord } from './store-types.js';
@@ -33,7 +33,17 @@ export interface CollectorOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Session expiry for MQTT v5 persistent sessions, seconds (default 7 days). */
   sessionExpiry?: number;
+  /** Connection attempts before start() gives up (default 5); once connected, reconnection never stops. */
+  connectAttempts?: number;
+  /** Reconnect back-off: first delay and ceiling, ms (default 1 s, 30 s). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Replies to commands (resend) on amsgate/v1/+/reply, for the recovery loop. */
+  onReply?: (device: string, reply: unknown) => void;
 }
+
+/** Plain (not shared) subscriptions: every collector sees every gateway's status and every reply. */
+const STATUS_TOPIC = `${TOPIC_ROOT}/+/status`;
 
 export interface CollectorStats {
   received: number;
@@ -44,6 +54,8 @@ export interface CollectorStats {
   batches: number;
   storeErrors: number;
   acked: number;
+  /** Status/heartbeat messages read for the chain tail. */
+  statuses: number;
 }
 
 interface Pending {
@@ -60,7 +72,7 @@ interface Pending {
 type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
 export class Collector {
-  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0 };
+  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0 };
   private client: MqttClient | null = null;
   private ring = new KeyRing();
   private queue: Pending[] = [];
@@ -92,15 +104,21 @@ export class Collector {
     this.ring = KeyRing.from(await this.o.store.listKeys(), this.clock.now(), this.ring);
   }
 
-  /** Connects, subscribes to intervals and alarms, and resolves once the broker has granted the subscriptions. */
+  /**
+   * Connects, subscribes to intervals, alarms, status and replies, and resolves once the broker has granted the
+   * subscriptions. Gives up (rejects, client closed) after `connectAttempts` failed attempts; once connected it
+   * reconnects for ever, the delay doubling from reconnectMinMs to reconnectMaxMs and reset by each connect.
+   */
   async start(): Promise<void> {
     await this.refreshKeys();
     const v = this.o.protocolVersion ?? 5;
+    const minMs = this.o.reconnectMinMs ?? 1000;
+    const maxMs = this.o.reconnectMaxMs ?? 30_000;
     const opts: IClientOptions = {
       clientId: this.clientId,
       clean: false,
       protocolVersion: v,
-      reconnectPeriod: 1000,
+      reconnectPeriod: minMs,
       connectTimeout: 10_000,
       ...(v === 5 ? { properties: { sessionExpiryInterval: this.o.sessionExpiry ?? 7 * 24 * 3600, receiveMaximum: 65535 } } : {}),
     };
@@ -124,6 +142,13 @@ export class Collector {
       };
     }
     internal.handleMessage = (packet, cb) => {
+      const kind = packet.topic.split('/')[3];
+      if (kind === 'status' || kind === 'reply') {
+        // Not records: read at once, acknowledged at once.
+        this.onControl(kind, packet.topic, packet.payload.toString());
+        cb();
+        return;
+      }
       const p: Pending = {
         topic: packet.topic,
         payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
@@ -145,25 +170,51 @@ export class Collector {
         cb();
       }
     };
-    client.on('close', () => {
+    // Runs before mqtt.js's own close handler, which schedules the next attempt with options.reconnectPeriod.
+    client.prependListener('close', () => {
       // Held PUBACKs belong to the connection that just ended; the broker will redeliver those messages.
       this.gen++;
       this.byMessageId.clear();
+      client.options.reconnectPeriod = this.reconnectDelay;
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, maxMs);
     });
+    this.reconnectDelay = minMs;
     client.on('error', (err) => this.log({ event: 'mqtt-error', error: err.message }));
-    client.on('connect', (ack) => this.log({ event: 'connected', sessionPresent: ack.sessionPresent, clientId: this.clientId }));
+    client.on('connect', (ack) => {
+      this.reconnectDelay = minMs;
+      client.options.reconnectPeriod = minMs;
+      this.log({ event: 'connected', sessionPresent: ack.sessionPresent, clientId: this.clientId });
+    });
+    const attempts = this.o.connectAttempts ?? 5;
     await new Promise<void>((resolve, reject) => {
-      const onErr = (err: Error): void => reject(err);
-      client.once('error', onErr);
-      client.once('connect', (ack) => {
+      let failed = 0;
+      let lastError = 'no CONNACK';
+      const onErr = (err: Error): void => {
+        lastError = err.message;
+      };
+      const onClose = (): void => {
+        if (++failed < attempts) return;
+        cleanup();
+        client.end(true);
+        reject(new Error(`${failed} connection attempts failed (last: ${lastError})`));
+      };
+      const cleanup = (): void => {
         client.off('error', onErr);
+        client.off('close', onClose);
+      };
+      client.on('error', onErr);
+      client.on('close', onClose);
+      client.once('connect', (ack) => {
+        cleanup();
         const useShared = this.o.shared ?? true;
         const subs = [topics.allIntervals, topics.allAlarms].map((t) => (useShared ? shared(this.group, t) : t));
+        // Status and replies are plain subscriptions (retained status is not sent to shared subscriptions).
+        const plain = [STATUS_TOPIC, topics.allReplies];
         if (ack.sessionPresent) {
           resolve();
           return;
         }
-        client.subscribe(subs, { qos: 1 }, (err, granted) => {
+        client.subscribe([...subs, ...plain], { qos: 1 }, (err, granted) => {
           if (err) return reject(err);
           const bad = (granted ?? []).filter((g) => g.qos !== 1);
           if (bad.length) return reject(new Error(`broker refused subscription ${bad.map((b) => b.topic).join(', ')} (granted ${bad.map((b) => b.qos).join(', ')})`));
@@ -171,6 +222,44 @@ export class Collector {
         });
       });
     });
+  }
+
+  private reconnectDelay = 1000;
+  private pendingTails = new Map<string, number>();
+
+  /** A status/heartbeat raises the device's announced tail; a reply goes to the recovery loop. */
+  private onControl(kind: 'status' | 'reply', topic: string, text: string): void {
+    const device = deviceOfTopic(topic);
+    if (device === null) return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return; // an unreadable status is ignored: it can only ever widen what is asked for
+    }
+    if (kind === 'reply') {
+      this.o.onReply?.(device, msg);
+      return;
+    }
+    this.stats.statuses++;
+    const seq = (msg as { seq?: unknown } | null)?.seq;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return;
+    this.pendingTails.set(device, Math.max(seq, this.pendingTails.get(device) ?? 0));
+    if (!this.timer) this.timer = setTimeout(() => void this.kick(), this.o.flushMs ?? 5);
+  }
+
+  /** Writes the tails announced since the last call (the flush loop calls it; errors leave them pending). */
+  private async flushTails(): Promise<void> {
+    if (this.pendingTails.size === 0) return;
+    const now = this.clock.now();
+    const tails = [...this.pendingTails].map(([device, seq]) => ({ device, seq, seenAt: now }));
+    this.pendingTails.clear();
+    try {
+      await this.o.store.noteTails(tails);
+    } catch (e) {
+      for (const t of tails) this.pendingTails.set(t.device, Math.max(t.seq, this.pendingTails.get(t.device) ?? 0));
+      this.log({ event: 'store-error', error: `storing announced tails: ${(e as Error).message}` });
+    }
   }
 
   private enqueue(p: Pending): void {
@@ -201,6 +290,7 @@ export class Collector {
           committing = this.commit(batch, verified);
         }
         if (committing) await committing;
+        await this.flushTails();
       } finally {
         this.flushing = null;
       }

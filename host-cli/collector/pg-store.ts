@@ -4,11 +4,11 @@ import pg from 'pg';
 import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
-  ChainReport, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
+  ChainReport, CollectorAlarm, DeviceTail, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
   StoredInterval, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
-import { chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, type KeyRow } from './store-rows.js';
+import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 import { ConfigError } from '../../drivers/errors.js';
 
 const ROWS_PER_INSERT = 500;
@@ -198,7 +198,35 @@ export class PgStore implements CollectorStore {
   async chainReport(device?: string): Promise<ChainReport> {
     const sql = chainAnomalySql(device !== undefined, '$1');
     const r = await this.pool.query<Parameters<typeof chainFromAnomalies>[0][number]>(sql, device ? [device] : []);
-    return chainFromAnomalies(r.rows);
+    const t = await this.pool.query<NonNullable<Parameters<typeof chainFromAnomalies>[1]>[number]>(tailGapSql(device !== undefined, '$1'), device ? [device] : []);
+    return chainFromAnomalies(r.rows, t.rows);
+  }
+
+  async noteTails(tails: DeviceTail[]): Promise<void> {
+    if (tails.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO device_tails (device, seq, seen_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+         ON CONFLICT (device) DO UPDATE SET seq = GREATEST(device_tails.seq, EXCLUDED.seq), seen_at = GREATEST(device_tails.seen_at, EXCLUDED.seen_at)`,
+      [tails.map((t) => t.device), tails.map((t) => t.seq), tails.map((t) => t.seenAt)],
+    );
+  }
+
+  async listTails(device?: string): Promise<DeviceTail[]> {
+    const r = device
+      ? await this.pool.query<Parameters<typeof tailFromRow>[0]>(`SELECT * FROM device_tails WHERE device = $1`, [device])
+      : await this.pool.query<Parameters<typeof tailFromRow>[0]>(`SELECT * FROM device_tails ORDER BY device`);
+    return r.rows.map(tailFromRow);
+  }
+
+  async addAlarm(a: CollectorAlarm): Promise<void> {
+    await this.pool.query(`INSERT INTO collector_alarms (at, device, kind, from_seq, to_seq, detail) VALUES ($1,$2,$3,$4,$5,$6)`, [a.at, a.device, a.kind, a.fromSeq, a.toSeq, a.detail]);
+  }
+
+  async listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]> {
+    const r = device
+      ? await this.pool.query<Record<string, unknown>>(`SELECT * FROM collector_alarms WHERE device = $1 ORDER BY aid DESC LIMIT $2`, [device, limit])
+      : await this.pool.query<Record<string, unknown>>(`SELECT * FROM collector_alarms ORDER BY aid DESC LIMIT $1`, [limit]);
+    return r.rows.map(alarmFromRow);
   }
 
 

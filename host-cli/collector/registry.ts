@@ -67,8 +67,13 @@ export async function rotateDeviceKey(store: CollectorStore, k: RegisteredKey): 
  * .json file, or its .jws (then the signature must verify with the key the record carries, which proves the device
  * holds that key). Accepted field names: device | deviceId, publicJwk | publicKey (PEM), kid (checked if present),
  * commissionedAt | at; a record whose `result` is "fail" is refused.
+ *
+ * The key is valid from `from` when given, else from `keyCreatedAt` if the record carries it, else from the start of
+ * time: never from `commissionedAt`, because the gateway signs records (its test alarm, the periods it closed while
+ * the installer worked) before commissioning ends, and refusing them would lose them for good. A record cannot be
+ * signed before its key existed, so an open start admits nothing a later window would refuse.
  */
-export function keyFromCommissioning(text: string, now: number): RegisteredKey {
+export function keyFromCommissioning(text: string, now: number, from?: number): RegisteredKey {
   let j: Record<string, unknown>;
   const t = text.trim();
   let jws: ReturnType<typeof parseCompact> | null = null;
@@ -96,7 +101,10 @@ export function keyFromCommissioning(text: string, now: number): RegisteredKey {
   const atText = (j.commissionedAt ?? j.at) as unknown;
   const at = typeof atText === 'string' ? Date.parse(atText) : NaN;
   if (Number.isNaN(at)) throw new ConfigError('commissioning', 'commissioning record needs "commissionedAt" as an ISO 8601 time');
-  const k = registeredKeyOf(device, key, at, 'commissioning', now);
+  const createdText = j.keyCreatedAt;
+  const created = typeof createdText === 'string' ? Date.parse(createdText) : NaN;
+  if (createdText !== undefined && Number.isNaN(created)) throw new ConfigError('commissioning', 'commissioning record "keyCreatedAt" is not an ISO 8601 time');
+  const k = registeredKeyOf(device, key, from ?? (Number.isNaN(created) ? 0 : created), 'commissioning', now);
   if (jws && !verifySignature(jws, key)) {
     throw new ConfigError('commissioning', 'commissioning record JWS signature does not verify with the key it carries');
   }

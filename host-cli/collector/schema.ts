@@ -46,6 +46,17 @@ export function schemaSql(d: Dialect): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS rejections_reason ON rejections (reason)`,
     `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+    // Appended (collector branch): announced chain tails and the recovery alarms. Add new statements after these.
+    `CREATE TABLE IF NOT EXISTS device_tails (device TEXT PRIMARY KEY, seq BIGINT NOT NULL, seen_at BIGINT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS collector_alarms (
+      aid ${serial},
+      at BIGINT NOT NULL,
+      device TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      from_seq BIGINT NOT NULL,
+      to_seq BIGINT NOT NULL,
+      detail TEXT NOT NULL
+    )`,
   ];
 }
 

@@ -3,11 +3,11 @@ import Database from 'better-sqlite3';
 import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
-  ChainReport, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
+  ChainReport, CollectorAlarm, CollectorStore, DeviceTail, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
   StoredInterval, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
-import { chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, type KeyRow } from './store-rows.js';
+import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 
 const CHUNK = 400;
 
@@ -139,7 +139,34 @@ export class SqliteStore implements CollectorStore {
   async chainReport(device?: string): Promise<ChainReport> {
     const sql = chainAnomalySql(device !== undefined, '?');
     const rows = (device ? this.db.prepare(sql).all(device) : this.db.prepare(sql).all()) as Parameters<typeof chainFromAnomalies>[0];
-    return chainFromAnomalies(rows);
+    const tsql = tailGapSql(device !== undefined, '?');
+    const tails = (device ? this.db.prepare(tsql).all(device, device) : this.db.prepare(tsql).all()) as Parameters<typeof chainFromAnomalies>[1];
+    return chainFromAnomalies(rows, tails);
+  }
+
+  async noteTails(tails: DeviceTail[]): Promise<void> {
+    const stmt = this.db.prepare(
+      `INSERT INTO device_tails (device, seq, seen_at) VALUES (?,?,?) ON CONFLICT(device) DO UPDATE SET seq = MAX(seq, excluded.seq), seen_at = MAX(seen_at, excluded.seen_at)`,
+    );
+    this.db.transaction(() => { for (const t of tails) stmt.run(t.device, t.seq, t.seenAt); })();
+  }
+
+  async listTails(device?: string): Promise<DeviceTail[]> {
+    const rows = (device
+      ? this.db.prepare(`SELECT * FROM device_tails WHERE device = ?`).all(device)
+      : this.db.prepare(`SELECT * FROM device_tails ORDER BY device`).all()) as Parameters<typeof tailFromRow>[0][];
+    return rows.map(tailFromRow);
+  }
+
+  async addAlarm(a: CollectorAlarm): Promise<void> {
+    this.db.prepare(`INSERT INTO collector_alarms (at, device, kind, from_seq, to_seq, detail) VALUES (?,?,?,?,?,?)`).run(a.at, a.device, a.kind, a.fromSeq, a.toSeq, a.detail);
+  }
+
+  async listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]> {
+    const rows = (device
+      ? this.db.prepare(`SELECT * FROM collector_alarms WHERE device = ? ORDER BY aid DESC LIMIT ?`).all(device, limit)
+      : this.db.prepare(`SELECT * FROM collector_alarms ORDER BY aid DESC LIMIT ?`).all(limit)) as Record<string, unknown>[];
+    return rows.map(alarmFromRow);
   }
 
 }

@@ -1,6 +1,6 @@
 // Row <-> object conversions shared by both backends (PostgreSQL returns BIGINT as strings).
 import type { JsonWebKey } from 'node:crypto';
-import type { ChainReport, RegisteredKey, StoredInterval } from './store-types.js';
+import type { ChainReport, CollectorAlarm, DeviceTail, RegisteredKey, StoredInterval } from './store-types.js';
 
 export interface KeyRow {
   device: string; kid: string; alg: string; jwk: string;
@@ -32,10 +32,10 @@ export function chainFromRows(rows: { device: string; seq: number | string; hash
       if (seq === last.seq + 1) {
         if (row.prev !== last.hash) report.breaks.push({ device: row.device, seq, detail: `prev ${row.prev} != hash of seq ${last.seq} (${last.hash})` });
       } else if (seq > last.seq + 1) {
-        report.gaps.push({ device: row.device, from: last.seq + 1, to: seq - 1 });
+        report.gaps.push({ device: row.device, from: last.seq + 1, to: seq - 1, where: 'between' });
       }
     } else if (seq > 1) {
-      report.gaps.push({ device: row.device, from: 1, to: seq - 1 });
+      report.gaps.push({ device: row.device, from: 1, to: seq - 1, where: 'before-first' });
     }
     last = { device: row.device, seq, hash: row.hash };
   }
@@ -56,13 +56,41 @@ export function chainAnomalySql(byDevice: boolean, placeholder: string): string 
     ORDER BY device, seq`;
 }
 
-export function chainFromAnomalies(rows: { device: string; seq: number | string; prev: string; pseq: number | string | null; phash: string | null }[]): ChainReport {
+/**
+ * Devices whose announced tail is beyond their last stored record (or that have no record at all). `?` as above.
+ */
+export function tailGapSql(byDevice: boolean, placeholder: string): string {
+  return `SELECT t.device, t.seq AS tail, m.maxseq FROM device_tails t
+      LEFT JOIN (SELECT device, MAX(seq) AS maxseq FROM records${byDevice ? ` WHERE device = ${placeholder}` : ''} GROUP BY device) m ON m.device = t.device
+    WHERE t.seq > COALESCE(m.maxseq, 0)${byDevice ? ` AND t.device = ${placeholder}` : ''}`;
+}
+
+type AnomalyRow = { device: string; seq: number | string; prev: string; pseq: number | string | null; phash: string | null };
+type TailRow = { device: string; tail: number | string; maxseq: number | string | null };
+
+export function chainFromAnomalies(rows: AnomalyRow[], tails: TailRow[] = []): ChainReport {
   const report: ChainReport = { gaps: [], breaks: [] };
   for (const r of rows) {
     const seq = Number(r.seq);
-    if (r.pseq === null) report.gaps.push({ device: r.device, from: 1, to: seq - 1 });
-    else if (seq > Number(r.pseq) + 1) report.gaps.push({ device: r.device, from: Number(r.pseq) + 1, to: seq - 1 });
+    if (r.pseq === null) report.gaps.push({ device: r.device, from: 1, to: seq - 1, where: 'before-first' });
+    else if (seq > Number(r.pseq) + 1) report.gaps.push({ device: r.device, from: Number(r.pseq) + 1, to: seq - 1, where: 'between' });
     else report.breaks.push({ device: r.device, seq, detail: `prev ${r.prev} != hash of seq ${r.pseq} (${r.phash})` });
   }
+  for (const t of tails) {
+    const max = t.maxseq === null ? 0 : Number(t.maxseq);
+    report.gaps.push({ device: t.device, from: max + 1, to: Number(t.tail), where: max === 0 ? 'before-first' : 'after-last' });
+  }
+  report.gaps.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.from - b.from));
   return report;
+}
+
+export function tailFromRow(r: { device: string; seq: number | string; seen_at: number | string }): DeviceTail {
+  return { device: r.device, seq: Number(r.seq), seenAt: Number(r.seen_at) };
+}
+
+export function alarmFromRow(r: Record<string, unknown>): CollectorAlarm {
+  return {
+    at: Number(r.at), device: String(r.device), kind: r.kind as CollectorAlarm['kind'],
+    fromSeq: Number(r.from_seq), toSeq: Number(r.to_seq), detail: String(r.detail),
+  };
 }

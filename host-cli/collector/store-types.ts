@@ -94,9 +94,20 @@ export interface StoredInterval {
   payload: Extract<SignedRecordPayload, { type: 'interval' }>;
 }
 
+/**
+ * Missing sequence numbers of one device, inclusive. `where`: before the first stored record (from 1), between two
+ * stored records, or after the last stored one up to the latest seq the gateway announced (device_tails).
+ */
+export interface SeqGap {
+  device: string;
+  from: number;
+  to: number;
+  where: 'before-first' | 'between' | 'after-last';
+}
+
 export interface ChainReport {
-  /** Per device: stored seq range and the missing seq ranges inside it. */
-  gaps: { device: string; from: number; to: number }[];
+  /** Per device: every missing seq range, from 1 up to the announced tail (or the last stored record). */
+  gaps: SeqGap[];
   /** Adjacent stored records whose link does not match (can only arise from a race between collectors). */
   breaks: { device: string; seq: number; detail: string }[];
 }
@@ -107,6 +118,26 @@ export interface StoreCounts {
   alarms: number;
   duplicates: number;
   rejections: Partial<Record<RejectReason, number>>;
+}
+
+/** The latest seq a gateway announced in its status/heartbeat (not signed: it only ever widens what is asked for). */
+export interface DeviceTail {
+  device: string;
+  seq: number;
+  /** When the collector last received an announcement that raised or confirmed it (ms). */
+  seenAt: number;
+}
+
+/** Something the collector could not fix by itself (docs/collector.md "Recovery"), for operators and the console. */
+export interface CollectorAlarm {
+  at: number;
+  device: string;
+  /** `records-missing`: resend requested and the records did not come; `recovered`: they came after an alarm. */
+  kind: 'records-missing' | 'recovered';
+  /** Inclusive seq range concerned. */
+  fromSeq: number;
+  toSeq: number;
+  detail: string;
 }
 
 export interface CollectorStore {
@@ -126,7 +157,15 @@ export interface CollectorStore {
   listRejections(limit: number): Promise<Rejection[]>;
   /** Interval records, every revision, ordered by device, meter, channel, period start, revision. */
   intervals(filter: IntervalFilter): Promise<StoredInterval[]>;
+  /** Missing seqs (from 1 to the announced tail) and broken links. */
   chainReport(device?: string): Promise<ChainReport>;
+
+  /** Raises each device's announced tail to `seq` (never lowers it). */
+  noteTails(tails: DeviceTail[]): Promise<void>;
+  listTails(device?: string): Promise<DeviceTail[]>;
+  addAlarm(a: CollectorAlarm): Promise<void>;
+  /** Newest first. */
+  listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]>;
 }
 
 /** The primitives ingest-rules.ts needs inside one transaction. */

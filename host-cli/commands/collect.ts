@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt from 'mqtt';
 import { topics } from '../../device/mqtt/topics.js';
+import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { Collector } from '../collector/collector.js';
 import { findPeriodGaps, resendCommands, type PeriodGap } from '../collector/gaps.js';
+import { Recovery, type SeqResendCommand } from '../collector/recovery.js';
 import { openStore } from '../collector/open-store.js';
 import { parseDateOption } from '../collector/registry.js';
 import type { ChainReport, CollectorStore } from '../collector/store-types.js';
@@ -30,6 +32,11 @@ interface CollectOpts {
   requestResend?: boolean;
   gapInterval?: number;
   gapWindow: number;
+  grace: number;
+  recoverInterval: number;
+  recoverGrace: number;
+  recoverBackoff: number;
+  connectAttempts: number;
   device?: string;
   from?: string;
   to?: string;
@@ -65,8 +72,12 @@ function printGaps(r: GapReport): void {
   if (r.chain.breaks.length) process.stdout.write(`\nbroken links:\n${table(['device', 'seq', 'detail'], r.chain.breaks.map((b) => [b.device, b.seq, b.detail]))}\n`);
 }
 
-export async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[]): Promise<number> {
-  const cmds = resendCommands(gaps, randomUUID);
+/** Period resends (by time) for missing periods and sequence resends for missing seqs; returns how many commands. */
+export async function publishResends(broker: string, version: 4 | 5, gaps: PeriodGap[], seqGaps: ChainReport['gaps'] = []): Promise<number> {
+  const cmds: { device: string; command: unknown }[] = [
+    ...resendCommands(gaps, randomUUID),
+    ...seqGaps.map((g) => ({ device: g.device, command: { id: randomUUID(), type: 'resend', fromSeq: g.from, toSeq: g.to } satisfies SeqResendCommand })),
+  ];
   if (cmds.length === 0) return 0;
   const client = await mqtt.connectAsync(broker, { protocolVersion: version, connectTimeout: 10_000, reconnectPeriod: 0 });
   try {
@@ -81,15 +92,18 @@ async function runGaps(o: CollectOpts): Promise<void> {
   const store = await openStore(o.db);
   try {
     const fromMs = o.from ? parseDateOption(o.from, '--from') : undefined;
-    const toMs = o.to ? parseDateOption(o.to, '--to') : undefined;
+    // Never only between the first and last stored record: every period that ended before now - grace must be there.
+    const toMs = o.to ? parseDateOption(o.to, '--to') : Date.now() - o.grace * 60_000;
+    if (fromMs !== undefined && fromMs >= toMs) throw new ConfigError('option', `--from ${o.from} is not before the end of the checked range (${new Date(toMs).toISOString()}); expected --from < --to`);
     const r = await gapReport(store, { device: o.device, fromMs, toMs });
     let requested = 0;
-    if (o.requestResend && r.periods.length) {
+    if (o.requestResend && (r.periods.length || r.chain.gaps.length)) {
       if (!o.broker) throw new ConfigError('option', '--request-resend needs --broker URL to publish resend commands');
-      requested = await publishResends(o.broker, o.mqttVersion as 4 | 5, r.periods);
+      requested = await publishResends(o.broker, o.mqttVersion as 4 | 5, r.periods, r.chain.gaps);
     }
-    if (o.json) printJson({ ...r, resendRequests: requested });
+    if (o.json) printJson({ ...r, checkedUntil: new Date(toMs).toISOString(), resendRequests: requested });
     else {
+      process.stdout.write(`checked until ${new Date(toMs).toISOString()}\n`);
       printGaps(r);
       if (o.requestResend) process.stdout.write(`\nresend requests published: ${requested}\n`);
     }
@@ -126,15 +140,32 @@ async function runDaemon(o: CollectOpts): Promise<void> {
     else if (e.event !== 'rejected') process.stderr.write(`collect: ${Object.entries(e).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`);
   };
   const clientId = o.clientId ?? `amsgate-collector-${hostname()}-${o.group}`;
+  let recovery: Recovery | null = null;
   const collector = new Collector({
     broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, log,
+    connectAttempts: o.connectAttempts,
+    onReply: (device, reply) => void recovery?.onReply(device, reply).catch((e: Error) => log({ event: 'recovery-error', error: e.message })),
   });
   try {
     await collector.start();
   } catch (e) {
     await store.close();
-    throw new (await import('../../drivers/errors.js')).TransportError('broker', `cannot subscribe at ${o.broker}: ${(e as Error).message}`);
+    throw new (await import('../../drivers/errors.js')).TransportError('broker', `cannot connect and subscribe at ${o.broker}: ${(e as Error).message}`);
   }
+  recovery = new Recovery({
+    store, clock: systemClock, newId: randomUUID, log,
+    publish: (device, cmd) => collector.publishCommand(device, cmd),
+    graceMs: o.recoverGrace * 1000, backoffMs: o.recoverBackoff * 1000,
+  });
+  let recovering = false;
+  const recoverTimer = setInterval(() => {
+    if (recovering) return;
+    recovering = true;
+    void recovery!.tick().then(
+      (r) => { if (r.missing) log({ event: 'missing', ...r }); },
+      (e: Error) => log({ event: 'recovery-error', error: e.message }),
+    ).finally(() => (recovering = false));
+  }, o.recoverInterval * 1000);
   log({ event: 'started', clientId, group: o.group, store: store.kind, keys: collector.keyCount, ackMode: collector.ackMode });
   const statsTimer = setInterval(() => log({ event: 'stats', ...collector.stats }), 10_000);
   let gapTimer: NodeJS.Timeout | null = null;
@@ -155,6 +186,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
     process.once('SIGTERM', stop);
   });
   clearInterval(statsTimer);
+  clearInterval(recoverTimer);
   if (gapTimer) clearInterval(gapTimer);
   await collector.stop();
   log({ event: 'stopped', ...collector.stats });
@@ -178,11 +210,16 @@ export function register(program: Command): void {
     .option('--json-log', 'log one JSON object per line on stdout (rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
     .option('--gap-window <h>', 'daemon: how many hours back the timed gap check looks', intArg('--gap-window', 1, 24 * 400), 48)
+    .option('--recover-interval <s>', 'daemon: how often to look for missing sequence numbers (up to each gateway\'s announced tail)', intArg('--recover-interval', 1, 86_400), 30)
+    .option('--recover-grace <s>', 'daemon: a missing seq must be missing this long before the first resend request', intArg('--recover-grace', 0, 86_400), 60)
+    .option('--recover-backoff <s>', 'daemon: delay before the 2nd resend request; doubles up to 1 h; an alarm is stored after 5', intArg('--recover-backoff', 1, 86_400), 30)
+    .option('--connect-attempts <n>', 'daemon: connection attempts at start before exiting 3 (once connected it reconnects for ever)', intArg('--connect-attempts', 1, 1000), 5)
     .option('--gaps', 'report missing periods and sequence gaps in the store, then exit (exit 1 when any)')
-    .option('--request-resend', 'with --gaps: publish a resend command to each gateway with missing periods (needs --broker)')
+    .option('--grace <min>', 'with --gaps and no --to: check every period that ended before now minus this many minutes', intArg('--grace', 0, 7 * 24 * 60), 60)
+    .option('--request-resend', 'with --gaps: publish resend commands for missing periods and missing seqs (needs --broker)')
     .option('--device <id>', 'with --gaps: one device only')
     .option('--from <date>', 'with --gaps: first period start (YYYY-MM-DD = 00:00 UTC, or ISO time)')
-    .option('--to <date>', 'with --gaps: end of the checked range (exclusive)')
+    .option('--to <date>', 'with --gaps: end of the checked range (exclusive; default now minus --grace)')
     .option('--stats', 'print record, duplicate and rejection counts and the latest rejections, then exit')
     .option('--json', 'with --gaps or --stats: print JSON')
     .addHelpText(

@@ -46,17 +46,24 @@ Examples:
     .requiredOption('--db <path|url>', 'collector store (SQLite path or postgres:// URL)')
     .option('--device <id>', 'gateway (device) id, as in its topics and records')
     .option('--key <file>', 'public key: PEM (SPKI; a private key PEM is also read, only its public half is kept) or JWK JSON')
-    .option('--from <date>', 'first record creation time the key is good for (YYYY-MM-DD = 00:00 UTC, or ISO time)', '1970-01-01')
+    .option('--from <date>', 'first record creation time the key is good for (YYYY-MM-DD = 00:00 UTC, or ISO time); default: the key\'s creation (any time before its first record), never the end of commissioning')
     .option('--commissioning <file>', 'commissioning record from amsgate commission (.json or signed .jws)')
     .option('--json', 'print the registered key as JSON')
-    .action(async (o: { db: string; device?: string; key?: string; from: string; commissioning?: string; json?: boolean }) => {
+    .action(async (o: { db: string; device?: string; key?: string; from?: string; commissioning?: string; json?: boolean }) => {
       let k: RegisteredKey;
+      const from = o.from === undefined ? undefined : parseDateOption(o.from, '--from');
       if (o.commissioning) {
         if (o.key || o.device) throw new ConfigError('option', 'give either --commissioning FILE or --device ID --key FILE, not both');
-        k = keyFromCommissioning(readFileSync(o.commissioning, 'utf8'), Date.now());
+        let text: string;
+        try {
+          text = readFileSync(o.commissioning, 'utf8');
+        } catch (e) {
+          throw new ConfigError('commissioning', `cannot read commissioning record ${o.commissioning}: ${(e as Error).message}`);
+        }
+        k = keyFromCommissioning(text, Date.now(), from);
       } else {
         if (!o.device || !o.key) throw new ConfigError('option', 'devices add needs --device ID and --key FILE (or --commissioning FILE)');
-        k = registeredKeyOf(o.device, readPublicKeyFile(o.key), parseDateOption(o.from, '--from'), 'manual', Date.now());
+        k = registeredKeyOf(o.device, readPublicKeyFile(o.key), from ?? 0, 'manual', Date.now());
       }
       await withStore(o.db, (s) => addDeviceKey(s, k));
       if (o.json) printJson(describe(k));

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { catalogEntry, type CatalogEntry, type ConnectionSpec, type Parity } from '../../drivers/catalog.js';
 import { systemClock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
-import { discoverMeters, worstCaseProbes } from '../../drivers/models/discover-meters.js';
+import { defaultDiscoverLines, discoverMeters, worstCaseProbes } from '../../drivers/models/discover-meters.js';
 import { meterModels } from '../../drivers/models/meter-models.js';
 import { discoverSerialDevice, SERIAL_PROBE_ORDER, serialProbeBoundMs, type SerialDeviceId } from '../../drivers/uart/discover-serial.js';
 import { EXIT } from '../exit-codes.js';
@@ -50,8 +50,8 @@ function protocolOf(text: string): Protocol {
 interface DiscoverCliOptions {
   tcp?: string;
   serial?: string;
-  bauds: number[];
-  parities: Parity[];
+  bauds?: number[];
+  parities?: Parity[];
   units: number[];
   timeout: number;
   protocols: Protocol[];
@@ -85,11 +85,22 @@ function readHint(f: FoundDevice): string {
   return `amsgate read --model ${f.model} --serial ${c.serial} --baud ${c.baud} --parity ${c.parity} --unit ${f.unit}`;
 }
 
+/**
+ * Without --bauds/--parities: every catalog model's factory line first, then the standard rates (derived from the
+ * catalog, so a new model's factory setting is tried without touching this command). With either: their product.
+ */
+export function serialLines(serial: string, bauds?: number[], parities?: Parity[]): ConnectionSpec[] {
+  const defaults = defaultDiscoverLines(serial, meterModels);
+  if (!bauds && !parities) return defaults;
+  const pick = <T>(f: (c: ConnectionSpec) => T): T[] => [...new Set(defaults.map(f))];
+  const bs = bauds ?? pick((c) => ('serial' in c ? c.baud! : 0));
+  const ps = parities ?? pick((c) => ('serial' in c ? c.parity! : 'none'));
+  return bs.flatMap((baud) => ps.map((parity) => ({ serial, baud, parity, dataBits: 8 as const, stopBits: 1 as const })));
+}
+
 async function discover(o: DiscoverCliOptions): Promise<void> {
   if (!o.tcp === !o.serial) throw new ConfigError('connection', 'give exactly one of --serial PATH or --tcp host:port');
-  const lines: ConnectionSpec[] = o.tcp
-    ? [{ tcp: o.tcp }]
-    : o.bauds.flatMap((baud) => o.parities.map((parity) => ({ serial: o.serial!, baud, parity, dataBits: 8 as const, stopBits: 1 as const })));
+  const lines: ConnectionSpec[] = o.tcp ? [{ tcp: o.tcp }] : serialLines(o.serial!, o.bauds, o.parities);
   const wanted = new Set(o.protocols);
   // UART chips and optical heads are serial only.
   const devices: SerialDeviceId[] = o.serial ? SERIAL_PROBE_ORDER.filter((d) => wanted.has(d === 'iec62056' ? 'iec62056' : 'uart')) : [];
@@ -162,8 +173,8 @@ export function register(program: Command): void {
     )
     .option('--serial <path>', 'serial port to scan, e.g. /dev/ttyUSB0')
     .option('--tcp <host:port>', 'Modbus TCP endpoint (or RS-485 gateway) to scan')
-    .option('--bauds <list>', 'baud rates to try, in order', listArg('--bauds', baudOf), [9600, 19200, 38400, 115200])
-    .option('--parities <list>', 'parities to try: none, even, odd', listArg('--parities', parityOf), ['none', 'even'] as Parity[])
+    .option('--bauds <list>', 'baud rates to try, in order (default: each model\'s factory setting first, then 1200..38400)', listArg('--bauds', baudOf))
+    .option('--parities <list>', 'parities to try: none, even, odd (default: those of the models\' factory settings)', listArg('--parities', parityOf))
     .option('--units <ids>', 'unit ids to probe, e.g. 1-10 or 1,3,5-7 (1-247 for a full scan)', parseUnits, parseUnits('1-10'))
     .option('--timeout <ms>', 'answer timeout per probe', intArg('--timeout', 20, 10_000), 200)
     .option('--protocols <list>', 'what to look for: uart (BL0942, CSE7766, ATM90E26), iec62056, modbus', listArg('--protocols', protocolOf), [...PROTOCOLS])

@@ -48,15 +48,11 @@ function describe(key: DeviceKey, file: string, status: string | null, opts: Key
     printJson({ ...(status ? { status } : {}), kid: key.kid, alg: key.alg, file, publicJwk: key.publicJwk, publicKeyPem: publicKeyPem(key) });
     return;
   }
-  const lines = [
-    ...(status ? [`${status}: ${file}`] : []),
-    `kid  ${key.kid}`,
-    `alg  ${key.alg}${key.alg === 'ES256' ? ' (ECDSA P-256, SHA-256)' : ' (Ed25519)'}`,
-    `file ${file}`,
-    '',
-    opts.format === 'pem' ? publicKeyPem(key).trimEnd() : JSON.stringify(key.publicJwk, null, 2),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // Only the key goes to stdout, so `> gw.pub.pem` (or `> gw.jwk`) is a file openssl or a JOSE library reads as it is;
+  // what it is and where it lives is for the person at the terminal (stderr).
+  const about = [...(status ? [`${status}: ${file}`] : []), `kid  ${key.kid}`, `alg  ${key.alg}${key.alg === 'ES256' ? ' (ECDSA P-256, SHA-256)' : ' (Ed25519)'}`, `file ${file}`];
+  process.stderr.write(`${about.join('\n')}\n`);
+  process.stdout.write(opts.format === 'pem' ? publicKeyPem(key) : `${JSON.stringify(key.publicJwk, null, 2)}\n`);
 }
 
 export function register(program: Command): void {
@@ -79,7 +75,7 @@ Examples:
     c
       .option('--dir <dir>', 'directory holding device-key.pem')
       .option('--config <file>', 'gateway configuration (.yaml/.json): use its keys.dir and keys.algorithm')
-      .option('--format <fmt>', 'public key format: jwk (JSON Web Key) or pem (SPKI)', formatArg, 'jwk')
+      .option('--format <fmt>', 'public key format on stdout: jwk (JSON Web Key) or pem (SPKI); kid, alg and file go to stderr', formatArg, 'jwk')
       .option('--json', 'print one JSON document: kid, alg, file, publicJwk, publicKeyPem');
 
   where(keys.command('show'))

@@ -44,7 +44,7 @@ export function sampleJson(model: string, unit: number, conn: ConnectionSpec, s:
       floatUlpWh: e.floatUlpWh,
     };
   }
-  return { model, unit, connection: conn, at: new Date(s.at).toISOString(), atMs: s.at, energy, instant: s.instant, frameErrors: s.frameErrors, retries: s.retries };
+  return { model, unit, connection: conn, at: new Date(s.at).toISOString(), atMs: s.at, energy, instant: s.instant, unavailable: s.unavailable ?? [], frameErrors: s.frameErrors, retries: s.retries };
 }
 
 const fmt = (v: number | undefined, places: number) => (v === undefined ? '-' : v.toFixed(places));
@@ -73,7 +73,9 @@ export function renderSample(title: string, s: MeterSample): string {
     e.floatUlpWh === null ? (e.counterBits === null ? '-' : `wraps at 2^${e.counterBits}`) : `float: ${e.floatUlpWh.toPrecision(3)} Wh ULP`,
   ]);
   const en = table(['energy', 'register', 'per count', 'Wh', 'note'], energyRows);
-  return `${title}  ${new Date(s.at).toISOString()}  frame errors ${s.frameErrors}, retries ${s.retries}\n\n${inst}\n\n${en}\n`;
+  const missing = (s.unavailable ?? []).map((u) => `${u.name} (register 0x${u.address.toString(16).padStart(4, '0')}: ${u.reason})`);
+  const gaps = missing.length ? `\n\nno value from the meter: ${missing.join(', ')}` : '';
+  return `${title}  ${new Date(s.at).toISOString()}  frame errors ${s.frameErrors}, retries ${s.retries}\n\n${inst}\n\n${en}${gaps}\n`;
 }
 
 /** Exit code for a failure talking to a device: the bus or the meter answered wrongly or not at all. */
@@ -184,7 +186,9 @@ Examples:
 
 JSON fields: energy.<import|export|absolute>.value (absolute: a counter of both directions, e.g. BL0942) is the register as an integer (decimal string), whPerCount its exact
 resolution in Wh ("10", or a fraction "n/d"), wh the exact product; floatUlpWh is set for float registers (what the
-float can still resolve at that magnitude); counterBits for wrapping counters.
+float can still resolve at that magnitude); counterBits for wrapping counters. unavailable lists the registers that
+gave no value this time as { name, address, reason } (reason: not-available, not-a-number, infinite); their values
+are left out, the rest of the sample is used.
 Exit codes: 0 ok, 2 bad usage, 3 meter or bus did not answer or answered wrongly.`,
     )
     .action(async (o: ReadOptions) => readCommand(o));

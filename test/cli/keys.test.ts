@@ -2,11 +2,14 @@ import { test } from 'uvu';
 import { runInProcess } from '../helpers/in-process-cli.js';
 import * as assert from 'uvu/assert';
 import { createPublicKey } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { register } from '../../host-cli/commands/keys.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-keys-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -25,9 +28,12 @@ test('keys create makes a 0600 key, is idempotent, and show prints the same kid 
   assert.is(JSON.parse(c2.out).kid, j1.kid);
   const pem = await cli(['keys', 'show', '--dir', k, '--format', 'pem']);
   assert.is(pem.code, 0);
-  const block = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.exec(pem.out)![0];
-  assert.is(createPublicKey(block).export({ format: 'jwk' }).x, j1.publicJwk.x);
-  assert.match(pem.out, new RegExp(`kid  ${j1.kid.replace(/[-]/g, '\\-')}`));
+  assert.match(pem.out, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n$/);
+  assert.is(createPublicKey(pem.out).export({ format: 'jwk' }).x, j1.publicJwk.x);
+  assert.ok(pem.err.includes(`kid  ${j1.kid}`), pem.err);
+  const jwk = await cli(['keys', 'show', '--dir', k]);
+  assert.equal(JSON.parse(jwk.out), j1.publicJwk);
+  assert.is(createPublicKey({ key: JSON.parse(jwk.out), format: 'jwk' }).export({ format: 'jwk' }).y, j1.publicJwk.y);
 });
 
 test('keys create --alg EdDSA; show refuses a missing key and an open key file with exit 2', async () => {
@@ -43,6 +49,32 @@ test('keys create --alg EdDSA; show refuses a missing key and an open key file w
   assert.match(open.err, /expected 0600: run chmod 600 /);
   const bad = await cli(['keys', 'create', '--dir', k, '--alg', 'RS256']);
   assert.is(bad.code, 2);
+});
+
+function amsgate(args: string[], stdoutFile: string): Promise<number | null> {
+  const fd = openSync(stdoutFile, 'w');
+  return new Promise((resolveRun, reject) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', 'host-cli/main.ts', ...args], { cwd: root, stdio: ['ignore', fd, 'ignore'] });
+    c.on('error', reject);
+    c.on('close', (code) => (closeSync(fd), resolveRun(code)));
+  });
+}
+
+test('keys show --format pem > file gives a file openssl reads; --format jwk > file is the bare JWK', async () => {
+  const k = join(dir, 'k3');
+  const made = await cli(['keys', 'create', '--dir', k, '--json']);
+  const pemFile = join(dir, 'gw.pub.pem');
+  const jwkFile = join(dir, 'gw.jwk');
+  const [pemCode, jwkCode] = await Promise.all([
+    amsgate(['keys', 'show', '--dir', k, '--format', 'pem'], pemFile),
+    amsgate(['keys', 'show', '--dir', k, '--format', 'jwk'], jwkFile),
+  ]);
+  assert.is(pemCode, 0);
+  assert.is(jwkCode, 0);
+  const ossl = spawnSync('openssl', ['pkey', '-pubin', '-in', pemFile, '-noout', '-text'], { encoding: 'utf8' });
+  assert.is(ossl.status, 0, ossl.stderr);
+  assert.match(ossl.stdout, /Public-Key: \(256 bit\)[\s\S]*ASN1 OID: prime256v1/);
+  assert.equal(JSON.parse(readFileSync(jwkFile, 'utf8')), JSON.parse(made.out).publicJwk);
 });
 
 test.run();

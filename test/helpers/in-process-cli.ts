@@ -1,34 +1,27 @@
-// Runs one registered subcommand in-process (a tsx subprocess per call costs seconds), capturing its output and the
-// exit code the real `amsgate` would give.
-import { Command, CommanderError } from 'commander';
-import { exitCodeFor } from '../../host-cli/main.js';
+// Runs one subcommand in-process (a tsx subprocess per call costs seconds), capturing its output and the exit code
+// the real `amsgate` gives. It builds the program exactly as host-cli/main.ts does (newProgram, then register, then
+// execute), so Commander's own usage errors inside a subcommand surface here as they do in the shell: exit 2.
+// test/cli/exit-codes.test.ts checks the same codes against a real child process.
+import type { Command } from 'commander';
+import { execute, newProgram } from '../../host-cli/main.js';
 
 export async function runInProcess(
   register: (p: Command) => void,
   args: string[],
 ): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command('amsgate');
-  register(program);
   let out = '';
   let err = '';
-  const quiet = (c: Command): void => {
-    c.exitOverride().configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
-    c.commands.forEach(quiet);
-  };
-  quiet(program);
-  const write = process.stdout.write.bind(process.stdout);
+  const program = newProgram({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
+  register(program);
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
   process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.exitCode = 0;
-  let code = 0;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((err += chunk.toString()), true)) as typeof process.stderr.write;
   try {
-    await program.parseAsync(['node', 'amsgate', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    code = e instanceof CommanderError ? 2 : exitCodeFor(e);
-    err += `amsgate: ${(e as Error).message}\n`;
+    return { code: await execute(program, args, (s) => void (err += s)), out, err };
   } finally {
-    process.stdout.write = write;
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
     process.exitCode = 0;
   }
-  return { code, out, err };
 }

@@ -12,6 +12,10 @@ export class FakeMeter {
   frameErrors = 0;
   /** Report one counter of energy in both directions (like a BL0942) instead of import and export registers. */
   absolute = false;
+  /** Clock that stamps samples (the gateway's wall clock); energy always follows the true time of `clock`. */
+  stampClock: Clock | null = null;
+  /** Subtracted from the stamp of the next sample only (a read stamped before a stall, energy read after it). */
+  stampLagMs = 0;
   private importWh = 0;
   private exportWh = 0;
   private lastAt: number;
@@ -42,8 +46,10 @@ export class FakeMeter {
   }
   sample(): MeterSample {
     this.advance();
+    const lag = this.stampLagMs;
+    this.stampLagMs = 0;
     return {
-      at: this.clock.now(),
+      at: (this.stampClock ?? this.clock).now() - lag,
       ...(this.absolute
         ? { energy: {}, absoluteEnergy: this.reg(this.importWh + this.exportWh) }
         : { energy: { import: this.reg(this.importWh), export: this.reg(this.exportWh) } }),

@@ -76,10 +76,18 @@ test('small backwards step is a held decrease: no negative advance, no double co
   assert.equal(r.ext, [1_000_000n, 1_000_000n, 1_000_000n, 1_000_004n]);
 });
 
-test('implausible jump up is re-baselined, not counted', () => {
+test('a forward step too large for the elapsed time is energy: every count kept, reported implausible-advance', () => {
+  // A register only moves forward by counting (a loaded CPU or a late poll makes the elapsed time look short).
   const r = feed([100n, 900_000n, 900_010n], null, { maxPlausibleAdvance: 1000n });
-  assert.equal(r.ev, ['first', 'reset', 'none']);
-  assert.equal(r.adv, [0n, 0n, 10n]);
+  assert.equal(r.ev, ['first', 'implausible-advance', 'none']);
+  assert.equal(r.adv, [0n, 899_900n, 10n]);
+  assert.equal(r.state.resets, 0);
+  // the same on a wrapping counter that did not wrap
+  const w = feed([100n, 60_000n], 16, { maxPlausibleAdvance: 1000n });
+  assert.equal([w.ev, w.adv], [['first', 'implausible-advance'], [0n, 59_900n]]);
+  // a zero or negative limit (clock behind the store) still never turns a forward step into a reset
+  const z = feed([100n, 150n], null, { maxPlausibleAdvance: 0n });
+  assert.equal([z.ev, z.adv], [['first', 'implausible-advance'], [0n, 50n]]);
 });
 
 test('bad raw values are named', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayStore } from '../../../device/store/gateway-store.js';
 import { openDatabase } from '../../../device/store/open-database.js';
-import { migrations } from '../../../device/store/migrations.js';
+import { migrations, SCHEMA_VERSION } from '../../../device/store/migrations.js';
 import { RecordWriter } from '../../../device/runtime/record-writer.js';
 import { AlarmManager } from '../../../device/alarms/alarm-manager.js';
 import { loadOrCreateDeviceKey } from '../../../device/signing/device-key.js';
@@ -24,8 +24,24 @@ test('migrations run once; a store from a newer amsgate is refused with a clear 
     GatewayStore.open(path);
     assert.unreachable('opened a newer store');
   } catch (err) {
-    assert.match((err as Error).message, /schema version 99 but this amsgate knows versions up to 1/);
+    assert.match((err as Error).message, new RegExp(`schema version 99 but this amsgate knows versions up to ${SCHEMA_VERSION}`));
   }
+});
+
+test('migration 2 keeps every signed record by seq, backfilled from a version-1 store', () => {
+  const path = join(dir, 'v1.db');
+  const s = GatewayStore.open(path);
+  const w = new RecordWriter(s, 'gw1', key);
+  const alarms = new AlarmManager(s, w);
+  alarms.raise('test', null, 'one', 1000);
+  alarms.clear('test', null, 'two', 2000);
+  assert.equal(s.recordsBySeq(1, 10).map((r) => [r.seq, r.type]), [[1, 'alarm'], [2, 'alarm']]);
+  // Back to version 1: no records table, and the outbox row of seq 1 already trimmed.
+  s.db.exec("DROP TABLE records; DELETE FROM schema_migrations WHERE version = 2; DELETE FROM outbox WHERE id = 1");
+  s.close();
+  const again = GatewayStore.open(path);
+  assert.equal(again.recordsBySeq(1, 10).map((r) => [r.seq, r.type]), [[2, 'alarm']], 'what version 1 still held is backfilled');
+  again.close();
 });
 
 test('WAL and synchronous FULL are set', () => {

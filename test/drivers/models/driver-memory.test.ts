@@ -144,7 +144,7 @@ test('at is the clock time when the last read completed', async () => {
   assert.is((await driver.sample()).at, t0 + 1000);
 });
 
-test('B23 "not available" energy is a RegisterNotAvailableError; unavailable instant values are left out, not 0', async () => {
+test('B23 "not available" on every energy register is a RegisterNotAvailableError; unavailable instant values are left out, not 0', async () => {
   const { driver, client } = rig('b23');
   const real = client.readRegisters.bind(client);
   client.readRegisters = async (unit, fc, address, count) => {
@@ -157,7 +157,7 @@ test('B23 "not available" energy is a RegisterNotAvailableError; unavailable ins
   assert.ok(s.instant.currentA);
   client.readRegisters = async (unit, fc, address, count) => {
     const w = await real(unit, fc, address, count);
-    if (address === 0x5000) w.fill(0xffff, 0, 4);
+    if (address === 0x5000) w.fill(0xffff, 0, 8);
     return w;
   };
   await rejects(() => driver.sample(), (e: unknown) => e instanceof RegisterNotAvailableError);

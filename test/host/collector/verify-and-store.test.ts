@@ -106,7 +106,7 @@ test('hash chain: out-of-order arrival is accepted, a wrong prev is rejected aga
     let res = await ingestCompacts(store, [recs[2]!, recs[0]!, recs[4]!].map((r) => ({ topic: topicI('gw-a'), compact: r.compact })));
     assert.equal(res.accepted, 3);
     let chain = await store.chainReport();
-    assert.equal(chain.gaps, [{ device: 'gw-a', from: 2, to: 2 }, { device: 'gw-a', from: 4, to: 4 }]);
+    assert.equal(chain.gaps, [{ device: 'gw-a', from: 2, to: 2, where: 'between' }, { device: 'gw-a', from: 4, to: 4, where: 'between' }]);
     // A forged seq 2 whose prev is wrong: both neighbours are stored.
     const b = a.identity;
     const forged = { ...recs[1]!.payload, prev: 'AAAA' };

@@ -47,7 +47,7 @@ test('devices add + stored records -> export dtc matches the golden body; gaps r
     await s2.ingest(recs.filter((r) => r.id !== gapId), []);
     await s2.close();
 
-    const gaps = await amsgate(['collect', '--db', path, '--gaps', '--json']);
+    const gaps = await amsgate(['collect', '--db', path, '--gaps', '--json', '--to', '2026-10-26']);
     assert.is(gaps.code, 1);
     const g = JSON.parse(gaps.stdout) as { periods: { missing: number; channel: string }[] };
     assert.equal(g.periods.map((p) => [p.channel, p.missing]), [['import', 1]]);
