@@ -51,11 +51,14 @@ const common = (c: Command): Command =>
 export function register(program: Command): void {
   const dc = program
     .command('dc')
-    .description('Data collector: validate and estimate settlement half hours per AMSID, keeping the outcomes in the store')
+    .description('Data collector: validation, estimation, settlement run submissions, technical details and proving-test state per AMSID, kept in the store')
     .addHelpText('after', `
 Examples:
   amsgate dc validate --db collector.sqlite --from 2026-10-25 --to 2026-10-26 --gateway-config gw1.yaml --sessions ocpp.json
   amsgate dc estimate --db collector.sqlite --from 2026-10-25 --to 2026-10-26 --gateway-config gw1.yaml
+  amsgate dc runs --date 2026-10-25 --db collector.sqlite
+  amsgate dc submissions --db collector.sqlite --run SF --date 2026-10-25 --from-mpid AMSG --to-mpid HHDC --out sf.txt
+  amsgate dc mtd --db collector.sqlite --commissioning commissioning-gw1.json --config gw1.yaml --format csv
 
 validate: every half hour of every AMSID through the named rules (docs/data-collector.md "Validation"); exit 1 when a
 period is missing or invalid. estimate: every missing half hour estimated (register bracket, else comparable days)
