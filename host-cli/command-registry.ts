@@ -28,6 +28,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/commission.js'),
   },
   {
+    name: 'dc',
+    summary: 'Data collector: validation, estimation, settlement run submissions, technical details and proving-test state per AMSID, kept in the store',
+    load: () => import('./commands/dc.js'),
+  },
+  {
+    name: 'deliver',
+    summary: 'Market submissions and their state (pending, sent, accepted, failed with reason), as kept in the store by export --submit',
+    load: () => import('./commands/deliver.js'),
+  },
+  {
     name: 'devices',
     summary: "Device registry of the collector: which public key signs which gateway's records, and when",
     load: () => import('./commands/devices.js'),

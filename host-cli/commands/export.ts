@@ -16,7 +16,11 @@ import { checkRange, loadExportIntervals, rolesFromGatewayConfigs } from '../exp
 import { stringifyWithKwh } from '../exports/kwh.js';
 import { localDayStartMs } from '../../device/settlement/periods.js';
 import { buildVolueReport, parseVolueEvent, type VolueResource } from '../exports/volue.js';
-import { EXIT } from '../exit-codes.js';
+import { deliverAxleReadings } from '../dc/delivery/axle-client.js';
+import { exitFor, readToken, withLedger } from '../dc/delivery/cli-delivery.js';
+import type { DeliveryOutcome } from '../dc/delivery/deliver-document.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../dc/delivery/http-retry.js';
+import { deliverVolueReport } from '../dc/delivery/volue-client.js';
 import { printJson } from '../output.js';
 import { intArg } from './read.js';
 
@@ -48,6 +52,8 @@ interface ExportOpts {
   toRole: string;
   toMpid?: string;
   testFlag: string;
+  retries: number;
+  retryBaseMs: number;
 }
 
 function readJsonMap<T>(path: string | undefined, option: string): Record<string, T> {
@@ -73,6 +79,14 @@ function emit(o: ExportOpts, format: string, text: string, summary: Record<strin
   } else process.stdout.write(text);
 }
 
+const retryPolicy = (o: ExportOpts): RetryPolicy => ({ ...DEFAULT_RETRY, maxTries: o.retries + 1, baseMs: o.retryBaseMs });
+
+function printDelivery(o: ExportOpts, outcomes: DeliveryOutcome[]): void {
+  if (o.json) printJson(outcomes);
+  else for (const r of outcomes) process.stdout.write(`${r.target} ${r.subject}: ${r.result} (state ${r.state}, ${r.tries} tr${r.tries === 1 ? 'y' : 'ies'}${r.reason ? `; ${r.reason}` : ''}) submission ${r.submissionId}\n`);
+  process.exitCode = exitFor(outcomes.map((r) => (r.result === 'unreachable' ? 'unreachable' : r.result === 'accepted' || r.result === 'already-accepted' ? 'ok' : 'refused')));
+}
+
 function dateRange(o: ExportOpts): { fromMs?: number; toMs?: number } {
   const r = { fromMs: o.from ? parseDateOption(o.from, '--from') : undefined, toMs: o.to ? parseDateOption(o.to, '--to') : undefined };
   checkRange(r);
@@ -87,7 +101,13 @@ async function run(format: string, o: ExportOpts): Promise<void> {
       const body = buildAxleReadings(await loadIntervals(o, dateRange(o)), {
         assetMap, roles, lifetime: o.lifetime, skipUnlabelled: o.skipUnlabelled || o.skipExport, allowEstimated: o.allowEstimated,
       });
-      emit(o, format, `${stringifyWithKwh(body)}\n`, { readings: body.readings.length });
+      if (!o.submit) {
+        emit(o, format, `${stringifyWithKwh(body)}\n`, { readings: body.readings.length });
+        return;
+      }
+      const token = readToken(o.tokenFile);
+      const r = await withLedger(o.db, (ledger) => deliverAxleReadings(body, { url: o.submit!, token, clock: systemClock, ledger, policy: retryPolicy(o) }));
+      printDelivery(o, [r]);
       return;
     }
     case 'elering': {
@@ -100,15 +120,14 @@ async function run(format: string, o: ExportOpts): Promise<void> {
         emit(o, format, `${stringifyWithKwh(messages)}\n`, { messages: messages.length });
         return;
       }
-      if (!o.tokenFile) throw new ConfigError('option', '--submit needs --token-file FILE holding the Bearer token');
-      const token = readFileSync(o.tokenFile, 'utf8').trim();
-      const outcomes = await submitEleringMessages(messages, {
-        url: o.submit, token, clock: systemClock, newId: randomUUID, pollMs: o.pollSeconds * 1000, finalWithinMs: o.finalWithin * 1000, maxAttempts: o.maxAttempts,
-        log: (e) => process.stderr.write(`elering: ${JSON.stringify(e)}\n`),
-      });
+      const token = readToken(o.tokenFile);
+      const outcomes = await withLedger(o.db, (ledger) => submitEleringMessages(messages, {
+        url: o.submit!, token, clock: systemClock, newId: randomUUID, pollMs: o.pollSeconds * 1000, finalWithinMs: o.finalWithin * 1000, maxAttempts: o.maxAttempts,
+        ledger, retry: retryPolicy(o), log: (e) => process.stderr.write(`elering: ${JSON.stringify(e)}\n`),
+      }));
       if (o.json) printJson(outcomes);
-      else for (const r of outcomes) process.stdout.write(`${r.meteringPoint}: ${r.final} after ${r.attempts.length} POST(s) (${r.attempts.map((a) => `${a.documentIdentification} ${a.httpStatus}${a.status ? ` ${a.status}` : ''}`).join('; ')})\n`);
-      if (outcomes.some((r) => r.final !== 'SUCCESSFUL')) process.exitCode = EXIT.failed;
+      else for (const r of outcomes) process.stdout.write(`${r.meteringPoint}: ${r.final} after ${r.attempts.length} exchange(s) (${r.attempts.map((a) => `${a.documentIdentification} ${a.httpStatus ?? 'no answer'}${a.status ? ` ${a.status}` : ''}${a.detail ? ` ${a.detail}` : ''}`).join('; ')})\n`);
+      process.exitCode = exitFor(outcomes.map((r) => (r.final === 'UNREACHABLE' ? 'unreachable' : r.final === 'SUCCESSFUL' || r.final === 'ALREADY_ACCEPTED' ? 'ok' : 'refused')));
       return;
     }
     case 'volue': {
@@ -117,7 +136,13 @@ async function run(format: string, o: ExportOpts): Promise<void> {
       const resources = readJsonMap<VolueResource>(o.resourceMap, '--resource-map');
       const records = await loadIntervals(o, { fromMs: event.hours[0]!, toMs: event.hours[event.hours.length - 1]! + 3_600_000 });
       const report = buildVolueReport(records, event, resources, { allowEstimated: o.allowEstimated });
-      emit(o, format, `${stringifyWithKwh(report)}\n`, { payloads: (report as { payloads: unknown[] }).payloads.length });
+      if (!o.submit) {
+        emit(o, format, `${stringifyWithKwh(report)}\n`, { payloads: (report as { payloads: unknown[] }).payloads.length });
+        return;
+      }
+      const token = readToken(o.tokenFile);
+      const r = await withLedger(o.db, (ledger) => deliverVolueReport(report, { url: o.submit!, token, clock: systemClock, ledger, policy: retryPolicy(o) }));
+      printDelivery(o, [r]);
       return;
     }
     case 'dtc': {
@@ -157,8 +182,10 @@ export function register(program: Command): void {
     .option('--allow-estimated', 'axle, volue: send estimated periods (these formats carry no quality flag; elering and dtc mark them E)')
     .option('--meter-map <file>', 'elering: JSON {"device/meter" | "device": "<metering point EIC>"}')
     .option('--resolution <r>', 'elering: PT15M (the electricity resolution since 2025-04-01) or PT1H', 'PT15M')
-    .option('--submit <url>', 'elering: POST each message to URL/meter-data and poll URL/meter-data/status')
-    .option('--token-file <file>', 'elering --submit: file holding the Bearer token')
+    .option('--submit <url>', 'deliver instead of printing: axle POSTs URL/data/readings, volue URL/reports, elering URL/meter-data (+ status polls); state is kept in --db (amsgate deliver list)')
+    .option('--token-file <file>', '--submit: file holding the Bearer token')
+    .option('--retries <n>', '--submit: retries of a request after a network error, 5xx or 429', intArg('--retries', 0, 20), 4)
+    .option('--retry-base-ms <ms>', '--submit: back-off before the first retry; doubles each time, at most 2 min', intArg('--retry-base-ms', 1, 600_000), 2000)
     .option('--poll-seconds <s>', 'elering --submit: status poll interval', intArg('--poll-seconds', 1, 3600), 30)
     .option('--final-within <s>', 'elering --submit: resend with a new document id when no final status after S seconds', intArg('--final-within', 1, 7 * 86_400), 3600)
     .option('--max-attempts <n>', 'elering --submit: POSTs per message that may reach processing', intArg('--max-attempts', 1, 20), 3)
@@ -181,6 +208,8 @@ Examples:
   amsgate export dtc --db collector.sqlite --from 2026-10-25 --to 2026-10-26 --from-mpid AMSG --to-mpid ELEX --file-id 1
 
 A refusal (exit 1) names the interval and the rule; nothing is clamped or silently dropped.
+--submit: exit 0 when every document is accepted, 1 when the service refused one, 3 when it could not be reached
+(the submission stays pending in --db and the next run sends it; an accepted one is never sent twice).
 The DTC group layout is unverified [U]: see docs/exports.md before sending such a file.`,
     )
     .action(async (format: string, o: ExportOpts) => run(format, o));

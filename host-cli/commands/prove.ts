@@ -13,6 +13,10 @@ import type { Channel } from '../../device/records/record-types.js';
 import { settlementPeriodStart, settlementPeriodsInDay } from '../../device/settlement/periods.js';
 import { fromCollector, fromGateway, type IntervalQuery } from '../commissioning/interval-source.js';
 import { compareProving, type ProvingResult, type ReceivedInterval, type RegisterReading } from '../commissioning/proving-test.js';
+import { openRawReader } from '../commissioning/raw-register-read.js';
+import { HAND_READING_RESOLUTION_WH, RAW_ENERGY_REGISTERS } from '../commissioning/register-scale.js';
+import { openDcDb } from '../dc/dc-db.js';
+import { recordProvingPass } from '../dc/mtd/proving-state.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 
@@ -27,6 +31,8 @@ export interface ProveCliOptions {
   waitS: number;
   pollS: number;
   tolerancePct?: number;
+  /** Resolution of the register read by hand, Wh; default the model's (register-scale.ts). */
+  registerResolutionWh?: number;
   json?: boolean;
 }
 
@@ -41,6 +47,8 @@ export interface ProveOutcome {
   periodEnd: string;
   mode: 'live' | 'manual';
   result: ProvingResult;
+  /** With --collector-db and a pass: proving tests due for the meter that this pass cleared (dc_proving_tests). */
+  provingTestsCleared?: number;
 }
 
 /** "2026-11-22/37" -> date and period, checked against the day's 46/48/50 periods. */
@@ -84,6 +92,7 @@ export async function proveCommand(opts: ProveCliOptions, clock: Clock = systemC
   let end: RegisterReading;
   let stepWh: number;
   let pf: number | null = null;
+  let rawCheck: { driverAdvanceWh: number; rawAdvanceWh: number; status: string } | null = null;
   if (manual) {
     if (opts.startKwh === undefined || opts.endKwh === undefined) throw new ConfigError('option', 'give both --start-kwh and --end-kwh (the register as read at the start and end of the period)');
     if (clock.now() < p.endMs) {
@@ -98,21 +107,34 @@ export async function proveCommand(opts: ProveCliOptions, clock: Clock = systemC
     };
     start = { at: p.startMs, wh: kwh(opts.startKwh, '--start-kwh') };
     end = { at: p.endMs, wh: kwh(opts.endKwh, '--end-kwh') };
-    // A hand reading is as fine as its last written digit.
-    const places = Math.max((opts.startKwh.split('.')[1] ?? '').length, (opts.endKwh.split('.')[1] ?? '').length);
-    stepWh = 1000 / 10 ** places;
+    // The tolerance follows the register's resolution, not the digits typed; fewer digits than the register shows
+    // would hide energy in the rounding, so they are refused.
+    const res = opts.registerResolutionWh ?? HAND_READING_RESOLUTION_WH[meter.model]?.wh;
+    if (res === undefined) {
+      throw new ConfigError('option', `the resolution of the ${meter.model} register read by hand is not known; give --register-resolution-wh (e.g. 10 for a display showing 0.01 kWh)`);
+    }
+    const needPlaces = Math.max(0, Math.ceil(-Math.log10(res / 1000) - 1e-9));
+    for (const [name, t] of [['--start-kwh', opts.startKwh], ['--end-kwh', opts.endKwh]] as const) {
+      if ((t.split('.')[1] ?? '').length < needPlaces) {
+        throw new ConfigError('option', `${name} "${t}" has fewer decimals than the register shows (${res} Wh = ${needPlaces} decimals of kWh); write every digit of the register`);
+      }
+    }
+    stepWh = res;
   } else {
     if (clock.now() > p.startMs) {
       throw new ConfigError('option', `settlement period ${opts.period} started at ${new Date(p.startMs).toISOString()}, in the past; choose a period that has not started, or give the readings with --start-kwh/--end-kwh`);
     }
     const driver = await catalogEntry(meter.model).openDriver(meter.connection, { unit: meter.unit, clock });
+    const raw = await openRawReader(meter.model, meter.connection, meter.unit ?? 1, clock);
     try {
       log(`Waiting for the start of ${opts.period} (${new Date(p.startMs).toISOString()}) ...`);
       await clock.sleep(p.startMs - clock.now());
       const a = await readRegister(driver, opts.channel);
+      const ra = await raw?.read(opts.channel);
       log(`Start reading: ${toNumber(mul(rational(a.reg.value), a.reg.whPerCount)).toFixed(3)} Wh at ${new Date(a.at).toISOString()}; waiting for the end (${new Date(p.endMs).toISOString()}) ...`);
       await clock.sleep(Math.max(0, p.endMs - clock.now()));
       const b = await readRegister(driver, opts.channel);
+      const rb = await raw?.read(opts.channel);
       let counts = b.reg.value - a.reg.value;
       if (counts < 0n && a.reg.counterBits !== null && !a.reg.accumulatedByDriver) counts += 1n << BigInt(a.reg.counterBits);
       start = { at: a.at, wh: mul(rational(a.reg.value), a.reg.whPerCount) };
@@ -120,7 +142,15 @@ export async function proveCommand(opts: ProveCliOptions, clock: Clock = systemC
       stepWh = toNumber(a.reg.whPerCount) + (a.reg.floatUlpWh ?? 0);
       pf = b.pf;
       log(`End reading: ${toNumber(end.wh).toFixed(3)} Wh at ${new Date(b.at).toISOString()}`);
+      if (ra && rb) {
+        // The documented register, read without the driver, is what is proved; the driver's reading is a cross-check.
+        const driverAdvance = toNumber(end.wh) - toNumber(start.wh);
+        start = ra;
+        end = rb;
+        rawCheck = { driverAdvanceWh: driverAdvance, rawAdvanceWh: toNumber(rb.wh) - toNumber(ra.wh), status: RAW_ENERGY_REGISTERS[meter.model]!.status };
+      }
     } finally {
+      await raw?.close();
       await driver.close();
     }
   }
@@ -145,7 +175,28 @@ export async function proveCommand(opts: ProveCliOptions, clock: Clock = systemC
     received,
     tolPct: opts.tolerancePct,
   });
+  if (rawCheck) {
+    result.figures['register read'] = `raw registers with the documented scale (${rawCheck.status}), not the driver`;
+    result.figures['driver advance Wh (cross-check)'] = rawCheck.driverAdvanceWh.toFixed(3);
+    // The two reads of each boundary are milliseconds apart: beyond two register steps and 1 %, the scales differ.
+    if (Math.abs(rawCheck.driverAdvanceWh - rawCheck.rawAdvanceWh) > 2 * stepWh + Math.abs(rawCheck.rawAdvanceWh) / 100) {
+      result.pass = false;
+      result.detail = `the driver's register advance (${rawCheck.driverAdvanceWh.toFixed(1)} Wh) differs from the documented register's (${rawCheck.rawAdvanceWh.toFixed(1)} Wh): a scaling error in the driver`;
+      result.fix = 'do not settle from this meter until the driver scaling is corrected';
+    }
+  }
+  let provingTestsCleared: number | undefined;
+  if (result.pass && opts.collectorDb) {
+    // The data collector's record that the proving test due since a key field change has passed.
+    const db = await openDcDb(opts.collectorDb);
+    try {
+      provingTestsCleared = await recordProvingPass(db, cfg.deviceId, meter.id, clock.now(), `${opts.channel} ${p.date}/${p.sp}: ${result.detail}`);
+    } finally {
+      await db.close();
+    }
+  }
   return {
+    provingTestsCleared,
     code: result.pass ? EXIT.ok : EXIT.failed,
     device: cfg.deviceId,
     meter: meter.id,
@@ -184,6 +235,7 @@ export function register(program: Command): void {
     .option('--wait-s <s>', 'after the period ends, wait this long for the interval to arrive', num('--wait-s', 0), 600)
     .option('--poll-s <s>', 'how often to look for the interval while waiting', num('--poll-s', 0.01), 10)
     .option('--tolerance-pct <pct>', 'relative allowance on top of resolution and timing (default 0.5)', num('--tolerance-pct', 0))
+    .option('--register-resolution-wh <wh>', "hand readings: the register's resolution in Wh (default: the model's, e.g. 10 for 0.01 kWh)", num('--register-resolution-wh', 0.001))
     .option('--json', 'print the outcome as one JSON document')
     .addHelpText(
       'after',
@@ -191,7 +243,10 @@ export function register(program: Command): void {
 Live (the default): start before the period; the command reads the register as the period starts and ends,
 then waits for the gateway to close the period and looks the interval up. With --start-kwh/--end-kwh it uses
 readings taken by hand instead (any past period). Pass/fail allows two register steps, 1 Wh rounding, the
-energy during the seconds between each reading and its boundary, and --tolerance-pct.
+energy during the seconds between each reading and its boundary, and --tolerance-pct. The register step is the
+register's resolution (the model's, or --register-resolution-wh), never the number of decimals typed; a reading
+with fewer decimals than the register shows is refused. Live on a Modbus meter (SDM630/120, EM340, B23) the register
+is read raw and scaled as the maker documents it, not through the driver; the driver's reading is a cross-check.
 Exit 0 pass, 1 fail (with figures and what to check), 2 bad usage.
 
 Examples:
@@ -205,7 +260,8 @@ Examples:
         process.stdout.write(
           `Proving test ${o.device}/${o.meter} ${o.channel}, settlement period ${o.settlementDate}/${o.settlementPeriod} (${o.periodStart} .. ${o.periodEnd}, ${o.mode} readings)\n\n` +
             `${table(['figure', 'value'], Object.entries(o.result.figures))}\n\n` +
-            `${o.result.pass ? 'PASS' : 'FAIL'}: ${o.result.detail}${o.result.fix ? `\nFix: ${o.result.fix}` : ''}\n`,
+            `${o.result.pass ? 'PASS' : 'FAIL'}: ${o.result.detail}${o.result.fix ? `\nFix: ${o.result.fix}` : ''}\n` +
+            (o.provingTestsCleared !== undefined ? `Proving test due records cleared in the collector store: ${o.provingTestsCleared}\n` : ''),
         );
       }
       process.exitCode = o.code;

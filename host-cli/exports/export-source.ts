@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseConfig } from '../../device/config/gateway-config.js';
+import { parseConfig, type MeterConfig } from '../../device/config/gateway-config.js';
 import type { IntervalRecord } from '../../device/records/record-types.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { openStore } from '../collector/open-store.js';
@@ -64,9 +64,9 @@ export async function loadExportIntervals(db: string, device: string | undefined
   }
 }
 
-/** "device/meter" -> meters[].role, from gateway configuration files (.json, .yaml, .yml). */
-export function rolesFromGatewayConfigs(paths: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+/** "device/meter" -> the meter's configuration, from gateway configuration files (.json, .yaml, .yml). */
+export function metersFromGatewayConfigs(paths: string[]): Map<string, MeterConfig> {
+  const out = new Map<string, MeterConfig>();
   for (const path of paths) {
     let text: string;
     try {
@@ -82,7 +82,12 @@ export function rolesFromGatewayConfigs(paths: string[]): Record<string, string>
     }
     // The head-end does not hold the gateway's broker password or TLS files: do not ask for them.
     const cfg = parseConfig(input, path, { checkFiles: false });
-    for (const m of cfg.meters) out[`${cfg.deviceId}/${m.id}`] = m.role;
+    for (const m of cfg.meters) out.set(`${cfg.deviceId}/${m.id}`, m);
   }
   return out;
+}
+
+/** "device/meter" -> meters[].role, from gateway configuration files. */
+export function rolesFromGatewayConfigs(paths: string[]): Record<string, string> {
+  return Object.fromEntries([...metersFromGatewayConfigs(paths)].map(([k, m]) => [k, m.role]));
 }

@@ -240,7 +240,8 @@ async function pipeline(): Promise<Run> {
   const event = map('event.json', { eventId: 'e2e-clock-change', hours: ['2026-10-25T00:00:00Z', '2026-10-25T01:00:00Z', '2026-10-25T02:00:00Z'] });
   const out = (f: string): string => join(dir, f);
   const range = ['--device', DEVICE, '--from', DAY_START, '--to', DAY_END];
-  await runCliOk(['export', 'axle', '--db', db, ...range, '--asset-map', assetMap, '--lifetime', '--skip-export', '--out', out('axle.json')]);
+  // The labels follow each meter's role in the gateway configuration: charger consumption, battery inverter power.
+  await runCliOk(['export', 'axle', '--db', db, ...range, '--asset-map', assetMap, '--gateway-config', config, '--lifetime', '--out', out('axle.json')]);
   await runCliOk(['export', 'elering', '--db', db, ...range, '--meter-map', meterMap, '--resolution', 'PT1H', '--out', out('elering.json')]);
   await runCliOk(['export', 'volue', '--db', db, '--device', DEVICE, '--event', event, '--resource-map', resources, '--out', out('volue.json')]);
   await runCliOk(['export', 'dtc', '--db', db, '--device', DEVICE, '--from', DAY, '--to', '2026-10-26', '--from-mpid', 'AMSG', '--to-mpid', 'ELEX', '--file-id', 'E2E1', '--out', out('dtc.txt')]);
@@ -373,7 +374,10 @@ test('export axle matches fixtures/e2e/axle-2026-10-25.json', async () => {
   const diff = compareGolden(join(FIXTURES, 'axle-2026-10-25.json'), r.outputs.axle);
   assert.is(diff, null, diff ?? '');
   const body = JSON.parse(r.outputs.axle) as { readings: { label: string }[] };
-  assert.is(body.readings.filter((x) => x.label === 'charger_consumption_energy_kwh').length, 100, '50 half hours x 2 import meters');
+  assert.is(body.readings.filter((x) => x.label === 'charger_consumption_energy_kwh').length, 50, '50 half hours of the charger');
+  assert.is(body.readings.filter((x) => x.label === 'charger_lifetime_consumption_energy_kwh').length, 50, 'its lifetime register at each end');
+  assert.is(body.readings.filter((x) => x.label === 'battery_inverter_import_kw').length, 50, '50 half hours of the battery, net import - export');
+  assert.is(body.readings.length, 150);
 });
 
 test('export elering matches fixtures/e2e/elering-2026-10-25.json (document id, document time, rTime normalised)', async () => {
