@@ -4,30 +4,30 @@ import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { installAuth, type ConsoleEnv } from './auth.js';
 import type { ConsoleContext } from './console-context.js';
 import { registerCommission } from './pages-commission.js';
 import { registerLive } from './pages-live.js';
 import { registerRecords } from './pages-records.js';
+import { CONSOLE_CSS, LIVE_JS } from './static-assets.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
+const uplot = (file: string) => (): string => readFileSync(join(dirname(require.resolve('uplot')), file), 'utf8');
 
-/** Static files: name -> [path, content type]. uPlot comes from its npm package. */
+/** Static files: name -> [content, content type]. uPlot is read from its npm package when asked for. */
 const ASSETS: Record<string, [() => string, string]> = {
-  'console.css': [() => join(here, 'assets', 'console.css'), 'text/css'],
-  'live.js': [() => join(here, 'assets', 'live.js'), 'text/javascript'],
-  'uPlot.iife.min.js': [() => join(dirname(require.resolve('uplot')), 'uPlot.iife.min.js'), 'text/javascript'],
-  'uPlot.min.css': [() => join(dirname(require.resolve('uplot')), 'uPlot.min.css'), 'text/css'],
+  'console.css': [() => CONSOLE_CSS, 'text/css'],
+  'live.js': [() => LIVE_JS, 'text/javascript'],
+  'uPlot.iife.min.js': [uplot('uPlot.iife.min.js'), 'text/javascript'],
+  'uPlot.min.css': [uplot('uPlot.min.css'), 'text/css'],
 };
 
-export function registerAssets(app: Hono<ConsoleEnv>): void {
+export function registerAssets(app: Hono<any>, only?: string[]): void {
   app.get('/assets/:name', (c) => {
-    const a = ASSETS[c.req.param('name')];
-    if (!a) return c.notFound();
-    // Read on request, not kept in memory: uPlot is 50 kB and seldom fetched.
-    return c.body(readFileSync(a[0]()), 200, { 'Content-Type': `${a[1]}; charset=utf-8`, 'Cache-Control': 'max-age=3600' });
+    const name = c.req.param('name');
+    const a = ASSETS[name];
+    if (!a || (only && !only.includes(name))) return c.notFound();
+    return c.body(a[0](), 200, { 'Content-Type': `${a[1]}; charset=utf-8`, 'Cache-Control': 'max-age=3600' });
   });
 }
 

@@ -1,4 +1,7 @@
-/* amsgate consoles: one small stylesheet, readable on a phone. */
+// The console's stylesheet and page script as strings, so that they travel with the compiled or bundled code
+// (tsc copies no .css/.js files into dist/). Shared by both consoles.
+
+export const CONSOLE_CSS = `/* amsgate consoles: one small stylesheet, readable on a phone. */
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d232a;background:#f7f8fa}
 header{background:#17324d;color:#fff;padding:.5em 1em;display:flex;flex-wrap:wrap;align-items:center;gap:.5em 1.5em}
@@ -26,3 +29,50 @@ pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #
 .flag{display:inline-block;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
 .error{background:#f9d7d7;border:1px solid #b00020;padding:.5em;border-radius:4px}
 .muted{color:#5b6670}
+`;
+
+export const LIVE_JS = `// Installer console, live readings: fills the tables and the power plots from /api/live, then follows the
+// gateway's readings pushed on /events (Server-Sent Events). The page is complete without this script.
+/* global uPlot */
+(function () {
+  'use strict';
+  var plots = {};
+  function setFields(meter, fields) {
+    var table = document.querySelector('table[data-meter="' + meter + '"]');
+    if (!table) return;
+    fields.forEach(function (f) {
+      var cell = table.querySelector('[data-field="' + f[0] + '"]');
+      if (cell) cell.textContent = f[2];
+    });
+  }
+  function makePlot(el, history) {
+    var data = [history.at.map(function (t) { return t / 1000; }), history.w];
+    var opts = {
+      width: Math.max(280, el.clientWidth - 4), height: 220,
+      scales: { x: { time: true } },
+      series: [{}, { label: 'P (W)', stroke: '#17324d', width: 2, spanGaps: false }],
+      axes: [{}, { label: 'W', size: 60 }],
+    };
+    return { u: new uPlot(opts, data, el), data: data };
+  }
+  fetch('/api/live', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (live) {
+    live.meters.forEach(function (m) {
+      var el = document.getElementById('plot-' + m.id);
+      if (el && typeof uPlot === 'function') plots[m.id] = makePlot(el, m.history);
+    });
+    var es = new EventSource('/events');
+    es.addEventListener('reading', function (ev) {
+      var r = JSON.parse(ev.data);
+      setFields(r.meter, r.fields);
+      var p = plots[r.meter];
+      if (p) {
+        p.data[0].push(r.at / 1000);
+        p.data[1].push(r.powerW);
+        if (p.data[0].length > 360) { p.data[0].shift(); p.data[1].shift(); }
+        p.u.setData(p.data);
+      }
+      document.body.setAttribute('data-readings', String(Number(document.body.getAttribute('data-readings') || 0) + 1));
+    });
+  });
+})();
+`;
