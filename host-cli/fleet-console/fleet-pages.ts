@@ -34,6 +34,14 @@ ${rows.map((r) => html`<tr><td>${r.receivedAt}</td><td>${r.device ? html`<a href
 </tbody></table></div>`;
 }
 
+/** The chart spans the stored half-hours (at least 12 h), not the whole query window. */
+function chartRange(rows: { start: string }[], fromMs: number, toMs: number): [number, number] {
+  if (rows.length === 0) return [fromMs, toMs];
+  const starts = rows.map((r) => Date.parse(r.start));
+  const last = Math.max(...starts) + 1_800_000;
+  return [Math.max(fromMs, Math.min(Math.min(...starts), last - 12 * 3_600_000)), Math.min(toMs, last)];
+}
+
 export function registerFleetPages(app: Hono<FleetEnv>, x: FleetContext): void {
   app.get('/', async (c) => {
     const w = windowOf(c, x.now());
@@ -72,7 +80,7 @@ ${rows.map((d) => html`<tr><td><a href="/devices/${encodeURIComponent(d.device)}
     const d = await deviceDetail(x.store, id, w.fromMs, w.toMs);
     if (!d) return c.html(page({ title: 'Unknown device', device: 'fleet console', path: '', csrf: c.get('session')?.csrf ?? null, nav: FLEET_NAV, body: html`<p>No device ${id} in the store.</p>` }), 404);
     const body = html`<p class="muted">Window ${d.window.from} to ${d.window.to}. JSON: <a href="/api/v1/devices/${encodeURIComponent(id)}">/api/v1/devices/${id}</a></p>
-<h2>Half-hourly energy</h2>${halfHourChart(d.halfHours, w.fromMs, w.toMs)}
+<h2>Half-hourly energy</h2>${halfHourChart(d.halfHours, ...chartRange(d.halfHours, w.fromMs, w.toMs))}
 <h2>Gaps</h2>${d.gaps.length === 0 && d.seqGaps.length === 0 ? html`<p>No missing periods or sequence numbers.</p>` : html`<div class="wrap"><table><thead><tr><th scope="col">Meter / channel</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Missing periods</th><th scope="col">Resend request</th></tr></thead><tbody>
 ${d.gaps.map((g) => html`<tr><td>${g.meter} / ${g.channel} ${g.resolution}</td><td>${g.from}</td><td>${g.to}</td><td class="num">${g.missing}</td><td class="muted">${g.resend}</td></tr>`)}
 ${d.seqGaps.map((g) => html`<tr><td>record chain</td><td>seq ${g.from}</td><td>seq ${g.to}</td><td class="num">${g.to - g.from + 1} records</td><td class="muted">not recorded by the store</td></tr>`)}</tbody></table></div>`}

@@ -134,7 +134,8 @@ export async function deviceDetail(store: CollectorStore, device: string, fromMs
     device,
     window: { from: iso(fromMs), to: iso(toMs) },
     halfHours: latest.map((r) => ({ start: r.period.start, meter: r.meter.id, channel: r.channel, energyWh: r.energyWh, quality: r.quality, flags: r.flags, revision: r.revision, recordId: r.id })),
-    gaps: findPeriodGaps(intervals, { fromMs, toMs: Math.min(toMs, Math.max(fromMs, ...intervals.map((i) => Date.parse(i.payload.period.end)))) }).map((g) => ({ ...g, resend: 'not recorded by the store' as const })),
+    // Holes between stored periods (as the collector's timed gap check counts them), not the time before the first.
+    gaps: findPeriodGaps(intervals).map((g) => ({ ...g, resend: 'not recorded by the store' as const })),
     seqGaps: chain.gaps.filter((g) => g.device === device).map((g) => ({ from: g.from, to: g.to })),
     keys: keyHistory(keys),
     rejections: rejections.filter((r) => r.device === device).map(rejectionView),
