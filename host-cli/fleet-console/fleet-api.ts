@@ -1,5 +1,6 @@
 // The fleet console's JSON API (docs/openapi-fleet.yaml): read-only, the same objects the pages render.
 import type { Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../../drivers/errors.js';
 import { parseDateOption } from '../collector/registry.js';
 import { REJECT_REASONS, type CollectorStore } from '../collector/store-types.js';
@@ -35,7 +36,7 @@ const csvCell = (v: unknown): string => {
 };
 
 export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
-  app.onError((err, c) => (err instanceof ConfigError ? c.json({ error: err.message }, 400) : c.json({ error: `internal error: ${err.message}` }, 500)));
+  app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : err instanceof ConfigError ? c.json({ error: err.message }, 400) : c.json({ error: `internal error: ${err.message}` }, 500)));
 
   app.get('/api/v1/fleet', async (c) => {
     const w = windowOf(c, x.now());
