@@ -3,7 +3,7 @@
 // subscriber run in this process on the same simulated timeline. Prints the gateway process's RSS (target
 // <= 100 MB), bytes it wrote to disk per simulated day (target <= 10 MB; /proc/<pid>/io write_bytes: what reached
 // the block layer, SQLite WAL and checkpoints included) and its CPU time per poll.
-// Usage: npx tsx bench/gateway-day.ts [speed=720] [hours=24]
+// Usage: npx tsx bench/gateway-day.ts [speed=720] [hours=24]   (CONSOLE=1: installer console on, one client connected)
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { demoConfig } from '../device/config/gateway-config.js';
 import { startEmbeddedBroker } from '../device/mqtt/embedded-broker.js';
 import { STORE_FILE } from '../device/runtime/gateway.js';
 import { openPtyPair } from '../test/helpers/pty-pair.js';
+import { setConsolePassword } from '../host-cli/commands/console.js';
+import { consoleClient } from './console-client.js';
 import { bundleGateway, exited, spawnGateway, timeline } from '../test/system/gateway/campaign-helpers.js';
 
 const speed = Number(process.argv[2] ?? 720);
@@ -42,7 +44,9 @@ writeFileSync(file, JSON.stringify({
   ...cfg,
   meters: [{ ...c, connection: { tcp: sdm.address } }, { ...b, connection: { serial: pty.b, ...line } }],
   broker: { url: broker.url },
+  ...(process.env.CONSOLE === '1' ? { console: { listen: '127.0.0.1', port: 0 } } : {}),
 }));
+if (process.env.CONSOLE === '1') await setConsolePassword(cfg.storePath, 'bench console password');
 
 const proc = (pid: number) => {
   const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((l) => l.split(': ')));
@@ -56,11 +60,15 @@ let out = '';
 const child = spawnGateway(file, speed, tl.origin, (s) => (out += s));
 await new Promise((r) => child.once('started', r));
 await new Promise((r) => setTimeout(r, 3000)); // warm-up: drivers open, first readings
+const consoleUrl = /installer console (http:\S+)/.exec(out)?.[1];
+const client = consoleUrl ? await consoleClient(consoleUrl, 'bench console password') : null;
 const p0 = proc(child.pid!);
 const sim0 = tl.clock.now();
 const realMs = (hours * 3_600_000) / speed;
 await new Promise((r) => setTimeout(r, realMs));
 const p1 = proc(child.pid!);
+if (client) console.log(`installer console ${consoleUrl}: one client, ${client.events()} readings pushed by SSE`);
+client?.close();
 const simHours = (tl.clock.now() - sim0) / 3_600_000;
 child.kill('SIGTERM');
 await exited(child);

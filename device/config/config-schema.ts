@@ -112,6 +112,8 @@ export const gatewaySchema = z.strictObject({
       alarmBacklog: z.number().int().positive().default(50_000),
     })
     .prefault({}),
+  // Installer console (docs/installer-console.md): off unless this block is present.
+  console: z.strictObject({ listen: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) }).optional(),
 });
 
 export type ParsedGatewayConfig = z.output<typeof gatewaySchema>;

@@ -72,6 +72,8 @@ export interface GatewayConfig {
   keys: { dir: string; algorithm: 'ES256' | 'EdDSA' };
   retention: { intervalDays: number; rawReadingDays: number };
   outbox: { maxBacklog: number; alarmBacklog: number };
+  /** Installer console: absent = off. */
+  console?: { listen: string; port: number };
 }
 
 /** Minimum interval retention in days. STATUS [U]: CoP11's storage requirement was not readable; 400 is the project's floor. */

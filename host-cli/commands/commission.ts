@@ -9,13 +9,13 @@ import { catalogEntry, parseConnection, type Parity } from '../../drivers/catalo
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { keyFieldsOf, loadConfig, type MeterConfig } from '../../device/config/gateway-config.js';
-import { connectionOptions } from '../../device/mqtt/connection-options.js';
 import { NEUTRAL_COMPENSATION } from '../../device/compensation/compensation.js';
 import { loadOrCreateDeviceKey, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type DeviceKey } from '../../device/signing/device-key.js';
 import { signCompact } from '../../device/signing/jws.js';
 import { kidOf } from '../../device/signing/key-set.js';
 import { answerSource, loadAnswersFile } from '../commissioning/answers.js';
 import { runCommissioning } from '../commissioning/commission-run.js';
+import { probeOptions } from '../commissioning/probe-options.js';
 import type { CommissioningRecord } from '../commissioning/commissioning-record.js';
 import { renderHtml } from '../commissioning/html-report.js';
 import { EXIT } from '../exit-codes.js';
@@ -89,11 +89,7 @@ export async function commissionCommand(opts: CommissionCliOptions, clock: Clock
     }
     keyFields = keyFieldsOf(cfg);
     if (!brokerUrl && !cfg.broker.embedded) brokerUrl = cfg.broker.url;
-    if (brokerUrl) {
-      const full = connectionOptions(deviceId, cfg.broker);
-      brokerOptions = { username: full.username, password: full.password, ca: full.ca, cert: full.cert, key: full.key, rejectUnauthorized: full.rejectUnauthorized };
-      for (const k of Object.keys(brokerOptions) as (keyof IClientOptions)[]) if (brokerOptions[k] === undefined) delete brokerOptions[k];
-    }
+    if (brokerUrl) brokerOptions = probeOptions(deviceId, cfg.broker);
     keyDir ??= cfg.keys.dir;
     alg = cfg.keys.algorithm;
   } else {

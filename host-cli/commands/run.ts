@@ -9,6 +9,7 @@ import { demoConfig, loadConfig, type GatewayConfig } from '../../device/config/
 import type { EmbeddedBroker } from '../../device/mqtt/embedded-broker.js';
 import { Gateway, STORE_FILE, type GatewayEvent } from '../../device/runtime/gateway.js';
 import { renderEvent } from '../../device/runtime/console-view.js';
+import { consoleHook } from '../../device/console/console-hook.js';
 import { parseOrigin, runClock } from '../../device/runtime/run-clock.js';
 import { GatewayStore } from '../../device/store/gateway-store.js';
 import { redactUrl } from '../../device/mqtt/connection-options.js';
@@ -24,6 +25,7 @@ interface RunOptions {
   timeOrigin?: string;
   quiet?: boolean;
   readingsEvery?: string;
+  console?: string;
 }
 
 /** Demo: simulated time starts at 17:45 UTC so that the EV charging session (18:00) begins within a minute. */
@@ -59,6 +61,7 @@ export function register(program: Command): void {
     .addOption(new Option('--time-origin <realMs:simMs>', 'share one simulated timeline across restarts (tests)').hideHelp())
     .option('--quiet', 'print intervals and alarms only, not every reading')
     .option('--readings-every <s>', 'print a meter reading at most every S real seconds', '2')
+    .option('--console <host:port>', 'serve the installer console here (overrides the config\'s console: block; docs/installer-console.md)')
     .addHelpText(
       'after',
       `
@@ -103,7 +106,9 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: memory is flushed and "offline" is publish
       const { url, broker } = await brokerFor(cfg, log);
       const every = Number(opts.readingsEvery ?? 2) * 1000;
       const lastShown = new Map<string, number>();
+      const con = await consoleHook(cfg, opts.console);
       const onEvent = (e: GatewayEvent) => {
+        con?.observe(e);
         if (e.type === 'reading') {
           if (opts.quiet) return;
           const t = Date.now();
@@ -124,6 +129,7 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: memory is flushed and "offline" is publish
       log(`  broker ${redactUrl(url)}${broker ? ' (embedded)' : ''}; clock ${rc.speed === 1 ? 'real time' : `${rc.speed}x from ${new Date(rc.clock.now()).toISOString()}`}`);
       if (opts.demo) log('  demo: simulated EV charger (SDM630, Modbus TCP) and home battery (BL0942, serial pty); Ctrl-C to stop');
       await gw.start();
+      if (con) log(`  installer console ${await con.start(gw, rc.clock, url)}`);
       await new Promise<void>((resolveStop) => {
         const stop = (sig: string) => {
           log(`  ${sig}: stopping`);
@@ -132,6 +138,7 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: memory is flushed and "offline" is publish
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      await con?.close();
       await gw.stop();
       await broker?.close();
       log('  stopped cleanly');

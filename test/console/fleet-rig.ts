@@ -1,0 +1,92 @@
+// A collector store (SQLite, or PostgreSQL when given a URL) filled the way the collector fills it: simulated
+// gateways' signed records verified by verifyMessage and ingested; retained status on an in-process broker; the
+// fleet console on a free loopback port with a fixed clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../device/mqtt/embedded-broker.js';
+import { topics } from '../../device/mqtt/topics.js';
+import { KeyRing } from '../../host-cli/collector/key-ring.js';
+import { openStore } from '../../host-cli/collector/open-store.js';
+import { newIdentity, SimDevice } from '../../host-cli/collector/sim-device.js';
+import type { CollectorStore, IngestResult, Rejection, VerifiedRecord } from '../../host-cli/collector/store-types.js';
+import { verifyMessage } from '../../host-cli/collector/verify-message.js';
+import { startFleetConsole, type RunningFleetConsole } from '../../host-cli/fleet-console/fleet-app.js';
+import mqtt from 'mqtt';
+
+export const TOKEN = 'fleet-test-token-0123456789';
+export const T0 = Date.parse('2026-06-01T00:00:00Z');
+const HH = 1_800_000;
+
+export interface FleetRig {
+  store: CollectorStore;
+  console: RunningFleetConsole;
+  devices: Record<string, SimDevice>;
+  /** Verifies and stores messages as the collector does. */
+  deliver(msgs: { topic: string; compact: string }[]): Promise<IngestResult>;
+  close(): Promise<void>;
+}
+
+export async function startFleetRig(db?: string): Promise<FleetRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'amsgate-fleet-'));
+  const store = await openStore(db ?? join(dir, 'collector.sqlite'));
+  const broker: EmbeddedBroker = await startEmbeddedBroker(0);
+  const devices: Record<string, SimDevice> = {};
+  for (const [i, name] of ['gw-a', 'gw-b', 'gw-c'].entries()) {
+    const id = newIdentity(name, i === 1 ? 'ES256' : 'EdDSA');
+    await store.addKey({ device: name, kid: id.kid, alg: id.alg, jwk: id.publicJwk, validFrom: 0, validTo: null, source: 'commissioning record', addedAt: T0 - 86_400_000 });
+    devices[name] = new SimDevice(id);
+  }
+  const deliver = async (msgs: { topic: string; compact: string }[]): Promise<IngestResult> => {
+    const ring = KeyRing.from(await store.listKeys());
+    const recs: VerifiedRecord[] = [];
+    const rej: Rejection[] = [];
+    for (const m of msgs) {
+      const v = verifyMessage(m.topic, Buffer.from(m.compact), ring, T0 + 12 * 3_600_000);
+      if (v.ok) recs.push(v.record);
+      else rej.push(v.rejection);
+    }
+    return store.ingest(recs, rej);
+  };
+  // gw-a: 24 half-hours of charging with SP 11-12 missing and one estimated; gw-b: a battery, import and export.
+  const msgs: { topic: string; compact: string }[] = [];
+  for (let k = 0; k < 24; k++) {
+    if (k === 10 || k === 11) continue;
+    msgs.push({ topic: topics.interval('gw-a'), compact: devices['gw-a']!.interval({ start: T0 + k * HH, energyWh: 1000 + 150 * (k % 6), quality: k === 5 ? 'estimated' : 'actual', meter: 'charger' }).compact });
+  }
+  for (let k = 0; k < 24; k++) {
+    // Charging in the first hours, discharging later: each period has both channels, one of them 0 Wh.
+    const charging = k < 12;
+    for (const ch of ['import', 'export'] as const) {
+      const wh = (ch === 'import') === charging ? 800 + 40 * k : 0;
+      msgs.push({ topic: topics.interval('gw-b'), compact: devices['gw-b']!.interval({ start: T0 + k * HH, energyWh: wh, channel: ch, meter: 'battery' }).compact });
+    }
+  }
+  await deliver(msgs);
+  // Retained status as the gateways publish it (gw-c has a key but never reported).
+  const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+  await pub.publishAsync(topics.status('gw-a'), JSON.stringify({ state: 'online', device: 'gw-a', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
+  await pub.publishAsync(topics.status('gw-b'), JSON.stringify({ state: 'offline', device: 'gw-b', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
+  await pub.endAsync();
+  const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000 });
+  return {
+    store,
+    console: con,
+    devices,
+    deliver,
+    close: async () => {
+      await con.close();
+      await store.close();
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid record of `dev` with one character of its signature changed: a forgery the collector must refuse. */
+export function forged(dev: SimDevice, start: number): { topic: string; compact: string } {
+  const good = dev.interval({ start, energyWh: 99_999, meter: 'charger' }).compact;
+  const [h, p, s] = good.split('.');
+  const flip = s!.startsWith('A') ? `B${s!.slice(1)}` : `A${s!.slice(1)}`;
+  return { topic: topics.interval(dev.device), compact: `${h}.${p}.${flip}` };
+}
