@@ -24,6 +24,8 @@ const LONG_TO_SHORT: Record<string, string> = {
   ACCURACY: 'ACC',
   POWER: 'POW',
   FUNCTION: 'FUNC',
+  TEMPERATURE: 'TEMP',
+  HUMIDITY: 'HUM',
 };
 
 export function parseScpiLine(line: string): ScpiCommand | null {

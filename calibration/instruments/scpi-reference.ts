@@ -30,6 +30,13 @@ export class ScpiReference implements ReferenceStandard {
       return null;
     }
   }
+  /** MEAS:TEMP? and MEAS:HUM?; an instrument without the sensor refuses, which means "not recorded". */
+  async environment(): Promise<{ temperatureC: number | null; humidityPct: number | null } | null> {
+    const read = (cmd: string) => this.line.number(cmd).catch(() => null);
+    const temperatureC = await read('MEAS:TEMP?');
+    const humidityPct = await read('MEAS:HUM?');
+    return temperatureC === null && humidityPct === null ? null : { temperatureC, humidityPct };
+  }
   close(): Promise<void> {
     return this.line.close();
   }

@@ -86,7 +86,6 @@ export function generatePlan(req: PlanRequest): Plan {
     device: { supply: req.supply, phases: req.phases, unV: req.unV, inA: req.inA, imaxA: req.imaxA, fnHz: fn, model: req.model },
     defaults: { repetitions: req.repetitions ?? 3 },
     reference: { accuracyPct: 0.05 },
-    environment: { temperatureC: 23 },
     operator: '',
     points,
   });

@@ -23,6 +23,8 @@ export const pointSchema = z.object({
   repetitions: z.number().int().optional(),
   /** Fixed measuring time per repetition, s; when absent the resolution rule chooses it. */
   durationS: z.number().positive().optional(),
+  /** Measured and reported, but never decides the run's verdict (also any point no table row covers). */
+  informative: z.boolean().optional(),
   note: z.string().optional(),
 });
 
@@ -36,8 +38,11 @@ export const planSchema = z.object({
     inA: z.number().positive(),
     imaxA: z.number().positive(),
     fnHz: z.number().positive().nullable().default(50),
+    /** Make, model, serial and firmware for the certificate where the driver cannot say. */
+    make: z.string().optional(),
     model: z.string().optional(),
     serial: z.string().optional(),
+    firmware: z.string().optional(),
   }),
   defaults: z.object({
     repetitions: z.number().int().default(3),
@@ -58,16 +63,23 @@ export const planSchema = z.object({
       accuracyPct: z.number().nonnegative().default(0.05),
       /** Expanded uncertainty (k=2) from its calibration certificate, percent: used instead when given. */
       certificateUncertaintyPct: z.number().nonnegative().optional(),
+      /** The standard's own calibration certificate: its number and when the next calibration is due (YYYY-MM-DD). */
+      certificateNumber: z.string().optional(),
+      calibrationDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
     })
     .default({ accuracyPct: 0.05 }),
+  /** Reference conditions of the test; what was measured is recorded by "bench run", not written here. */
   environment: z
     .object({
-      temperatureC: z.number().optional(),
-      humidityPct: z.number().optional(),
+      referenceTemperatureC: z.number().default(23),
+      toleranceC: z.number().positive().default(2),
       notes: z.string().optional(),
     })
-    .default({}),
+    .default({ referenceTemperatureC: 23, toleranceC: 2 }),
   operator: z.string().default(''),
+  /** Who tests (the laboratory) and for whom (the customer); shown on the certificate. */
+  laboratory: z.string().default(''),
+  customer: z.string().default(''),
   points: z.array(pointSchema).min(1),
 });
 

@@ -1,6 +1,7 @@
 // The certificate as one self-contained HTML page (inline CSS and SVG, no external resources) (pure).
 import type { Certificate } from './certificate.js';
 import { errorPlotSvg } from './svg-plot.js';
+import { describeEnvironment } from '../maths/reference-conditions.js';
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const f = (x: number, d = 3): string => (x >= 0 ? '+' : '') + x.toFixed(d);
@@ -50,6 +51,7 @@ tr.v-fail td.verdict-cell{color:#c0392b;font-weight:bold} tr.v-inconclusive td.v
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px} .small{font-size:11px;color:#555}
 @media print{body{margin:8mm}}
 </style></head><body>
+${c.simulated ? '<div class="sim">SIMULATED: instruments and/or device simulated; not a calibration of a real meter</div>' : ''}
 <h1>${esc(c.title)}</h1>
 <div>Certificate <b id="certificate-id">${esc(c.certificateId)}</b>, issued ${esc(c.issuedAt)}</div>
 <div id="verdict" class="verdict ${c.verdict}">Verdict: ${VERDICT_TEXT[c.verdict]}</div>
@@ -72,7 +74,11 @@ tr.v-fail td.verdict-cell{color:#c0392b;font-weight:bold} tr.v-inconclusive td.v
     ['finished', c.run.finishedAt ?? 'not finished'],
     ['operator', c.operator || '-'],
     ['notes', c.run.notes || '-'],
-  ])}</div><div><h2>Environment</h2>${kv(Object.entries(c.environment).map(([k, v]) => [k, v]))}</div></div>
+  ])}</div><div><h2>Environment</h2>${kv([
+    ['temperature', describeEnvironment(c.environment).temperature],
+    ['humidity', describeEnvironment(c.environment).humidity],
+    ['reference conditions', `${c.environment.referenceTemperatureC} +- ${c.environment.toleranceC} C: ${c.environment.withinReference === null ? 'not demonstrated' : c.environment.withinReference ? 'met' : 'NOT met'}`],
+  ])}</div></div>
 <h2>Requirements</h2><div>${esc(c.limits.title)}</div><div class="small">Source: ${esc(c.limits.source)}</div>
 <ul class="small">${c.limits.rows.map((r) => `<li>${esc(r.id)}: ${esc(r.text)} [${esc(r.status)}]</li>`).join('')}</ul>
 <div class="small"><b>Decision rule:</b> ${esc(c.decisionRule)}</div>

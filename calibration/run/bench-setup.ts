@@ -58,6 +58,10 @@ export interface BenchSetup {
   dut: MeterDriver;
   /** Present when the DUT has calibration registers the bench can write. */
   chip: ChipCalibrationPort | null;
+  /** True when anything on the bench is simulated. */
+  simulated: boolean;
+  /** The DUT's phase count as its catalog entry states it (in-process simulated DUTs follow the plan). */
+  dutPhases: number;
   describe: string;
   close(): Promise<void>;
 }
@@ -94,8 +98,10 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     });
     let dut: MeterDriver = bench.dut;
     let chip: ChipCalibrationPort | null = isChip ? (bench.dut as SimChipDut) : null;
+    let dutPhases: number = plan.device.phases;
     if (!(IN_PROCESS_MODELS as readonly string[]).includes(o.dutModel)) {
       const entry = catalogEntry(o.dutModel);
+      dutPhases = entry.phases;
       if (o.inProcess) throw new ConfigError('in-process-catalog', `--in-process runs only the in-process models (${IN_PROCESS_MODELS.join(', ')}); catalog model ${o.dutModel} needs the pty bench`);
       let listen: ConnectionSpec;
       let conn: ConnectionSpec;
@@ -128,7 +134,7 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       chip = o.dutModel === 'atm90e26' ? await atm90e26ChipPort(dut) : null;
     }
     if (o.inProcess) {
-      return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };
+      return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, simulated: true, dutPhases, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };
     }
     const srcPair = await socatPair('source');
     closers.push(srcPair.close);
@@ -148,6 +154,8 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       reference,
       dut,
       chip,
+      simulated: true,
+      dutPhases,
       describe: `simulated bench on pty pairs (source ${srcPair.client}, reference ${refPair.client}), clock x${o.speed}, DUT ${dut.modelId}`,
       close,
     };
@@ -178,7 +186,7 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
     const dut = await catalogEntry(o.dutModel).openDriver(o.dutConn, { unit: o.dutUnit, clock });
     closers.push(() => dut.close());
     const chip = o.dutModel === 'atm90e26' ? await atm90e26ChipPort(dut) : null;
-    return { clock, source, reference, dut, chip, describe: `bench: source ${o.source}, reference ${o.reference}, DUT ${o.dutModel}`, close };
+    return { clock, source, reference, dut, chip, simulated: false, dutPhases: catalogEntry(o.dutModel).phases, describe: `bench: source ${o.source}, reference ${o.reference}, DUT ${o.dutModel}`, close };
   } catch (e) {
     await close();
     throw e;

@@ -35,5 +35,8 @@ export class InProcessReference implements ReferenceStandard {
   async measureRms(): Promise<{ voltageV: number; currentA: number } | null> {
     return this.model.rms();
   }
+  async environment(): Promise<{ temperatureC: number | null; humidityPct: number | null } | null> {
+    return this.model.ambient();
+  }
   async close(): Promise<void> {}
 }

@@ -27,6 +27,10 @@ export class ReferenceCommandHandler {
         return fmt(this.model.rms().currentA);
       case 'MEAS:POW?':
         return fmt(this.model.powerW());
+      case 'MEAS:TEMP?':
+        return fmt(this.model.ambient().temperatureC);
+      case 'MEAS:HUM?':
+        return fmt(this.model.ambient().humidityPct);
       case 'SYST:ACC?':
         return fmt(this.model.accuracyPct);
       case 'SYST:ERR?': {

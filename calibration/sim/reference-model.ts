@@ -13,6 +13,8 @@ export interface ReferenceModelOptions {
   /** Declared accuracy class, +- percent. */
   accuracyPct?: number;
   seed?: number;
+  /** Simulated ambient sensors of the standard (default 23.0 C, 45 %RH). */
+  ambient?: { temperatureC: number; humidityPct: number };
 }
 
 export class ReferenceModel {
@@ -37,6 +39,9 @@ export class ReferenceModel {
     const p = this.meter.operatingPoint();
     const k = 1 + (this.o.error ?? 0);
     return { voltageV: (p?.voltageV ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)), currentA: (p?.currentA ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)) };
+  }
+  ambient(): { temperatureC: number; humidityPct: number } {
+    return { ...(this.o.ambient ?? { temperatureC: 23.0, humidityPct: 45 }) };
   }
   powerW(): number {
     const p = this.meter.operatingPoint();

@@ -19,6 +19,8 @@ export function addBenchOptions(c: Command): Command {
     .option('--dut-unit <n>', 'DUT Modbus unit id', num('--dut-unit'))
     .option('--source <port>', 'serial port of the programmable source')
     .option('--reference <port|manual>', 'serial port of the reference standard, or "manual" to type its readings')
+    .option('--temperature <C>', 'ambient temperature, deg C, when no instrument on the bench measures it', num('--temperature'))
+    .option('--humidity <pct>', 'relative humidity, %, when no instrument measures it', num('--humidity'))
     .option('--instrument-baud <n>', 'baud rate of the instruments', num('--instrument-baud'), 115200)
     .option('--dut-error <curve>', `simulated DUT error curve: ${PRESET_CURVES.join(', ')} or a YAML/JSON file`, 'pass')
     .option('--chip-gain-error <fraction>', 'simulated chip gain error before calibration (sim-atm90e26, atm90e26)', num('--chip-gain-error'), 0.03)
@@ -42,6 +44,8 @@ export interface BenchOpts {
   source?: string;
   reference?: string;
   instrumentBaud: number;
+  temperature?: number;
+  humidity?: number;
   dutError: string;
   chipGainError: number;
   chipPhaseError: number;

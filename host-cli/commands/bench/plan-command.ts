@@ -6,6 +6,7 @@ import { printJson } from '../../output.js';
 import { generatePlan } from '../../../calibration/plan/generate-plan.js';
 import { planToText, readPlanData, writePlanFile } from '../../../calibration/plan/plan-file.js';
 import { parsePlan, validatePlan } from '../../../calibration/plan/validate-plan.js';
+import { assertPlanValid, checkPlanRequest } from '../../../calibration/plan/check-plan-request.js';
 import { num } from './common.js';
 
 export function addPlanCommand(bench: Command): void {
@@ -49,7 +50,10 @@ Examples:
       if (o.un === undefined || o.in === undefined || o.imax === undefined || !o.supply) {
         throw new ConfigError('plan-options', 'give --un, --in, --imax and --supply ac|dc (or --validate FILE)');
       }
-      const plan = generatePlan({ unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export });
+      const req = { unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export };
+      checkPlanRequest(req);
+      const plan = generatePlan(req);
+      assertPlanValid(plan);
       if (o.out) {
         writePlanFile(o.out, plan);
         if (o.json) printJson({ file: o.out, points: plan.points.length });

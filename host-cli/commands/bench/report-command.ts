@@ -1,6 +1,7 @@
 // `amsgate bench report`: the certificate of a run (JSON, HTML, PDF).
 import type { Command } from 'commander';
 import { printJson } from '../../output.js';
+import { systemClock } from '../../../drivers/clock.js';
 import { ResultsStore } from '../../../calibration/run/results-store.js';
 import { buildCertificate } from '../../../calibration/report/certificate.js';
 import { writeReport } from '../../../calibration/report/write-report.js';
@@ -15,24 +16,23 @@ export function addReportCommand(bench: Command): void {
     .option('--out <dir>', 'output directory', 'bench-certificate')
     .option('--pdf', 'also print certificate.pdf with headless Chromium (Debian package chromium)')
     .option('--operator <name>', 'operator named on the certificate (default: the plan\'s)')
-    .option('--temperature <C>', 'ambient temperature, deg C', num('--temperature'))
-    .option('--humidity <pct>', 'relative humidity, %', num('--humidity'))
+    .option('--laboratory <text>', 'laboratory named on the certificate (default: the plan\'s)')
+    .option('--customer <text>', 'customer named on the certificate (default: the plan\'s)')
+    .option('--approver <name>', 'person approving the certificate')
     .option('--json', 'print the certificate JSON to stdout as well')
     .addHelpText(
       'after',
       `
 Examples:
-  amsgate bench report --results r.sqlite --out cert/ --operator "A. Tester" --temperature 23.1
+  amsgate bench report --results r.sqlite --out cert/ --operator "A. Tester" --approver "B. Head"
+The environment is what "bench run" recorded (an instrument or --temperature/--humidity there), never entered here.
   amsgate bench report --results r.sqlite --run 2 --out cert-after/ --pdf`,
     )
-    .action(async (o: { results: string; run?: number; out: string; pdf?: boolean; operator?: string; temperature?: number; humidity?: number; json?: boolean }) => {
-      const store = new ResultsStore(o.results);
+    .action(async (o: { results: string; run?: number; out: string; pdf?: boolean; operator?: string; laboratory?: string; customer?: string; approver?: string; json?: boolean }) => {
+      const store = ResultsStore.openExisting(o.results);
       try {
         const run = pickRun(store, o.run, 'report');
-        const env: Record<string, unknown> = {};
-        if (o.temperature !== undefined) env.temperatureC = o.temperature;
-        if (o.humidity !== undefined) env.humidityPct = o.humidity;
-        const cert = buildCertificate(store, run.id, { issuedAt: Date.now(), operator: o.operator, environment: env });
+        const cert = buildCertificate(store, run.id, { issuedAt: systemClock.now(), operator: o.operator, laboratory: o.laboratory, customer: o.customer, approver: o.approver });
         const files = await writeReport(cert, o.out, { pdf: o.pdf });
         if (o.json) printJson({ files, certificate: cert });
         else process.stdout.write(`certificate ${cert.certificateId}: verdict ${cert.verdict.toUpperCase()}\n${Object.values(files).map((f) => `  ${f}`).join('\n')}\n`);
