@@ -26,6 +26,7 @@ const LONG_TO_SHORT: Record<string, string> = {
   FUNCTION: 'FUNC',
   TEMPERATURE: 'TEMP',
   HUMIDITY: 'HUM',
+  PULSES: 'PULS',
 };
 
 export function parseScpiLine(line: string): ScpiCommand | null {

@@ -19,6 +19,9 @@ export function checkPlanRequest(r: PlanRequest): void {
   const reps = r.repetitions ?? 3;
   if (!Number.isInteger(reps)) throw bad('--reps', reps, 'repetitions must be a whole number, at least 3');
   if (reps < 3) throw bad('--reps', reps, 'at least 3 repetitions are needed for a standard deviation');
+  if (r.method === 'pulse' && !(r.meterConstantImpPerKWh !== undefined && r.meterConstantImpPerKWh > 0)) {
+    throw new ConfigError('plan-option', `--method pulse needs --meter-constant IMP_PER_KWH (the DUT's test output constant)`, { flag: '--meter-constant' });
+  }
   if (r.supply === 'ac') {
     const fr = limitTableFor('ac').influence.frequencyHz!;
     const fn = r.fnHz ?? 50;

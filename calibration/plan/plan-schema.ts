@@ -31,6 +31,8 @@ export const pointSchema = z.object({
 export const planSchema = z.object({
   format: z.literal(PLAN_FORMAT),
   table: z.string(),
+  /** register: start-stop register readings; pulse: the DUT's test output pulses (meter constant) against the reference. */
+  method: z.enum(['register', 'pulse']).default('register'),
   device: z.object({
     supply: z.enum(['ac', 'dc']),
     phases: z.union([z.literal(1), z.literal(3)]),
@@ -43,6 +45,8 @@ export const planSchema = z.object({
     model: z.string().optional(),
     serial: z.string().optional(),
     firmware: z.string().optional(),
+    /** Meter constant of the DUT's test output (LED or S0), impulses per kWh: needed by the pulse method. */
+    meterConstantImpPerKWh: z.number().positive().optional(),
   }),
   defaults: z.object({
     repetitions: z.number().int().default(3),

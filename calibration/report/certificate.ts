@@ -160,7 +160,7 @@ export function buildCertificate(store: ResultsStore, runId: number, o: Certific
       referenceAccuracySource: run.referenceAccuracySource as Certificate['instruments']['referenceAccuracySource'],
     },
     limits: { table: table.id, title: table.title, source: table.source, rows: table.rows.map((r) => ({ id: r.id, text: r.text, status: r.status })) },
-    method: METHOD_TEXT.register,
+    method: METHOD_TEXT[plan.method] + (plan.method === 'pulse' ? ` Meter constant K = ${plan.device.meterConstantImpPerKWh} imp/kWh.` : ''),
     decisionRule: run.decisionRule,
     environment: { ...recorded, referenceTemperatureC: plan.environment.referenceTemperatureC, toleranceC: plan.environment.toleranceC, withinReference, notes: plan.environment.notes ?? '' },
     operator: o.operator ?? plan.operator,

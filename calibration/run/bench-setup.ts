@@ -99,6 +99,7 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     let dut: MeterDriver = bench.dut;
     let chip: ChipCalibrationPort | null = isChip ? (bench.dut as SimChipDut) : null;
     let dutPhases: number = plan.device.phases;
+    let simPhysical: RunningSimulator['physical'] | null = null;
     if (!(IN_PROCESS_MODELS as readonly string[]).includes(o.dutModel)) {
       const entry = catalogEntry(o.dutModel);
       dutPhases = entry.phases;
@@ -129,9 +130,16 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       const sim: RunningSimulator = await entry.startSimulator(simOpts);
       closers.push(() => sim.close());
       bench.line.attach(sim.physical);
+      simPhysical = sim.physical;
       dut = await entry.openDriver(conn, { clock: bench.clock });
       closers.push(() => dut.close());
       chip = o.dutModel === 'atm90e26' ? await atm90e26ChipPort(dut) : null;
+    }
+    if (plan.method === 'pulse') {
+      // The DUT's test output drives the reference's pulse input (at the plan's meter constant).
+      const k = plan.device.meterConstantImpPerKWh!;
+      const catalogSim = simPhysical;
+      bench.reference.attachPulseOutput(catalogSim ? () => { const st = catalogSim.state(); return st.importWh + st.exportWh; } : () => bench.dut.meter.registeredWh(), k);
     }
     if (o.inProcess) {
       return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, simulated: true, dutPhases, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };

@@ -6,11 +6,10 @@
 //     output on for the measuring time, output off, wait registerSettleS, read E1 and the reference.
 // Every repetition is committed to SQLite at once; a point is complete when its summary row is written.
 // The device's energy goes through the gateway's own compensation (device/compensation), exactly.
-import { registerWhileFlowing } from '../../drivers/meter-driver.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
-import { AmsgateError, DeviceError } from '../../drivers/errors.js';
+import { AmsgateError } from '../../drivers/errors.js';
 import type { MeterDriver } from '../../drivers/meter-driver.js';
-import { mul, rational, toNumber, type Rational } from '../../drivers/rational.js';
+import { toNumber } from '../../drivers/rational.js';
 import { compensationFactor, NEUTRAL_COMPENSATION, validateCompensation, type CompensationSettings } from '../../device/compensation/compensation.js';
 import type { BenchSource, ReferenceStandard } from '../instruments/instrument-types.js';
 import { OutputLiveError } from '../instruments/instrument-error.js';
@@ -24,6 +23,7 @@ import { phaseDegOf, pointPowerW, type Plan, type PlanPoint } from '../plan/plan
 import { isInformative } from '../plan/informative.js';
 import type { PointRow, ResultsStore } from './results-store.js';
 import { readEnvironment, startRun } from './run-start.js';
+import { measureRepetition, readRegister, whPerPulse } from './repetition.js';
 
 export class RunAborted extends AmsgateError {}
 
@@ -79,20 +79,6 @@ export interface RunResult {
   verdict: Verdict;
 }
 
-interface RegisterReading {
-  value: bigint;
-  whPerCount: Rational;
-  /** Effective resolution, Wh: a float register resolves no better than its last place. */
-  q: number;
-}
-
-async function readRegister(dut: MeterDriver, direction: 'import' | 'export' = 'import'): Promise<RegisterReading> {
-  const s = await dut.sample();
-  const reg = registerWhileFlowing(s, direction);
-  if (!reg) throw new DeviceError(`no-${direction}-register`, `device ${dut.modelId} returned no ${direction} energy register; the ${direction} points need one`);
-  return { value: reg.value, whPerCount: reg.whPerCount, q: Math.max(toNumber(reg.whPerCount), reg.floatUlpWh ?? 0) };
-}
-
 /** Measuring time per repetition for a point (plan override, else the resolution rule). */
 export function durationForPoint(plan: Plan, p: PlanPoint, whPerCount: number): number {
   return (
@@ -127,8 +113,9 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
   const runId = started.runId;
   const done = new Set(started.resumed ? store.points(runId).map((p) => p.pointId) : []);
   const sleep = (s: number): Promise<void> => clock.sleep(s * 1000 * scale);
-  const first = await readRegister(dut);
-  const whPerCount = first.q;
+  // The device side's resolution: the register step, or one pulse of the test output.
+  const pulse = plan.method === 'pulse';
+  const whPerCount = pulse ? toNumber(whPerPulse(plan)) : (await readRegister(dut)).q;
   const remaining = plan.points.filter((p) => !done.has(p.id));
   const repsOf = (p: PlanPoint): number => p.repetitions ?? plan.defaults.repetitions;
   const dwellOf = (p: PlanPoint): number =>
@@ -151,7 +138,7 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
       check();
       store.discardIncompletePoint(runId, p.id);
       // A float register's resolution coarsens as it grows: take it afresh at every point.
-      let q = Math.max(whPerCount, (await readRegister(dut, p.direction)).q);
+      let q = pulse ? whPerCount : Math.max(whPerCount, (await readRegister(dut, p.direction)).q);
       const duration = durationForPoint(plan, p, q);
       const factor = compensationFactor(comp, signedPf(p));
       await source.output(false);
@@ -167,18 +154,10 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         const startedAt = clock.now();
         // After the settle the output is on; after a repetition it is already off.
         if (rep === 1) await source.output(false);
-        await sleep(plan.defaults.registerSettleS);
-        const e0 = await readRegister(dut, p.direction);
-        await reference.reset();
-        await source.output(true);
-        await sleep(duration);
-        await source.output(false);
-        await sleep(plan.defaults.registerSettleS);
-        const e1 = await readRegister(dut, p.direction);
-        const refWh = await reference.readEnergyWh();
-        q = Math.max(q, e0.q, e1.q);
-        // Register advance x resolution x the gateway's compensation factor, exact until the one division.
-        const devWh = toNumber(mul(mul(rational(e1.value - e0.value), e1.whPerCount), factor));
+        const r = await measureRepetition({ plan, point: p, source, reference, dut, durationS: duration, sleep, factor });
+        const devWh = r.deviceWh;
+        const refWh = r.referenceWh;
+        q = Math.max(q, r.q);
         const err = errorPercent(devWh, refWh);
         store.addRepetition({ runId, pointId: p.id, rep, deviceWh: devWh, referenceWh: refWh, errorPct: err, startedAt, finishedAt: clock.now() });
         errors.push(err);

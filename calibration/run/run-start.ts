@@ -55,6 +55,10 @@ export async function startRun(i: StartInput): Promise<Started> {
       `the DUT is a ${i.dutPhases}-phase meter but this is a ${plan.device.phases}-phase plan; generate a plan with --phases ${i.dutPhases}, or connect the meter the plan is for`,
     );
   }
+  if (plan.method === 'pulse') {
+    if (!i.reference.readPulses) throw new ConfigError('no-pulse-input', 'the pulse method needs a reference standard with a pulse input (MEAS:PULS?) wired to the DUT\'s test output; this one has none');
+    await i.reference.readPulses(); // refuses now, before any energy flows, when nothing is wired
+  }
   const hash = planHash(plan);
   const ident = await i.dut.identify();
   const sourceId = await i.source.identify();

@@ -27,8 +27,26 @@ export class ReferenceModel {
     this.rnd = seededRandom(o.seed ?? 1);
     this.accuracyPct = o.accuracyPct ?? 0.05;
   }
+  private pulseInput: { wh: () => number; impPerKWh: number } | null = null;
+  private zeroPulses = 0;
+  /** Wires the DUT's test output to the standard's pulse input: pulses = floor(registered Wh x K / 1000). */
+  attachPulseOutput(wh: () => number, impPerKWh: number): void {
+    this.pulseInput = { wh, impPerKWh };
+    this.zeroPulses = this.totalPulses();
+  }
+  private totalPulses(): number {
+    return this.pulseInput ? Math.floor((this.pulseInput.wh() * this.pulseInput.impPerKWh) / 1000) : 0;
+  }
+  hasPulseInput(): boolean {
+    return this.pulseInput !== null;
+  }
+  /** Pulses since the last reset. */
+  pulses(): number {
+    return this.totalPulses() - this.zeroPulses;
+  }
   reset(): void {
     this.zero = this.meter.registeredWh();
+    this.zeroPulses = this.totalPulses();
   }
   energyWh(): number {
     const e = this.meter.registeredWh() - this.zero;
