@@ -23,6 +23,7 @@ export function addReportCommand(bench: Command): void {
     .option('--approver <name>', 'person approving the certificate')
     .option('--key-dir <dir>', 'directory of the bench signing key (created on first use, mode 0600)', process.env.AMSGATE_BENCH_KEY_DIR ?? 'bench-key')
     .option('--png <dir>', 'also render every page to PNG in this directory (headless Chromium)')
+    .option('--png-scale <x>', 'PNG pixels per CSS pixel (1 = 794 x 1123 per A4 page)', num('--png-scale'), 1)
     .option('--json', 'print the certificate JSON to stdout as well')
     .addHelpText(
       'after',
@@ -34,15 +35,20 @@ Writes certificate.json (the record), certificate.jws (it, signed with the bench
 The environment is what "bench run" recorded (an instrument or --temperature/--humidity there), never entered here.
   amsgate bench report --results r.sqlite --run 2 --out cert-after/ --pdf`,
     )
-    .action(async (o: { results: string; run?: number; out: string; pdf?: boolean; operator?: string; laboratory?: string; customer?: string; approver?: string; keyDir: string; png?: string; json?: boolean }) => {
+    .action(async (o: { results: string; run?: number; out: string; pdf?: boolean; operator?: string; laboratory?: string; customer?: string; approver?: string; keyDir: string; png?: string; pngScale: number; json?: boolean }) => {
       const store = ResultsStore.openExisting(o.results);
       try {
         const run = pickRun(store, o.run, 'report');
         const cert = buildCertificate(store, run.id, { issuedAt: systemClock.now(), operator: o.operator, laboratory: o.laboratory, customer: o.customer, approver: o.approver });
         const files: Record<string, unknown> = { ...(await writeReport(cert, o.out, { pdf: o.pdf, key: loadBenchKey(o.keyDir) })) };
-        if (o.png) files.png = await renderPagesToPng(files.html as string, o.png);
+        if (o.png) files.png = await renderPagesToPng(files.html as string, o.png, 'page', o.pngScale);
         if (o.json) printJson({ files, certificate: cert });
-        else process.stdout.write(`certificate ${cert.certificateId}: verdict ${cert.verdict.toUpperCase()}\n${Object.values(files).map((f) => `  ${f}`).join('\n')}\n`);
+        else {
+          const { recordHash, png, ...paths } = files;
+          process.stdout.write(`certificate ${cert.certificateId}: verdict ${cert.verdict.toUpperCase()}${cert.simulated ? ' (SIMULATED)' : ''}\n${Object.values(paths).map((f) => `  ${f}`).join('\n')}\n`);
+          if (recordHash) process.stdout.write(`  signed record SHA-256 ${recordHash}\n`);
+          if (Array.isArray(png)) process.stdout.write(`  ${png.length} page(s) as PNG in ${o.png}\n`);
+        }
         process.exitCode = VERDICT_EXIT(cert.verdict);
       } finally {
         store.close();

@@ -36,7 +36,8 @@ Examples:
   amsgate bench run --plan plan.yaml --simulate --dut-model sdm630 --dut-error on-limit
   amsgate bench run --plan plan.yaml --dut-model sdm630 --dut-serial /dev/ttyUSB0 \\
       --source /dev/ttyUSB1 --reference /dev/ttyUSB2 --db r.sqlite --resume
-  amsgate bench run --plan plan.yaml --dut-model em340 --dut-tcp 10.0.0.5:502 --source /dev/ttyUSB1 --reference manual
+  amsgate bench run --plan em340.yaml --simulate --dut-model em340      pulse method (plan --method pulse)
+  amsgate bench run --plan plan.yaml --dut-model sdm120 --dut-tcp 10.0.0.5:502 --source /dev/ttyUSB1 --reference manual
 Ctrl-C stops after the current repetition; --resume continues at the next unfinished point.
 Environment: read from the reference standard where it has sensors (MEAS:TEMP?/MEAS:HUM?), or give
 --temperature/--humidity; otherwise "not recorded", and a run without conditions cannot pass (nor one
