@@ -60,6 +60,8 @@ export const planSchema = z.object({
     maxDurationS: z.number().positive().default(4 * 3600),
     /** Share of the limit the register resolution may use up (0.1 = a tenth). */
     resolutionShare: z.number().positive().lte(1).default(0.1),
+    /** Repeatability acceptance: a point whose standard deviation exceeds this share of its limit is not accepted. */
+    maxSpreadShare: z.number().positive().lte(1).default(0.2),
   }),
   reference: z
     .object({

@@ -24,6 +24,8 @@ export interface CertificatePoint {
   limitPct: number;
   row: string | null;
   informative: boolean;
+  /** The repetitions spread more than the plan's maxSpreadShare of the limit: not accepted. */
+  spreadTooLarge: boolean;
   n: number;
   durationS: number;
   /** Mean device and reference energy per repetition, Wh (the readings behind the error). */
@@ -110,6 +112,7 @@ export function buildCertificate(store: ResultsStore, runId: number, o: Certific
         limitPct: r.limitPct,
         row: p.row ?? null,
         informative: r.informative === 1,
+        spreadTooLarge: r.spreadTooLarge === 1,
         n: r.n,
         durationS: r.durationS,
         deviceWh: avg(reps.map((x) => x.deviceWh)),

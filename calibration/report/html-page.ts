@@ -22,7 +22,7 @@ function resultsTable(points: CertificatePoint[]): string {
   const rows = points
     .map(
       (p) => `<tr class="v-${p.verdict}${p.informative ? ' informative' : ''}"><td>${esc(p.id)}${p.informative ? ' (inf.)' : ''}</td><td>${p.currentA}</td><td>${p.percentImax.toFixed(0)}</td><td>${p.voltageV}</td><td>${esc(pfText(p))}</td><td>${p.frequencyHz ?? '-'}</td>
-<td>${p.n}</td><td>${p.durationS}</td><td>${p.deviceWh.toFixed(4)}</td><td>${p.referenceWh.toFixed(4)}</td><td>${f(p.meanErrorPct)}</td><td>${p.uncertainty.expandedPct.toFixed(3)}</td><td>${p.uncertainty.k.toFixed(2)}</td><td>&plusmn;${p.limitPct}</td><td>${esc(p.row ?? '-')}</td><td class="verdict-cell">${VERDICT_TEXT[p.verdict]}</td></tr>`,
+<td>${p.n}</td><td>${p.durationS}</td><td>${p.deviceWh.toFixed(4)}</td><td>${p.referenceWh.toFixed(4)}</td><td>${f(p.meanErrorPct)}</td><td>${p.uncertainty.expandedPct.toFixed(3)}</td><td>${p.uncertainty.k.toFixed(2)}</td><td>&plusmn;${p.limitPct}</td><td>${esc(p.row ?? '-')}</td><td class="verdict-cell">${VERDICT_TEXT[p.verdict]}${p.spreadTooLarge ? ' (spread)' : ''}</td></tr>`,
     )
     .join('\n');
   return `<table class="pts"><tr><th>point</th><th>I (A)</th><th>% Imax</th><th>U (V)</th><th>PF</th><th>f (Hz)</th><th>n</th><th>t (s)</th><th>E dev (Wh)</th><th>E ref (Wh)</th><th>error (%)</th><th>U (%)</th><th>k</th><th>limit (%)</th><th>row</th><th>verdict</th></tr>
@@ -90,7 +90,7 @@ export function certificateHtml(c: Certificate, sig: SignatureInfo | null = null
 <h2>Error against current</h2>
 <figure id="plot">${errorPlotSvg(c)}</figure>`;
   const resultPages = chunkRows(c.points, 34, 40).map((chunk, i) => `<h2>Results${i ? ' (continued)' : ''}</h2>${resultsTable(chunk)}
-${i === 0 ? '<p class="small">E dev, E ref: mean energy per repetition registered by the device (through the gateway compensation) and by the reference standard. U: expanded uncertainty, k: coverage factor (Student t at 95.45 %).</p>' : ''}`);
+${i === 0 ? '<p class="small">E dev, E ref: mean energy per repetition registered by the device (through the gateway compensation) and by the reference standard. U: expanded uncertainty, k: coverage factor (Student t at 95.45 %). (spread): the standard deviation of the repetitions exceeds the plan share of the limit; the point is not accepted.</p>' : ''}`);
   const budgetPages = chunkRows(c.points, 40, 40).map((chunk, i) => `<h2>Uncertainty budget${i ? ' (continued)' : ''}</h2>${budgetTable(chunk)}`);
   const cal = c.calibration
     ? `<h2>Calibration</h2>${kv([

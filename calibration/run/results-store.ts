@@ -63,6 +63,8 @@ export interface PointRow {
   effectiveDof: number | null;
   /** 1 when the point is informative only (never decides the run's verdict). */
   informative: number;
+  /** 1 when the repetitions spread more than maxSpreadShare x limit: the point is not accepted. */
+  spreadTooLarge: number;
   limitPct: number;
   verdict: Verdict;
   finishedAt: number;
@@ -99,6 +101,7 @@ const ADDED_COLUMNS: [string, string, string][] = [
   ['point_result', 'k', 'REAL NOT NULL DEFAULT 2'],
   ['point_result', 'effective_dof', 'REAL'],
   ['point_result', 'informative', 'INTEGER NOT NULL DEFAULT 0'],
+  ['point_result', 'spread_too_large', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 export class ResultsStore {
@@ -207,10 +210,10 @@ export class ResultsStore {
     this.db
       .prepare(
         `INSERT INTO point_result (run_id, point_id, seq, duration_s, wh_per_count, n, mean_error_pct, std_dev_pct, type_a_pct, reference_pct,
-          resolution_pct, expanded_pct, k, effective_dof, informative, limit_pct, verdict, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          resolution_pct, expanded_pct, k, effective_dof, informative, spread_too_large, limit_pct, verdict, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(p.runId, p.pointId, p.seq, p.durationS, p.whPerCount, p.n, p.meanErrorPct, p.stdDevPct, p.typeAPct, p.referencePct, p.resolutionPct, p.expandedPct,
-        p.k, p.effectiveDof, p.informative, p.limitPct, p.verdict, p.finishedAt);
+        p.k, p.effectiveDof, p.informative, p.spreadTooLarge, p.limitPct, p.verdict, p.finishedAt);
   }
 
   points(runId: number): PointRow[] {

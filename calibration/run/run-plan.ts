@@ -175,6 +175,9 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         whPerCount: q,
         energyWh: mean(refEnergies),
       });
+      // Repeatability acceptance: a spread too large for the limit is reported, never accepted.
+      const spreadTooLarge = sd > plan.defaults.maxSpreadShare * p.limitPct;
+      const guarded = verdictOf(m, u.expandedPct, p.limitPct);
       store.addPoint({
         runId,
         pointId: p.id,
@@ -191,8 +194,9 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         k: u.k,
         effectiveDof: u.effectiveDof === Infinity ? null : u.effectiveDof,
         informative: isInformative(plan, p) ? 1 : 0,
+        spreadTooLarge: spreadTooLarge ? 1 : 0,
         limitPct: p.limitPct,
-        verdict: verdictOf(m, u.expandedPct, p.limitPct),
+        verdict: spreadTooLarge && guarded === 'pass' ? 'inconclusive' : guarded,
         finishedAt: clock.now(),
       });
       o.onProgress?.({ pointIndex: index, pointCount: plan.points.length, pointId: p.id, rep: reps, reps, secondsLeft: Math.max(0, secondsLeft), phase: 'done' });
