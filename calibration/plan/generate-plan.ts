@@ -16,6 +16,8 @@ export interface PlanRequest {
   /** Also test export (reverse energy flow) at every current and power factor. */
   export?: boolean;
   method?: 'register' | 'pulse';
+  /** Add the IEC 62053-21 style starting, no-load and meter constant tests (defaults, see additional-tests.ts). */
+  additional?: boolean;
   /** imp/kWh of the DUT's test output (pulse method). */
   meterConstantImpPerKWh?: number;
 }
@@ -87,6 +89,7 @@ export function generatePlan(req: PlanRequest): Plan {
     format: PLAN_FORMAT,
     table: table.id,
     method: req.method ?? 'register',
+    additional: req.additional ? {} : undefined,
     device: { supply: req.supply, phases: req.phases, unV: req.unV, inA: req.inA, imaxA: req.imaxA, fnHz: fn, model: req.model, meterConstantImpPerKWh: req.meterConstantImpPerKWh },
     defaults: { repetitions: req.repetitions ?? 3 },
     reference: { accuracyPct: 0.05 },

@@ -83,6 +83,15 @@ export const planSchema = z.object({
     })
     .default({ referenceTemperatureC: 23, toleranceC: 2 }),
   operator: z.string().default(''),
+  /** IEC 62053-21 style tests additional to CoP11 Table 4/5 (starting, no-load, meter constant); absent: not run. */
+  additional: z
+    .object({
+      startingCurrentA: z.number().positive().optional(),
+      startingMaxS: z.number().positive().optional(),
+      noLoadS: z.number().positive().optional(),
+      meterConstantEnergyWh: z.number().positive().optional(),
+    })
+    .optional(),
   /** Who tests (the laboratory) and for whom (the customer); shown on the certificate. */
   laboratory: z.string().default(''),
   customer: z.string().default(''),

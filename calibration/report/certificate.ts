@@ -66,6 +66,8 @@ export interface Certificate {
   operator: string;
   run: { id: number; uid: string; label: string; startedAt: string; finishedAt: string | null; notes: string };
   points: CertificatePoint[];
+  /** IEC 62053-21 style tests, additional to CoP11 Table 4/5: reported, not part of the Type 5 verdict. */
+  additional: { test: string; passed: boolean | null; detail: string }[];
   calibration: null | { method: string; gainFactor: number; phaseErrorDeg: number | null; detail: unknown; beforeRunId: number; afterRunId: number | null; before: { id: string; meanErrorPct: number; verdict: Verdict }[] };
 }
 
@@ -176,6 +178,7 @@ export function buildCertificate(store: ResultsStore, runId: number, o: Certific
       notes: (run.notes + (incomplete ? ' Run incomplete.' : '')).trim(),
     },
     points,
+    additional: store.additional(runId).map((a) => ({ test: a.test, passed: a.passed, detail: a.detail })),
     calibration: cal
       ? {
           method: cal.method,

@@ -108,7 +108,12 @@ ${c.calibration.before
   })
   .join('\n')}</table>`
     : '';
-  const last = `${cal}<h2>Approval</h2>
+  const extra = c.additional.length
+    ? `<h2>Additional tests (IEC 62053-21 style, additional to CoP11 Table 4/5; not part of the verdict)</h2>
+<table><tr><th>test</th><th>result</th><th style="text-align:left">conditions and reading</th></tr>
+${c.additional.map((a) => `<tr><td>${esc(a.test)}</td><td>${a.passed === null ? 'not performed' : a.passed ? 'PASS' : 'FAIL'}</td><td style="text-align:left;white-space:normal">${esc(a.detail)}</td></tr>`).join('\n')}</table>`
+    : '';
+  const last = `${cal}${extra}<h2>Approval</h2>
 <p class="small">This certificate is the rendering of a signed record: ${sig ? `JWS signed with the bench key ${esc(sig.kid)}, SHA-256 ${esc(sig.recordHash)}; check it with "amsgate bench verify".` : 'UNSIGNED DRAFT (no bench key was given).'}</p>
 <div class="sign"><div>Tested by: ${esc(c.operator || '')}</div><div>Approved by: ${esc(c.approver || '')}</div></div>`;
   const bodies = [page1, page2, ...resultPages, ...budgetPages, last];

@@ -133,6 +133,9 @@ export class ResultsStore {
         std_dev_pct REAL NOT NULL, type_a_pct REAL NOT NULL, reference_pct REAL NOT NULL, resolution_pct REAL NOT NULL,
         expanded_pct REAL NOT NULL, limit_pct REAL NOT NULL, verdict TEXT NOT NULL, finished_at INTEGER NOT NULL,
         PRIMARY KEY (run_id, point_id));
+      CREATE TABLE IF NOT EXISTS additional_test (
+        run_id INTEGER NOT NULL REFERENCES run(id), test TEXT NOT NULL, passed INTEGER, detail TEXT NOT NULL,
+        figures_json TEXT NOT NULL, PRIMARY KEY (run_id, test));
       CREATE TABLE IF NOT EXISTS calibration (
         id INTEGER PRIMARY KEY, before_run_id INTEGER NOT NULL, after_run_id INTEGER, method TEXT NOT NULL,
         gain_factor REAL NOT NULL, phase_error_deg REAL, detail_json TEXT NOT NULL, at INTEGER NOT NULL);
@@ -218,6 +221,18 @@ export class ResultsStore {
 
   points(runId: number): PointRow[] {
     return this.db.prepare(`SELECT * FROM point_result WHERE run_id = ? ORDER BY seq`).all(runId).map((r) => rowOf<PointRow>(r));
+  }
+
+  setAdditional(runId: number, r: { test: string; passed: boolean | null; detail: string; figures: Record<string, number> }): void {
+    this.db
+      .prepare(`INSERT OR REPLACE INTO additional_test (run_id, test, passed, detail, figures_json) VALUES (?,?,?,?,?)`)
+      .run(runId, r.test, r.passed === null ? null : r.passed ? 1 : 0, r.detail, JSON.stringify(r.figures));
+  }
+
+  additional(runId: number): { test: string; passed: boolean | null; detail: string; figures: Record<string, number> }[] {
+    return (this.db.prepare(`SELECT * FROM additional_test WHERE run_id = ? ORDER BY rowid`).all(runId) as { test: string; passed: number | null; detail: string; figures_json: string }[]).map(
+      (r) => ({ test: r.test, passed: r.passed === null ? null : r.passed === 1, detail: r.detail, figures: JSON.parse(r.figures_json) as Record<string, number> }),
+    );
   }
 
   addCalibration(c: Omit<CalibrationRow, 'id'>): number {

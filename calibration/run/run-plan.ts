@@ -24,6 +24,7 @@ import { isInformative } from '../plan/informative.js';
 import type { PointRow, ResultsStore } from './results-store.js';
 import { readEnvironment, startRun } from './run-start.js';
 import { measureRepetition, readRegister, whPerPulse } from './repetition.js';
+import { runAdditionalTests } from './additional-tests.js';
 
 export class RunAborted extends AmsgateError {}
 
@@ -200,6 +201,10 @@ export async function runPlan(o: RunOptions): Promise<RunResult> {
         finishedAt: clock.now(),
       });
       o.onProgress?.({ pointIndex: index, pointCount: plan.points.length, pointId: p.id, rep: reps, reps, secondsLeft: Math.max(0, secondsLeft), phase: 'done' });
+    }
+    if (plan.additional && store.additional(runId).length === 0) {
+      check();
+      for (const r of await runAdditionalTests({ plan, source, reference, dut, clock })) store.setAdditional(runId, r);
     }
   } catch (e) {
     stoppedOn = e;
