@@ -21,6 +21,9 @@ import { socatPair } from '../sim/socat-pty.js';
 import { SourceCommandHandler } from '../sim/source-command-handler.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { atm90e26ChipPort } from '../calibrate/atm90e26-port.js';
+import { WtReference } from '../instruments/wt-reference.js';
+import { WtCommandHandler } from '../sim/wt-command-handler.js';
+import type { REFERENCE_DIALECTS } from './bench-setup-file.js';
 
 export const IN_PROCESS_MODELS = ['sim-meter', 'sim-atm90e26'] as const;
 
@@ -38,6 +41,8 @@ export interface SimulateOptions {
   referenceNoise?: number;
   /** Simulated source setting error, fraction. */
   sourceError?: number;
+  /** Command dialect of the simulated reference on its pty (default the project's SCPI set). */
+  referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
 }
 
 export interface RealOptions {
@@ -49,6 +54,9 @@ export interface RealOptions {
   reference: string;
   baudRate?: number;
   ask?: Ask;
+  referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
+  /** Phases of the plan (a WT330 sums its elements for three). */
+  phases?: 1 | 3;
 }
 
 export interface BenchSetup {
@@ -150,11 +158,12 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     closers.push(refPair.close);
     const srv1 = await serveScpi(srcPair.server, new SourceCommandHandler(bench.line));
     closers.push(srv1.close);
-    const srv2 = await serveScpi(refPair.server, new ReferenceCommandHandler(bench.reference));
+    const wt = o.referenceDialect === 'yokogawa-wt300e';
+    const srv2 = await serveScpi(refPair.server, wt ? new WtCommandHandler(bench.reference) : new ReferenceCommandHandler(bench.reference));
     closers.push(srv2.close);
     const source = await ScpiSource.open({ path: srcPair.client });
     closers.push(() => source.close());
-    const reference = await ScpiReference.open({ path: refPair.client });
+    const reference: ReferenceStandard = wt ? await WtReference.open({ path: refPair.client, phases: plan.device.phases }) : await ScpiReference.open({ path: refPair.client });
     closers.push(() => reference.close());
     return {
       clock: bench.clock,
@@ -188,7 +197,10 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
       if (!o.ask) throw new ConfigError('manual-reference', 'manual reference needs an interactive terminal');
       reference = new ManualReference(o.ask);
     } else {
-      reference = await ScpiReference.open({ path: o.reference, baudRate: o.baudRate });
+      reference =
+        o.referenceDialect === 'yokogawa-wt300e'
+          ? await WtReference.open({ path: o.reference, baudRate: o.baudRate, phases: o.phases ?? 1 })
+          : await ScpiReference.open({ path: o.reference, baudRate: o.baudRate });
       closers.push(() => reference.close());
     }
     const dut = await catalogEntry(o.dutModel).openDriver(o.dutConn, { unit: o.dutUnit, clock });
