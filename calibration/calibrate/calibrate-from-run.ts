@@ -7,6 +7,8 @@ import type { ChipCalibrationPort } from '../sim/sim-dut.js';
 import { deriveCorrections, type Corrections, type MeasuredPoint } from './corrections.js';
 import { atm90e26NewRegisters, type AtmRegisters, type RmsCheck } from './chip-registers.js';
 import { calibrationFactorString } from './calibration-factor.js';
+import { bestGatewayFactor, type GatewayFactor } from './gateway-factor.js';
+import { NEUTRAL_COMPENSATION, validateCompensation, type CompensationSettings } from '../../device/compensation/compensation.js';
 
 export interface CalibrationOutcome {
   calibrationId: number;
@@ -18,9 +20,13 @@ export interface CalibrationOutcome {
   calibrationFactor?: string;
   /** Phase error the gateway factor cannot correct (only chip registers can). */
   uncorrectedPhaseDeg?: number | null;
+  /** How the factor was chosen: the smallest margin to a point's own limit it leaves, and the points setting it. */
+  factorChoice?: GatewayFactor;
+  /** The gateway compensation settings the re-run goes through (device/compensation). */
+  compensation?: CompensationSettings;
 }
 
-export function measuredPointsOf(store: ResultsStore, runId: number): { plan: Plan; points: MeasuredPoint[] } {
+export function measuredPointsOf(store: ResultsStore, runId: number): { plan: Plan; points: (MeasuredPoint & { limitPct: number; informative: boolean })[] } {
   const run = store.run(runId);
   if (!run) throw new ConfigError('no-run', `no run ${runId} in the results database`);
   const plan = JSON.parse(run.planJson) as Plan;
@@ -28,7 +34,7 @@ export function measuredPointsOf(store: ResultsStore, runId: number): { plan: Pl
   // Import points only: one gain and phase per channel; export accuracy is judged, not calibrated.
   const points = store.points(runId).filter((r) => (byId.get(r.pointId)?.direction ?? 'import') === 'import').map((r) => {
     const p = byId.get(r.pointId)!;
-    return { pointId: p.id, currentA: p.currentA, voltageV: p.voltageV, frequencyHz: p.frequencyHz, pf: p.pf, pfKind: p.pfKind, meanErrorPct: r.meanErrorPct };
+    return { pointId: p.id, currentA: p.currentA, voltageV: p.voltageV, frequencyHz: p.frequencyHz, pf: p.pf, pfKind: p.pfKind, meanErrorPct: r.meanErrorPct, limitPct: r.limitPct, informative: r.informative === 1 };
   });
   if (points.length === 0) throw new ConfigError('no-results', `run ${runId} has no finished points to calibrate from`);
   return { plan, points };
@@ -63,15 +69,20 @@ export async function calibrateFromRun(o: {
     });
     return { calibrationId: id, beforeRunId: o.runId, method: 'atm90e26-registers', corrections, registers: { before, written, readBack } };
   }
-  const factor = calibrationFactorString(corrections.gainFactor);
+  // One factor for every point (it cannot correct phase): the largest smallest margin to each point's own limit.
+  const deciding = points.filter((p) => !p.informative);
+  const choice = bestGatewayFactor((deciding.length ? deciding : points).map((p) => ({ pointId: p.pointId, errorPct: p.meanErrorPct, limitPct: p.limitPct })));
+  const factor = calibrationFactorString(choice.factor);
+  const compensation: CompensationSettings = { ...NEUTRAL_COMPENSATION, calibrationFactor: factor };
+  validateCompensation(compensation);
   const id = o.store.addCalibration({
     beforeRunId: o.runId,
     afterRunId: null,
     method: 'gateway-factor',
-    gainFactor: corrections.gainFactor,
+    gainFactor: choice.factor,
     phaseErrorDeg: corrections.phaseErrorDeg,
-    detailJson: JSON.stringify({ calibrationFactor: factor }),
+    detailJson: JSON.stringify({ calibrationFactor: factor, smallestMarginPct: choice.smallestMarginPct, binding: choice.binding }),
     at: o.at,
   });
-  return { calibrationId: id, beforeRunId: o.runId, method: 'gateway-factor', corrections, calibrationFactor: factor, uncorrectedPhaseDeg: corrections.phaseErrorDeg };
+  return { calibrationId: id, beforeRunId: o.runId, method: 'gateway-factor', corrections, calibrationFactor: factor, uncorrectedPhaseDeg: corrections.phaseErrorDeg, factorChoice: choice, compensation };
 }

@@ -27,5 +27,9 @@ export interface ReferenceStandard {
   accuracyPct(): Promise<number | null>;
   /** Per-phase RMS voltage and current, where the instrument measures them (for chip RMS gains). */
   measureRms?(): Promise<{ voltageV: number; currentA: number } | null>;
+  /** Pulses counted on the standard's pulse input since the last reset (the DUT's test output), if it has one. */
+  readPulses?(): Promise<number>;
+  /** Ambient temperature and humidity, where the instrument has sensors for them (null values otherwise). */
+  environment?(): Promise<{ temperatureC: number | null; humidityPct: number | null } | null>;
   close(): Promise<void>;
 }

@@ -24,6 +24,9 @@ const LONG_TO_SHORT: Record<string, string> = {
   ACCURACY: 'ACC',
   POWER: 'POW',
   FUNCTION: 'FUNC',
+  TEMPERATURE: 'TEMP',
+  HUMIDITY: 'HUM',
+  PULSES: 'PULS',
 };
 
 export function parseScpiLine(line: string): ScpiCommand | null {

@@ -1,7 +1,8 @@
 // A serial line to one SCPI-style instrument: one command out, one reply line back, in order.
 import { SerialPort } from 'serialport';
 import { ReadlineParser } from '@serialport/parser-readline';
-import { DeviceError, TimeoutError, TransportError } from '../../drivers/errors.js';
+import { TimeoutError, TransportError } from '../../drivers/errors.js';
+import { InstrumentError } from './instrument-error.js';
 import { parseErrReply } from './scpi-commands.js';
 
 export interface ScpiLineOptions {
@@ -37,7 +38,7 @@ export class ScpiLine {
     return new ScpiLine(port, o.path, o.timeoutMs ?? 2000);
   }
 
-  /** Sends one line and returns the reply; an "ERR" reply becomes a DeviceError naming the command. */
+  /** Sends one line and returns the reply; an "ERR" reply becomes an InstrumentError (exit 3) naming the command. */
   request(cmd: string): Promise<string> {
     const run = async (): Promise<string> => {
       const reply = await new Promise<string>((resolve, reject) => {
@@ -51,7 +52,7 @@ export class ScpiLine {
         });
       });
       const err = parseErrReply(reply);
-      if (err) throw new DeviceError('instrument-refused', `${this.name} refused "${cmd}": ${err.code} ${err.text}`, { code: err.code });
+      if (err) throw new InstrumentError('instrument-refused', `${this.name} refused "${cmd}": ${err.code} ${err.text}`, { code: err.code });
       return reply;
     };
     const p = this.chain.then(run, run);
@@ -61,13 +62,13 @@ export class ScpiLine {
 
   async expectOk(cmd: string): Promise<void> {
     const r = await this.request(cmd);
-    if (r.trim() !== 'OK') throw new DeviceError('instrument-reply', `${this.name}: expected "OK" to "${cmd}", got "${r}"`);
+    if (r.trim() !== 'OK') throw new InstrumentError('instrument-reply', `${this.name}: expected "OK" to "${cmd}", got "${r}"`);
   }
 
   async number(cmd: string): Promise<number> {
     const r = await this.request(cmd);
     const x = Number(r.trim());
-    if (!Number.isFinite(x)) throw new DeviceError('instrument-reply', `${this.name}: expected a number in reply to "${cmd}", got "${r}"`);
+    if (!Number.isFinite(x)) throw new InstrumentError('instrument-reply', `${this.name}: expected a number in reply to "${cmd}", got "${r}"`);
     return x;
   }
 

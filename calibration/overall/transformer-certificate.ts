@@ -12,6 +12,8 @@ export const transformerCertificateSchema = z.object({
   ratedSecondary: z.number().positive(),
   /** Expanded uncertainty (k=2) of the certificate's ratio errors, percent (0 when not stated). */
   uncertaintyPct: z.number().nonnegative().default(0),
+  /** Expanded uncertainty (k=2) of the phase displacements, minutes of arc (0 when not stated). */
+  phaseUncertaintyMinutes: z.number().nonnegative().default(0),
   points: z
     .array(
       z.object({
@@ -39,6 +41,13 @@ export function readTransformerCertificate(path: string, kind: 'ct' | 'vt'): Tra
       'transformer-certificate',
       `${kind.toUpperCase()} certificate ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}; expected {ratedSecondary, points: [{percentRated, ratioErrorPct, phaseMinutes}]}`,
     );
+  }
+  const seen = new Set<number>();
+  for (const p of r.data.points) {
+    if (seen.has(p.percentRated)) {
+      throw new ConfigError('transformer-certificate', `${kind.toUpperCase()} certificate ${path} has two rows at ${p.percentRated} % of rated; keep one row per test point`);
+    }
+    seen.add(p.percentRated);
   }
   return r.data;
 }

@@ -15,6 +15,11 @@ export interface PlanRequest {
   model?: string;
   /** Also test export (reverse energy flow) at every current and power factor. */
   export?: boolean;
+  method?: 'register' | 'pulse';
+  /** Add the IEC 62053-21 style starting, no-load and meter constant tests (defaults, see additional-tests.ts). */
+  additional?: boolean;
+  /** imp/kWh of the DUT's test output (pulse method). */
+  meterConstantImpPerKWh?: number;
 }
 
 const round = (x: number, places = 3): number => Number(x.toFixed(places));
@@ -83,10 +88,11 @@ export function generatePlan(req: PlanRequest): Plan {
   return planSchema.parse({
     format: PLAN_FORMAT,
     table: table.id,
-    device: { supply: req.supply, phases: req.phases, unV: req.unV, inA: req.inA, imaxA: req.imaxA, fnHz: fn, model: req.model },
+    method: req.method ?? 'register',
+    additional: req.additional ? {} : undefined,
+    device: { supply: req.supply, phases: req.phases, unV: req.unV, inA: req.inA, imaxA: req.imaxA, fnHz: fn, model: req.model, meterConstantImpPerKWh: req.meterConstantImpPerKWh },
     defaults: { repetitions: req.repetitions ?? 3 },
     reference: { accuracyPct: 0.05 },
-    environment: { temperatureC: 23 },
     operator: '',
     points,
   });

@@ -23,12 +23,16 @@ export const pointSchema = z.object({
   repetitions: z.number().int().optional(),
   /** Fixed measuring time per repetition, s; when absent the resolution rule chooses it. */
   durationS: z.number().positive().optional(),
+  /** Measured and reported, but never decides the run's verdict (also any point no table row covers). */
+  informative: z.boolean().optional(),
   note: z.string().optional(),
 });
 
 export const planSchema = z.object({
   format: z.literal(PLAN_FORMAT),
   table: z.string(),
+  /** register: start-stop register readings; pulse: the DUT's test output pulses (meter constant) against the reference. */
+  method: z.enum(['register', 'pulse']).default('register'),
   device: z.object({
     supply: z.enum(['ac', 'dc']),
     phases: z.union([z.literal(1), z.literal(3)]),
@@ -36,8 +40,13 @@ export const planSchema = z.object({
     inA: z.number().positive(),
     imaxA: z.number().positive(),
     fnHz: z.number().positive().nullable().default(50),
+    /** Make, model, serial and firmware for the certificate where the driver cannot say. */
+    make: z.string().optional(),
     model: z.string().optional(),
     serial: z.string().optional(),
+    firmware: z.string().optional(),
+    /** Meter constant of the DUT's test output (LED or S0), impulses per kWh: needed by the pulse method. */
+    meterConstantImpPerKWh: z.number().positive().optional(),
   }),
   defaults: z.object({
     repetitions: z.number().int().default(3),
@@ -51,6 +60,8 @@ export const planSchema = z.object({
     maxDurationS: z.number().positive().default(4 * 3600),
     /** Share of the limit the register resolution may use up (0.1 = a tenth). */
     resolutionShare: z.number().positive().lte(1).default(0.1),
+    /** Repeatability acceptance: a point whose standard deviation exceeds this share of its limit is not accepted. */
+    maxSpreadShare: z.number().positive().lte(1).default(0.2),
   }),
   reference: z
     .object({
@@ -58,16 +69,32 @@ export const planSchema = z.object({
       accuracyPct: z.number().nonnegative().default(0.05),
       /** Expanded uncertainty (k=2) from its calibration certificate, percent: used instead when given. */
       certificateUncertaintyPct: z.number().nonnegative().optional(),
+      /** The standard's own calibration certificate: its number and when the next calibration is due (YYYY-MM-DD). */
+      certificateNumber: z.string().optional(),
+      calibrationDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
     })
     .default({ accuracyPct: 0.05 }),
+  /** Reference conditions of the test; what was measured is recorded by "bench run", not written here. */
   environment: z
     .object({
-      temperatureC: z.number().optional(),
-      humidityPct: z.number().optional(),
+      referenceTemperatureC: z.number().default(23),
+      toleranceC: z.number().positive().default(2),
       notes: z.string().optional(),
     })
-    .default({}),
+    .default({ referenceTemperatureC: 23, toleranceC: 2 }),
   operator: z.string().default(''),
+  /** IEC 62053-21 style tests additional to CoP11 Table 4/5 (starting, no-load, meter constant); absent: not run. */
+  additional: z
+    .object({
+      startingCurrentA: z.number().positive().optional(),
+      startingMaxS: z.number().positive().optional(),
+      noLoadS: z.number().positive().optional(),
+      meterConstantEnergyWh: z.number().positive().optional(),
+    })
+    .optional(),
+  /** Who tests (the laboratory) and for whom (the customer); shown on the certificate. */
+  laboratory: z.string().default(''),
+  customer: z.string().default(''),
   points: z.array(pointSchema).min(1),
 });
 

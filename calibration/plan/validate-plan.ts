@@ -36,6 +36,9 @@ export function validatePlan(plan: Plan): PlanIssue[] {
   if (plan.table !== table.id) {
     err('table', `plan names table "${plan.table}" but a ${d.supply} device is judged by "${table.id}"; set table: ${table.id}`);
   }
+  if (plan.method === 'pulse' && d.meterConstantImpPerKWh === undefined) {
+    err('device.meterConstantImpPerKWh', 'the pulse method needs the meter constant of the DUT\'s test output (imp/kWh, from its datasheet or rating plate); set device.meterConstantImpPerKWh');
+  }
   if (d.inA > d.imaxA) err('device', `In (${d.inA} A) is above Imax (${d.imaxA} A); In is the lowest current of the range`);
   const ratings = { unV: d.unV, inA: d.inA, imaxA: d.imaxA };
   const [vLo, vHi] = table.influence.voltageFraction;

@@ -107,7 +107,7 @@ export function errorPlotSvg(c: Certificate): string {
     out.push(`<line x1="${W - M.r + 12}" x2="${W - M.r + 26}" y1="${ly - 3}" y2="${ly - 3}" stroke="#c0392b" stroke-dasharray="2 3"/><text x="${W - M.r + 30}" y="${ly + 1}">limit, PF 0.5L/0.8C</text>`);
     ly += 18;
   }
-  out.push(`<text x="${W - M.r + 14}" y="${ly + 6}">bars: U (k = 2)</text><text x="${W - M.r + 14}" y="${ly + 22}">open marker: not pass</text>`);
+  out.push(`<text x="${W - M.r + 14}" y="${ly + 6}">bars: U (k from nu_eff)</text><text x="${W - M.r + 14}" y="${ly + 22}">open marker: not pass</text>`);
   out.push('</svg>');
   return out.join('\n');
 }

@@ -21,6 +21,9 @@ import { socatPair } from '../sim/socat-pty.js';
 import { SourceCommandHandler } from '../sim/source-command-handler.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { atm90e26ChipPort } from '../calibrate/atm90e26-port.js';
+import { WtReference } from '../instruments/wt-reference.js';
+import { WtCommandHandler } from '../sim/wt-command-handler.js';
+import type { REFERENCE_DIALECTS } from './bench-setup-file.js';
 
 export const IN_PROCESS_MODELS = ['sim-meter', 'sim-atm90e26'] as const;
 
@@ -38,6 +41,8 @@ export interface SimulateOptions {
   referenceNoise?: number;
   /** Simulated source setting error, fraction. */
   sourceError?: number;
+  /** Command dialect of the simulated reference on its pty (default the project's SCPI set). */
+  referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
 }
 
 export interface RealOptions {
@@ -49,6 +54,9 @@ export interface RealOptions {
   reference: string;
   baudRate?: number;
   ask?: Ask;
+  referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
+  /** Phases of the plan (a WT330 sums its elements for three). */
+  phases?: 1 | 3;
 }
 
 export interface BenchSetup {
@@ -58,6 +66,10 @@ export interface BenchSetup {
   dut: MeterDriver;
   /** Present when the DUT has calibration registers the bench can write. */
   chip: ChipCalibrationPort | null;
+  /** True when anything on the bench is simulated. */
+  simulated: boolean;
+  /** The DUT's phase count as its catalog entry states it (in-process simulated DUTs follow the plan). */
+  dutPhases: number;
   describe: string;
   close(): Promise<void>;
 }
@@ -94,8 +106,11 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     });
     let dut: MeterDriver = bench.dut;
     let chip: ChipCalibrationPort | null = isChip ? (bench.dut as SimChipDut) : null;
+    let dutPhases: number = plan.device.phases;
+    let simPhysical: RunningSimulator['physical'] | null = null;
     if (!(IN_PROCESS_MODELS as readonly string[]).includes(o.dutModel)) {
       const entry = catalogEntry(o.dutModel);
+      dutPhases = entry.phases;
       if (o.inProcess) throw new ConfigError('in-process-catalog', `--in-process runs only the in-process models (${IN_PROCESS_MODELS.join(', ')}); catalog model ${o.dutModel} needs the pty bench`);
       let listen: ConnectionSpec;
       let conn: ConnectionSpec;
@@ -123,12 +138,19 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       const sim: RunningSimulator = await entry.startSimulator(simOpts);
       closers.push(() => sim.close());
       bench.line.attach(sim.physical);
+      simPhysical = sim.physical;
       dut = await entry.openDriver(conn, { clock: bench.clock });
       closers.push(() => dut.close());
       chip = o.dutModel === 'atm90e26' ? await atm90e26ChipPort(dut) : null;
     }
+    if (plan.method === 'pulse') {
+      // The DUT's test output drives the reference's pulse input (at the plan's meter constant).
+      const k = plan.device.meterConstantImpPerKWh!;
+      const catalogSim = simPhysical;
+      bench.reference.attachPulseOutput(catalogSim ? () => { const st = catalogSim.state(); return st.importWh + st.exportWh; } : () => bench.dut.meter.registeredWh(), k);
+    }
     if (o.inProcess) {
-      return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };
+      return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, simulated: true, dutPhases, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };
     }
     const srcPair = await socatPair('source');
     closers.push(srcPair.close);
@@ -136,11 +158,12 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     closers.push(refPair.close);
     const srv1 = await serveScpi(srcPair.server, new SourceCommandHandler(bench.line));
     closers.push(srv1.close);
-    const srv2 = await serveScpi(refPair.server, new ReferenceCommandHandler(bench.reference));
+    const wt = o.referenceDialect === 'yokogawa-wt300e';
+    const srv2 = await serveScpi(refPair.server, wt ? new WtCommandHandler(bench.reference) : new ReferenceCommandHandler(bench.reference));
     closers.push(srv2.close);
     const source = await ScpiSource.open({ path: srcPair.client });
     closers.push(() => source.close());
-    const reference = await ScpiReference.open({ path: refPair.client });
+    const reference: ReferenceStandard = wt ? await WtReference.open({ path: refPair.client, phases: plan.device.phases }) : await ScpiReference.open({ path: refPair.client });
     closers.push(() => reference.close());
     return {
       clock: bench.clock,
@@ -148,6 +171,8 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       reference,
       dut,
       chip,
+      simulated: true,
+      dutPhases,
       describe: `simulated bench on pty pairs (source ${srcPair.client}, reference ${refPair.client}), clock x${o.speed}, DUT ${dut.modelId}`,
       close,
     };
@@ -172,13 +197,16 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
       if (!o.ask) throw new ConfigError('manual-reference', 'manual reference needs an interactive terminal');
       reference = new ManualReference(o.ask);
     } else {
-      reference = await ScpiReference.open({ path: o.reference, baudRate: o.baudRate });
+      reference =
+        o.referenceDialect === 'yokogawa-wt300e'
+          ? await WtReference.open({ path: o.reference, baudRate: o.baudRate, phases: o.phases ?? 1 })
+          : await ScpiReference.open({ path: o.reference, baudRate: o.baudRate });
       closers.push(() => reference.close());
     }
     const dut = await catalogEntry(o.dutModel).openDriver(o.dutConn, { unit: o.dutUnit, clock });
     closers.push(() => dut.close());
     const chip = o.dutModel === 'atm90e26' ? await atm90e26ChipPort(dut) : null;
-    return { clock, source, reference, dut, chip, describe: `bench: source ${o.source}, reference ${o.reference}, DUT ${o.dutModel}`, close };
+    return { clock, source, reference, dut, chip, simulated: false, dutPhases: catalogEntry(o.dutModel).phases, describe: `bench: source ${o.source}, reference ${o.reference}, DUT ${o.dutModel}`, close };
   } catch (e) {
     await close();
     throw e;

@@ -2,6 +2,7 @@
 // overhead benchmark. The serial SCPI simulators wrap the same models.
 import type { BenchSource, ReferenceStandard, SourceSetting } from '../instruments/instrument-types.js';
 import type { BenchLine } from './bench-line.js';
+import { ConfigError } from '../../drivers/errors.js';
 import type { ReferenceModel } from './reference-model.js';
 
 export class InProcessSource implements BenchSource {
@@ -34,6 +35,13 @@ export class InProcessReference implements ReferenceStandard {
   }
   async measureRms(): Promise<{ voltageV: number; currentA: number } | null> {
     return this.model.rms();
+  }
+  async readPulses(): Promise<number> {
+    if (!this.model.hasPulseInput()) throw new ConfigError('no-pulse-input', 'the simulated reference has no pulse input wired to the DUT');
+    return this.model.pulses();
+  }
+  async environment(): Promise<{ temperatureC: number | null; humidityPct: number | null } | null> {
+    return this.model.ambient();
   }
   async close(): Promise<void> {}
 }

@@ -27,6 +27,13 @@ export class ReferenceCommandHandler {
         return fmt(this.model.rms().currentA);
       case 'MEAS:POW?':
         return fmt(this.model.powerW());
+      case 'MEAS:PULS?':
+        if (!this.model.hasPulseInput()) return errReply(SCPI_ERR.settingsConflict, 'no pulse input connected');
+        return String(this.model.pulses());
+      case 'MEAS:TEMP?':
+        return fmt(this.model.ambient().temperatureC);
+      case 'MEAS:HUM?':
+        return fmt(this.model.ambient().humidityPct);
       case 'SYST:ACC?':
         return fmt(this.model.accuracyPct);
       case 'SYST:ERR?': {

@@ -13,6 +13,8 @@ export interface ReferenceModelOptions {
   /** Declared accuracy class, +- percent. */
   accuracyPct?: number;
   seed?: number;
+  /** Simulated ambient sensors of the standard (default 23.0 C, 45 %RH). */
+  ambient?: { temperatureC: number; humidityPct: number };
 }
 
 export class ReferenceModel {
@@ -25,8 +27,26 @@ export class ReferenceModel {
     this.rnd = seededRandom(o.seed ?? 1);
     this.accuracyPct = o.accuracyPct ?? 0.05;
   }
+  private pulseInput: { wh: () => number; impPerKWh: number } | null = null;
+  private zeroPulses = 0;
+  /** Wires the DUT's test output to the standard's pulse input: pulses = floor(registered Wh x K / 1000). */
+  attachPulseOutput(wh: () => number, impPerKWh: number): void {
+    this.pulseInput = { wh, impPerKWh };
+    this.zeroPulses = this.totalPulses();
+  }
+  private totalPulses(): number {
+    return this.pulseInput ? Math.floor((this.pulseInput.wh() * this.pulseInput.impPerKWh) / 1000) : 0;
+  }
+  hasPulseInput(): boolean {
+    return this.pulseInput !== null;
+  }
+  /** Pulses since the last reset. */
+  pulses(): number {
+    return this.totalPulses() - this.zeroPulses;
+  }
   reset(): void {
     this.zero = this.meter.registeredWh();
+    this.zeroPulses = this.totalPulses();
   }
   energyWh(): number {
     const e = this.meter.registeredWh() - this.zero;
@@ -37,6 +57,9 @@ export class ReferenceModel {
     const p = this.meter.operatingPoint();
     const k = 1 + (this.o.error ?? 0);
     return { voltageV: (p?.voltageV ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)), currentA: (p?.currentA ?? 0) * k * (1 + (this.o.noise ?? 0) * gaussian(this.rnd)) };
+  }
+  ambient(): { temperatureC: number; humidityPct: number } {
+    return { ...(this.o.ambient ?? { temperatureC: 23.0, humidityPct: 45 }) };
   }
   powerW(): number {
     const p = this.meter.operatingPoint();

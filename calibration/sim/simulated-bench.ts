@@ -19,6 +19,9 @@ export interface SimBenchOptions {
   referenceNoise?: number;
   sourceError?: number;
   seed?: number;
+  /** Accuracy class the simulated standard declares (SYST:ACC?), default the plan's. */
+  referenceAccuracyPct?: number;
+  ambient?: { temperatureC: number; humidityPct: number };
 }
 
 export interface SimBench {
@@ -45,8 +48,9 @@ export function simulatedBench(o: SimBenchOptions): SimBench {
     phases,
     error: o.referenceError ?? 0.0001,
     noise: o.referenceNoise ?? 0.0002,
-    accuracyPct: o.plan.reference.accuracyPct,
+    accuracyPct: o.referenceAccuracyPct ?? o.plan.reference.accuracyPct,
     seed: o.seed ?? 7,
+    ambient: o.ambient,
   });
   const line = new BenchLine([dut.meter, reference.meter], o.sourceError ?? 0.001, latch);
   return { clock: latch, line, reference, dut, source: new InProcessSource(line), referenceInstrument: new InProcessReference(reference) };

@@ -7,6 +7,7 @@ import { addRunCommand } from './bench/run-command.js';
 import { addCalibrateCommand } from './bench/calibrate-command.js';
 import { addOverallCommand } from './bench/overall-command.js';
 import { addReportCommand } from './bench/report-command.js';
+import { addVerifyCommand } from './bench/verify-command.js';
 
 export function register(program: Command): void {
   const bench = program
@@ -21,6 +22,7 @@ Workflow:
   amsgate bench run --plan plan.yaml --simulate --dut-error fail-low-current --db results.sqlite
   amsgate bench calibrate --results results.sqlite --simulate --dut-model sim-atm90e26
   amsgate bench report --results results.sqlite --out cert/ --pdf
+  amsgate bench verify cert/ --key bench-key/device-key.pub.pem
 See docs/bench.md for the plan format, the SCPI command set, the uncertainty budget and the decision rule.`,
     );
   addPlanCommand(bench);
@@ -28,4 +30,5 @@ See docs/bench.md for the plan format, the SCPI command set, the uncertainty bud
   addCalibrateCommand(bench);
   addOverallCommand(bench);
   addReportCommand(bench);
+  addVerifyCommand(bench);
 }

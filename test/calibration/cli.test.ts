@@ -88,19 +88,21 @@ test('calibrate a simulated ATM90E26-style chip, then overall and report', () =>
   const run = cli('run', '--plan', 'plan.yaml', '--simulate', '--in-process', '--dut-model', 'sim-atm90e26', '--db', db, '--json');
   assert.is(run.status, 1);
   assert.is(JSON.parse(run.stdout).verdict, 'fail');
-  const cal = cli('calibrate', '--results', db, '--simulate', '--in-process', '--dut-model', 'sim-atm90e26');
+  const cal = cli('calibrate', '--results', db, '--simulate', '--in-process', '--dut-model', 'sim-atm90e26', '--temperature', '23.4');
   assert.is(cal.status, 0, cal.stdout + cal.stderr);
   assert.match(cal.stdout, /before: FAIL\s+after \(run 2\): PASS/);
   assert.match(cal.stdout, /written, read back: Lgain=0x[0-9a-f]{4} Lphi=/);
+  // a 6..32 A meter is far beyond a 100/5 A CT's 5..120 % of 5 A: refused, never extrapolated
   const ov = cli('overall', '--results', db, '--ct', join(root, 'fixtures/calibration/ct-100-5.yaml'), '--json');
-  assert.is(ov.status, 0, ov.stderr);
-  assert.is(JSON.parse(ov.stdout).points.length, 16);
-  const rep = cli('report', '--results', db, '--out', 'cert', '--operator', 'A. Tester', '--temperature', '23.4');
+  assert.is(ov.status, 2, ov.stderr);
+  assert.match(ov.stderr, /P02-PF1-I11: 11 A is 220 % of the CT's rated 5 A, outside its certificate's 5\.\.120 %/);
+  const rep = cli('report', '--results', db, '--out', 'cert', '--operator', 'A. Tester');
   assert.is(rep.status, 0, rep.stderr);
   const cert = JSON.parse(readFileSync(join(dir, 'cert', 'certificate.json'), 'utf8'));
   assert.is(cert.verdict, 'pass');
   assert.is(cert.operator, 'A. Tester');
   assert.is(cert.environment.temperatureC, 23.4);
+  assert.is(cert.environment.source, 'entered');
   assert.is(cert.calibration.method, 'atm90e26-registers');
   assert.match(readFileSync(join(dir, 'cert', 'certificate.html'), 'utf8'), /Verdict: PASS/);
 });

@@ -17,7 +17,7 @@ import { presetCurve } from '../../calibration/sim/dut-error-curves.js';
 import { generatePlan } from '../../calibration/plan/generate-plan.js';
 import { runPlan } from '../../calibration/run/run-plan.js';
 import { ResultsStore } from '../../calibration/run/results-store.js';
-import { DeviceError, TimeoutError } from '../../drivers/errors.js';
+import { TimeoutError, TransportError } from '../../drivers/errors.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 test.after(async () => {
@@ -70,7 +70,7 @@ test('instrument refusals and silence become named errors', async () => {
     await line.request('SOUR:VOLT 9999');
     assert.unreachable('out-of-range voltage accepted');
   } catch (e) {
-    assert.instance(e, DeviceError);
+    assert.instance(e, TransportError); // exit 3: the instrument, not the DUT
     assert.match((e as Error).message, /refused "SOUR:VOLT 9999": -222/);
   }
   assert.is(await line.request('SYST:ERR?'), '-222,SOUR:VOLT 9999 outside 0..480');

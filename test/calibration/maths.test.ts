@@ -39,12 +39,15 @@ test('measuring time: a 0.01 kWh register at 1380 W against 2.5 % needs 10435 s;
   );
 });
 
-test('uncertainty budget combines root-sum-square with k = 2', () => {
+test('uncertainty budget combines root-sum-square, k from the effective degrees of freedom', () => {
   const u = uncertaintyBudget({ stdDevPct: 0.06, n: 4, referenceAccuracyPct: 0.05 * Math.sqrt(3), whPerCount: 0.01, energyWh: (100 * 0.01) / (0.04 * Math.sqrt(6)) });
   close(u.typeAPct, 0.03, 1e-12);
   close(u.referencePct, 0.05, 1e-12);
   close(u.resolutionPct, 0.04, 1e-12);
-  close(u.expandedPct, 2 * Math.sqrt(0.03 ** 2 + 0.05 ** 2 + 0.04 ** 2), 1e-12);
+  // nu_eff = 0.005^2 / (0.03^4 / 3) = 92.6 -> 92; t between the table's 2.05 (nu 50) and 2.025 (nu 100)
+  assert.is(u.effectiveDof, 92);
+  assert.ok(u.k > 2.025 && u.k < 2.05, String(u.k));
+  close(u.expandedPct, u.k * Math.sqrt(0.03 ** 2 + 0.05 ** 2 + 0.04 ** 2), 1e-12);
   close(uncertaintyBudget({ stdDevPct: 0, n: 3, referenceAccuracyPct: 1, referenceCertificateUPct: 0.1, whPerCount: 0, energyWh: 1 }).referencePct, 0.05, 1e-12);
 });
 

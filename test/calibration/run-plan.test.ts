@@ -78,7 +78,7 @@ test('an interrupted run resumes at the next point without redoing finished poin
   let threw: unknown = null;
   try {
     await runPlan({
-      plan: acPlan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock, resume: true,
+      plan: acPlan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock,
       signal: ac.signal,
       onProgress: (e) => {
         if (e.pointIndex === 6 && e.phase === 'measure' && e.rep === 2) ac.abort();
@@ -145,7 +145,9 @@ test('a meter without registers gets an exact calibration factor for the gateway
   const out = await calibrateFromRun({ store, runId: before.runId, at: clock.now() });
   assert.is(out.method, 'gateway-factor');
   assert.match(out.calibrationFactor!, /^0\.97\d{4}$/);
-  const after = await runPlan({ plan: dcPlan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock, label: 'after', deviceFactor: Number(out.calibrationFactor) });
+  // the re-run goes through the gateway's own compensation with that factor
+  assert.is(out.compensation!.calibrationFactor, out.calibrationFactor);
+  const after = await runPlan({ plan: dcPlan, source: bench.source, reference: bench.referenceInstrument, dut: bench.dut, store, clock, label: 'after', compensation: out.compensation, environment: { temperatureC: 23 } });
   assert.is(after.verdict, 'pass');
   store.close();
 });

@@ -7,6 +7,7 @@ import type { Plan } from '../../../calibration/plan/plan-schema.js';
 import { realSetup, simulatedSetup, IN_PROCESS_MODELS, type BenchSetup } from '../../../calibration/run/bench-setup.js';
 import { PRESET_CURVES } from '../../../calibration/sim/dut-error-curves.js';
 import { num } from './common.js';
+import { readBenchSetupFile } from '../../../calibration/run/bench-setup-file.js';
 
 export function addBenchOptions(c: Command): Command {
   return c
@@ -17,8 +18,11 @@ export function addBenchOptions(c: Command): Command {
     .option('--dut-baud <n>', 'DUT serial baud rate', num('--dut-baud'))
     .addOption(new Option('--dut-parity <p>', 'DUT serial parity').choices(['none', 'even', 'odd']))
     .option('--dut-unit <n>', 'DUT Modbus unit id', num('--dut-unit'))
+    .option('--setup <file>', 'bench setup file (YAML): instrument ports and command dialects, e.g. reference: {port: /dev/ttyUSB2, dialect: yokogawa-wt300e}')
     .option('--source <port>', 'serial port of the programmable source')
     .option('--reference <port|manual>', 'serial port of the reference standard, or "manual" to type its readings')
+    .option('--temperature <C>', 'ambient temperature, deg C, when no instrument on the bench measures it', num('--temperature'))
+    .option('--humidity <pct>', 'relative humidity, %, when no instrument measures it', num('--humidity'))
     .option('--instrument-baud <n>', 'baud rate of the instruments', num('--instrument-baud'), 115200)
     .option('--dut-error <curve>', `simulated DUT error curve: ${PRESET_CURVES.join(', ')} or a YAML/JSON file`, 'pass')
     .option('--chip-gain-error <fraction>', 'simulated chip gain error before calibration (sim-atm90e26, atm90e26)', num('--chip-gain-error'), 0.03)
@@ -42,6 +46,9 @@ export interface BenchOpts {
   source?: string;
   reference?: string;
   instrumentBaud: number;
+  setup?: string;
+  temperature?: number;
+  humidity?: number;
   dutError: string;
   chipGainError: number;
   chipPhaseError: number;
@@ -54,6 +61,7 @@ export interface BenchOpts {
 }
 
 export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
+  const file = o.setup ? readBenchSetupFile(o.setup) : null;
   if (o.simulate) {
     return simulatedSetup(plan, {
       dutModel: o.dutModel ?? 'sim-meter',
@@ -66,8 +74,10 @@ export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
       referenceError: o.refError,
       referenceNoise: o.refNoise,
       sourceError: o.sourceError,
+      referenceDialect: file?.reference.dialect,
     });
   }
+  o = { ...o, source: o.source ?? file?.source.port, reference: o.reference ?? file?.reference.port };
   if (!o.dutModel) throw new ConfigError('bench-options', 'give --dut-model (a catalog model id) or --simulate');
   if (!o.source) throw new ConfigError('bench-options', 'give --source PORT (the programmable source) or --simulate');
   if (!o.reference) throw new ConfigError('bench-options', 'give --reference PORT, or --reference manual to type readings, or --simulate');
@@ -82,8 +92,10 @@ export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
     dutUnit: o.dutUnit,
     source: o.source,
     reference: o.reference,
-    baudRate: o.instrumentBaud,
+    baudRate: file?.baud ?? o.instrumentBaud,
     ask,
+    referenceDialect: file?.reference.dialect,
+    phases: plan.device.phases,
   });
   return { ...setup, close: async () => { (rl as ReturnType<typeof createInterface> | null)?.close(); await setup.close(); } };
 }

@@ -37,7 +37,7 @@ Examples:
   amsgate bench calibrate --results r.sqlite --dut-model atm90e26 --dut-serial /dev/ttyUSB0 --source /dev/ttyUSB1 --reference /dev/ttyUSB2`,
     )
     .action(async (o: BenchOpts & { results: string; run?: number; rerun: boolean; progress: boolean; json?: boolean }) => {
-      const store = new ResultsStore(o.results);
+      const store = ResultsStore.openExisting(o.results);
       let setup: BenchSetup | null = null;
       try {
         const before = pickRun(store, o.run, 'calibrate from');
@@ -51,7 +51,8 @@ Examples:
           const bar = progressBar(o.progress && !o.json && o.reference !== 'manual');
           after = await runPlan({
             plan, source: setup.source, reference: setup.reference, dut: setup.dut, store, clock: setup.clock, label: 'after',
-            deviceFactor: out.calibrationFactor ? Number(out.calibrationFactor) : 1, onProgress: bar.onProgress,
+            compensation: out.compensation, onProgress: bar.onProgress, simulated: setup.simulated, dutPhases: setup.dutPhases,
+            environment: { temperatureC: o.temperature, humidityPct: o.humidity }, onNote: (t) => process.stderr.write(`${t}\n`),
           });
           bar.stop();
           store.setCalibrationAfterRun(out.calibrationId, after.runId);
@@ -67,6 +68,7 @@ Examples:
           }
           if (out.calibrationFactor) {
             process.stdout.write(`  gateway compensation: calibrationFactor: "${out.calibrationFactor}"\n`);
+            if (out.factorChoice) process.stdout.write(`  chosen for the largest smallest margin to each point's own limit: ${out.factorChoice.smallestMarginPct.toFixed(3)} % (set by ${out.factorChoice.binding.join(', ')})\n`);
             if (out.uncorrectedPhaseDeg && Math.abs(out.uncorrectedPhaseDeg) > 0.05) process.stdout.write(`  note: a phase error of ${out.uncorrectedPhaseDeg.toFixed(3)} deg remains; a factor cannot correct it\n`);
           }
           if (after) {

@@ -30,7 +30,7 @@ Example:
     )
     .action((o: { results: string; run?: number; ct?: string; vt?: string; limit?: number; json?: boolean }) => {
       if (!o.ct && !o.vt) throw new ConfigError('overall-options', 'give --ct FILE and/or --vt FILE');
-      const store = new ResultsStore(o.results);
+      const store = ResultsStore.openExisting(o.results);
       try {
         const run = pickRun(store, o.run, 'combine');
         const plan = JSON.parse(run.planJson) as Plan;

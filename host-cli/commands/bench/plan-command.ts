@@ -6,6 +6,7 @@ import { printJson } from '../../output.js';
 import { generatePlan } from '../../../calibration/plan/generate-plan.js';
 import { planToText, readPlanData, writePlanFile } from '../../../calibration/plan/plan-file.js';
 import { parsePlan, validatePlan } from '../../../calibration/plan/validate-plan.js';
+import { assertPlanValid, checkPlanRequest } from '../../../calibration/plan/check-plan-request.js';
 import { num } from './common.js';
 
 export function addPlanCommand(bench: Command): void {
@@ -20,6 +21,9 @@ export function addPlanCommand(bench: Command): void {
     .option('--fn <Hz>', 'nominal frequency (a.c.)', num('--fn'), 50)
     .option('--reps <n>', 'repetitions per point (>= 3)', num('--reps'), 3)
     .option('--model <id>', 'DUT model to note in the plan')
+    .addOption(new Option('--method <m>', 'register: read the DUT\'s energy register; pulse: count its test output pulses (coarse registers)').choices(['register', 'pulse']).default('register'))
+    .option('--additional', 'also run starting current, no-load (creep) and meter constant tests (IEC 62053-21 style, additional to CoP11)')
+    .option('--meter-constant <imp/kWh>', 'meter constant of the DUT\'s test output, impulses per kWh (pulse method)', num('--meter-constant'))
     .option('--export', 'also test export (reverse energy flow: battery discharge, V2G) at every current and PF')
     .option('--out <file>', 'write the plan here (.yaml or .json); otherwise print it')
     .option('--validate <file>', 'check an edited plan instead of generating one')
@@ -31,9 +35,11 @@ Examples:
   amsgate bench plan --un 230 --in 6 --imax 32 --supply ac --phases 1 --out plan.yaml   16 points
   amsgate bench plan --un 400 --in 2 --imax 50 --supply dc --json                       6 points
   amsgate bench plan --un 230 --in 6 --imax 32 --supply ac --export --out plan.yaml      28 points (import + export)
+  amsgate bench plan --un 230 --in 5 --imax 65 --supply ac --phases 3 --method pulse --meter-constant 1000 --out em340.yaml
+                                             pulse method for a meter with a coarse register (EM340, B23)
   amsgate bench plan --validate plan.yaml    exit 0 when it can run, 2 with one line per problem`,
     )
-    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; model?: string; export?: boolean; out?: string; validate?: string; json?: boolean }) => {
+    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; model?: string; method: 'register' | 'pulse'; meterConstant?: number; additional?: boolean; export?: boolean; out?: string; validate?: string; json?: boolean }) => {
       if (o.validate) {
         const parsed = parsePlan(readPlanData(o.validate));
         const issues = parsed.plan ? validatePlan(parsed.plan) : parsed.issues;
@@ -49,7 +55,10 @@ Examples:
       if (o.un === undefined || o.in === undefined || o.imax === undefined || !o.supply) {
         throw new ConfigError('plan-options', 'give --un, --in, --imax and --supply ac|dc (or --validate FILE)');
       }
-      const plan = generatePlan({ unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export });
+      const req = { unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export, method: o.method, meterConstantImpPerKWh: o.meterConstant, additional: o.additional };
+      checkPlanRequest(req);
+      const plan = generatePlan(req);
+      assertPlanValid(plan);
       if (o.out) {
         writePlanFile(o.out, plan);
         if (o.json) printJson({ file: o.out, points: plan.points.length });

@@ -8,7 +8,7 @@ import { pct } from './common.js';
 export function pointsTable(plan: Plan, r: { points: RunResult['points'] }): string {
   const byId = new Map(plan.points.map((p) => [p.id, p]));
   return table(
-    ['point', 'I (A)', 'U (V)', 'PF', 'f (Hz)', 'n', 't (s)', 'error %', 's %', 'U k=2 %', 'limit %', 'verdict'],
+    ['point', 'I (A)', 'U (V)', 'PF', 'f (Hz)', 'n', 't (s)', 'error %', 's %', 'U %', 'k', 'limit %', 'verdict'],
     r.points.map((row) => {
       const p = byId.get(row.pointId)!;
       return [
@@ -22,6 +22,7 @@ export function pointsTable(plan: Plan, r: { points: RunResult['points'] }): str
         pct(row.meanErrorPct),
         row.stdDevPct.toFixed(3),
         row.expandedPct.toFixed(3),
+        row.k.toFixed(2),
         `+-${row.limitPct}`,
         row.verdict.toUpperCase(),
       ];
