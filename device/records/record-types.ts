@@ -82,6 +82,7 @@ export type AlarmKind =
   | 'key-field-change'
   | 'proving-test-due'
   | 'storage-limit'
+  | 'storage-write-failed'
   | 'backlog-limit'
   | 'implausible-advance'
   | 'energy-power-mismatch'

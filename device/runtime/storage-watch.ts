@@ -27,17 +27,21 @@ export class StorageWatch {
     } else this.fault = { sinceMs: nowMs, lastMs: nowMs, code: err.code, message: err.message, failures: 1 };
   }
 
-  /** A write committed: if writes had been failing, raise storage-limit from when they started (cleared by the free-space check). */
+  /**
+   * A write committed: if writes had been failing, storage-write-failed is raised at the first failure and cleared
+   * now (storage-limit, the free-space check, may be active as well; this one says writes were actually refused).
+   */
   succeeded(nowMs: number): void {
     const f = this.fault;
     if (!f) return;
     try {
-      this.alarms.raise(
-        'storage-limit',
+      this.alarms.pulse(
+        'storage-write-failed',
         null,
         `store writes failed from ${new Date(f.sinceMs).toISOString()} to ${new Date(f.lastMs).toISOString()} ` +
           `(${f.failures} failed transactions, ${f.code}: ${f.message}); counting resumed from the stored state`,
         f.sinceMs,
+        nowMs,
         nowMs,
       );
       this.fault = null;

@@ -1,6 +1,6 @@
 // A full disk (SQLite's max_page_count, set on the gateway's own connection, stands in for a full file system:
 // every write that needs a new page fails with SQLITE_FULL). While writes fail nothing may advance in memory that
-// the store did not take; once space returns, every period closes, late and exact, and storage-limit is recorded.
+// the store did not take; once space returns, every period closes, late and exact, and storage-write-failed records the span.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
@@ -51,7 +51,7 @@ test('70 minutes of full disk: every period closes once space returns, exact to 
   assert.is(a.intervals.length, 5);
   assert.is(a.sumWh, a.spanWh);
   assert.is(a.sumWh, Math.floor(3000 * 2.5) - 8);
-  assert.ok(a.alarms.includes('storage-limit:raised'), a.alarms.join(','));
+  assert.ok(a.alarms.includes('storage-write-failed:raised') && a.alarms.includes('storage-write-failed:cleared'), a.alarms.join(','));
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
