@@ -211,7 +211,7 @@ export function register(program: Command): void {
     .option('--client-id <id>', 'MQTT client id; keep it stable per collector so its session (and un-acked messages) survive a restart')
     .option('--mqtt-version <n>', 'MQTT protocol version: 5 (default) or 4 (3.1.1)', intArg('--mqtt-version', 4, 5), 5)
     .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
-    .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 10_000), 500)
+    .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 100_000), 500)
     .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
     .option('--json-log', 'log one JSON object per line on stdout (rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
