@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/commission.js'),
   },
   {
+    name: 'console',
+    summary: 'Installer console of `amsgate run` (docs/installer-console.md): set its password.',
+    load: () => import('./commands/console.js'),
+  },
+  {
     name: 'dc',
     summary: 'Data collector: validation, estimation, settlement run submissions, technical details and proving-test state per AMSID, kept in the store',
     load: () => import('./commands/dc.js'),
@@ -51,6 +56,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'export',
     summary: 'Market exports from the collector store: Axle readings, Elering Datahub metering data, Volue EnergyUsage, DTC-style HH file',
     load: () => import('./commands/export.js'),
+  },
+  {
+    name: 'fleet-console',
+    summary: 'Web console for head-end operators over the collector store: fleet overview, device charts, gaps, keys, rejections, exports; JSON API under /api/v1.',
+    load: () => import('./commands/fleet-console.js'),
   },
   {
     name: 'keys',
