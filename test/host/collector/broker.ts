@@ -2,7 +2,8 @@
 import { createServer, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 
-export async function startBroker(): Promise<{ url: string; close: () => Promise<void> }> {
+/** port 0: a free one; a fixed port lets a test restart the broker where clients reconnect. */
+export async function startBroker(port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const broker = await Aedes.createBroker();
   const server = createServer(broker.handle);
   const sockets = new Set<Socket>();
@@ -10,10 +11,10 @@ export async function startBroker(): Promise<{ url: string; close: () => Promise
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  const bound = (server.address() as { port: number }).port;
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `mqtt://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -3,12 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { Collector } from '../../../host-cli/collector/collector.js';
+import { startBroker } from './broker.js';
 import { registeredDevice, tempSqlite } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -49,26 +49,9 @@ test('amsgate collect with an unreachable broker exits 3 with the reason after i
   }
 });
 
-async function aedesOn(port: number): Promise<{ close: () => Promise<void> }> {
-  const broker = await Aedes.createBroker();
-  const server = createServer(broker.handle);
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  return {
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => broker.close(() => r()));
-    }),
-  };
-}
-
 test('once connected, the collector reconnects for ever with a doubling delay and collects again', async () => {
   const port = await closedPort();
-  let broker = await aedesOn(port);
+  let broker = await startBroker(port);
   const { store, cleanup } = await tempSqlite();
   const dev = await registeredDevice(store, 'gw-re');
   const errors: number[] = [];
@@ -87,7 +70,7 @@ test('once connected, the collector reconnects for ever with a doubling delay an
     const expected = [50, 100, 200, 400, 400, 400];
     gaps.slice(0, 6).forEach((g, i) => assert.ok(g >= expected[i]! - 5, `attempt ${i + 2} came ${g} ms after the previous one; expected >= ${expected[i]} ms (${gaps.join(', ')})`));
     assert.ok(gaps.slice(0, 6).every((g, i) => g < expected[i]! + 1000), `delays ${gaps.join(', ')} stay near ${expected.join(', ')}`);
-    broker = await aedesOn(port);
+    broker = await startBroker(port);
     const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4 });
     const rec = dev.interval({ start: Date.parse('2026-06-01T00:00:00Z'), energyWh: 1 }).compact;
     const t1 = Date.now();
