@@ -3,7 +3,7 @@
 # present. `npm test` (pretest), `npm start` (prestart) and .ci/run call it with what they need:
 #   .ci/provision.sh test    socat, pymodbus for /usr/bin/python3, Chromium, openssl, udevadm
 #   .ci/provision.sh start   socat (the demo's battery meter talks UART over a socat pty pair)
-#   .ci/provision.sh ci      all of the above, Mosquitto and PostgreSQL
+#   .ci/provision.sh ci      all of the above, Mosquitto, PostgreSQL and faketime (system suite's clock steps)
 # As root it runs apt-get; otherwise it uses `sudo -n` when that needs no password, else it prints the command to run
 # and fails. AMSGATE_NO_PROVISION=1 skips it (a machine whose tools live elsewhere).
 set -euo pipefail
@@ -24,6 +24,7 @@ case "$what" in
     if [ "$what" = ci ]; then
       has mosquitto || need+=(mosquitto)
       has psql || need+=(postgresql)
+      has faketime || need+=(faketime)
     fi
     ;;
   *) echo "provision: unknown set \"$what\"; expected test, start or ci" >&2; exit 2 ;;
