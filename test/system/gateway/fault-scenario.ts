@@ -82,6 +82,11 @@ export class Scenario {
     while (this.tl.clock.now() < until) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, (until - this.tl.clock.now()) / this.speed))));
   }
 
+  /** Waits until the shared timeline reaches `simMs`. */
+  async simWaitUntil(simMs: number): Promise<void> {
+    await this.simWait(simMs - this.tl.clock.now());
+  }
+
   /** Waits for a condition on what the head-end holds (bounded; the message names what did not happen). */
   async until(what: string, ok: () => boolean, realMs = 60_000): Promise<void> {
     const deadline = Date.now() + realMs;
@@ -103,11 +108,12 @@ export class Scenario {
 
   /**
    * Ends the run: no load, a whole period closed after that, a clean stop; then every sequence number, every
-   * period and the exact energy are checked.
+   * period and the exact energy are checked. `gatewayAheadMs`: how far the gateway's wall clock runs ahead of the
+   * timeline (a stepped clock), so that the closing period is one the gateway starts after the load is off.
    */
-  async finish(gw: ChildProcess | null, respawn = false): Promise<ScenarioResult> {
+  async finish(gw: ChildProcess | null, respawn = false, gatewayAheadMs = 0): Promise<ScenarioResult> {
     this.load(false);
-    const idleFrom = Math.ceil((this.tl.clock.now() + 60_000) / PERIOD) * PERIOD;
+    const idleFrom = Math.ceil((this.tl.clock.now() + Math.max(0, gatewayAheadMs) + 60_000) / PERIOD) * PERIOD;
     let child = gw;
     if (respawn || !child || child.exitCode !== null || child.signalCode !== null) child = this.spawn();
     await this.until(`an interval starting at or after ${new Date(idleFrom).toISOString()}`, () =>
@@ -129,6 +135,18 @@ export class Scenario {
     assert.is(sumWh, spanWh, `${this.name}: intervals sum to the register span`);
     assert.is(sumWh, simAdvanceWh, `${this.name}: delivered energy equals the simulator's advance\n${this.log}`);
     return { intervals: ivs, sumWh, spanWh, simAdvanceWh, records: v.records, summary };
+  }
+
+  /** Alarm records received, as "kind:state" in arrival order (first delivery of each). */
+  alarms(): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const r of this.head.received) {
+      if (r.payload.type !== 'alarm' || seen.has(r.payload.id)) continue;
+      seen.add(r.payload.id);
+      out.push(`${r.payload.alarm}:${r.payload.state}`);
+    }
+    return out;
   }
 
   async close(): Promise<void> {
