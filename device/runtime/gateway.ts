@@ -5,8 +5,8 @@ import { statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import type { Clock } from '../../drivers/clock.js';
-import { TimeoutError } from '../../drivers/errors.js';
-import type { MeterSample } from '../../drivers/meter-driver.js';
+import { TimeoutError, TransportError } from '../../drivers/errors.js';
+import type { MeterIdentity, MeterSample } from '../../drivers/meter-driver.js';
 import { keyFieldsOf, keyFieldChanges, type GatewayConfig } from '../config/gateway-config.js';
 import type { IntervalRecord } from '../records/record-types.js';
 import { loadOrCreateDeviceKey } from '../signing/device-key.js';
@@ -19,6 +19,7 @@ import type { GatewayReply } from '../mqtt/command-types.js';
 import { chargerIntervalReading, telemetryOf } from '../mqtt/telemetry.js';
 import { topics } from '../mqtt/topics.js';
 import { judgeClock, type ClockObservation } from './clock-watch.js';
+import { MeterBus } from './meter-bus.js';
 import { MeterRuntime } from './meter-runtime.js';
 import { openCatalogMeter, type MeterOpener, type OpenedMeter } from './open-meter.js';
 import { RecordWriter } from './record-writer.js';
@@ -223,28 +224,22 @@ export class Gateway {
     return this.running;
   }
 
-  /**
-   * A read may take one poll interval of gateway time, but never less than REAL_TIMEOUT_FLOOR_MS of real time:
-   * on a fast simulated clock the bus still needs its real wire time.
-   */
-  /** Reads that timed out but have not finished yet, per meter: the bus is not used again until they settle. */
-  private readonly unsettled = new Map<string, Promise<void>>();
+  /** One user of a meter's connection at a time (reads that timed out but have not finished, the console's identify). */
+  private readonly bus = new MeterBus();
 
   private async sampleWithTimeout(meterId: string, opened: OpenedMeter): Promise<MeterSample> {
-    const pending = this.unsettled.get(meterId);
-    if (pending) {
-      // Bounded: a driver that never settles must still show up as failing reads (and its alarm), not a silent stall.
-      let t: NodeJS.Timeout | undefined;
-      await Promise.race([pending, new Promise<void>((r) => (t = setTimeout(r, 30_000)))]);
-      clearTimeout(t);
-    }
-    const work = opened.driver.sample();
-    const settled = work.then(() => undefined, () => undefined);
-    this.unsettled.set(meterId, settled);
-    void settled.then(() => {
-      if (this.unsettled.get(meterId) === settled) this.unsettled.delete(meterId);
-    });
+    const { work } = await this.bus.start(meterId, () => opened.driver.sample());
     return this.withTimeout(work, 'complete a read');
+  }
+
+  /** The meter's identity read on the gateway's own connection, between two polls (commissioning from the console). */
+  async identifyMeter(meterId: string): Promise<MeterIdentity> {
+    const { work } = await this.bus.start(meterId, async () => {
+      const opened = this.opened.get(meterId);
+      if (!opened) throw new TransportError('meter-not-open', `meter ${meterId} has no open connection: it has not answered a poll yet`);
+      return opened.driver.identify();
+    });
+    return this.withTimeout(work, 'report its identity');
   }
 
   /**
