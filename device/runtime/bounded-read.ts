@@ -1,8 +1,9 @@
 // Meter operations bounded in time. A read may take one poll interval of gateway time, but never less than
 // REAL_TIMEOUT_FLOOR_MS of real time: on a fast simulated clock the bus still needs its real wire time.
 import type { Clock } from '../../drivers/clock.js';
-import { TimeoutError } from '../../drivers/errors.js';
-import type { MeterSample } from '../../drivers/meter-driver.js';
+import { TimeoutError, TransportError } from '../../drivers/errors.js';
+import type { MeterIdentity, MeterSample } from '../../drivers/meter-driver.js';
+import { MeterBus } from './meter-bus.js';
 import type { OpenedMeter } from './open-meter.js';
 
 export const REAL_TIMEOUT_FLOOR_MS = 2000;
@@ -29,8 +30,8 @@ export async function withTimeout<T>(clock: Clock, pollIntervalMs: number, work:
 }
 
 export class BoundedReads {
-  /** Reads that timed out but have not finished yet, per meter: the bus is not used again until they settle. */
-  private readonly unsettled = new Map<string, Promise<void>>();
+  /** One user of a meter's connection at a time (reads that timed out but have not finished, the console's identify). */
+  private readonly bus = new MeterBus();
 
   constructor(
     private readonly clock: Clock,
@@ -38,19 +39,17 @@ export class BoundedReads {
   ) {}
 
   async sample(meterId: string, opened: OpenedMeter): Promise<MeterSample> {
-    const pending = this.unsettled.get(meterId);
-    if (pending) {
-      // Bounded: a driver that never settles must still show up as failing reads (and its alarm), not a silent stall.
-      let t: NodeJS.Timeout | undefined;
-      await Promise.race([pending, new Promise<void>((r) => (t = setTimeout(r, 30_000)))]);
-      clearTimeout(t);
-    }
-    const work = opened.driver.sample();
-    const settled = work.then(() => undefined, () => undefined);
-    this.unsettled.set(meterId, settled);
-    void settled.then(() => {
-      if (this.unsettled.get(meterId) === settled) this.unsettled.delete(meterId);
-    });
+    const { work } = await this.bus.start(meterId, () => opened.driver.sample());
     return withTimeout(this.clock, this.pollIntervalMs, work, 'complete a read');
+  }
+
+  /** The meter's identity read on the gateway's own connection, between two polls (commissioning from the console). */
+  async identify(meterId: string, opened: () => OpenedMeter | undefined): Promise<MeterIdentity> {
+    const { work } = await this.bus.start(meterId, async () => {
+      const o = opened();
+      if (!o) throw new TransportError('meter-not-open', `meter ${meterId} has no open connection: it has not answered a poll yet`);
+      return o.driver.identify();
+    });
+    return withTimeout(this.clock, this.pollIntervalMs, work, 'report its identity');
   }
 }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../../drivers/clock.js';
+import type { MeterIdentity } from '../../drivers/meter-driver.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { IntervalRecord } from '../records/record-types.js';
 import { loadOrCreateDeviceKey } from '../signing/device-key.js';
@@ -63,6 +64,7 @@ export class Gateway {
   constructor(private readonly o: GatewayOptions) {
     this.cfg = o.config;
     this.clock = o.clock;
+    this.reads = new BoundedReads(this.clock, this.cfg.pollIntervalMs);
     const mono = o.monotonicMs ?? (() => o.clock.now());
     this.emit = o.onEvent ?? (() => {});
     this.store = GatewayStore.open(join(this.cfg.storePath, STORE_FILE));
@@ -112,6 +114,13 @@ export class Gateway {
     }
   }
 
+  private readonly reads: BoundedReads;
+
+  /** The meter's identity read on the gateway's own connection, between two polls (commissioning from the console). */
+  identifyMeter(meterId: string): Promise<MeterIdentity> {
+    return this.reads.identify(meterId, () => this.opened.get(meterId));
+  }
+
   async start(): Promise<void> {
     this.running = true;
     this.tryStartupChecks(this.clock.now());
@@ -122,7 +131,7 @@ export class Gateway {
       pollIntervalMs: this.cfg.pollIntervalMs,
       opener: this.o.openMeter ?? openCatalogMeter,
       opened: this.opened,
-      reads: new BoundedReads(this.clock, this.cfg.pollIntervalMs),
+      reads: this.reads,
       clockMonitor: this.clockMonitor,
       storage: this.storage,
       emit: this.emit,
