@@ -15,7 +15,13 @@ import { Ac6800CommandHandler } from '../../calibration/sim/ac6800-command-handl
 import { BenchLine } from '../../calibration/sim/bench-line.js';
 import { SourceCommandHandler } from '../../calibration/sim/source-command-handler.js';
 import type { OperatingPoint } from '../../drivers/sim/physical-meter.js';
-import { ConfigError } from '../../drivers/errors.js';
+import { ConfigError, TransportError } from '../../drivers/errors.js';
+import { Ac6800Source } from '../../calibration/instruments/ac6800-source.js';
+import { InstrumentError } from '../../calibration/instruments/instrument-error.js';
+import type { PhantomLoad } from '../../calibration/instruments/phantom-load.js';
+import { SplitSource } from '../../calibration/instruments/split-source.js';
+import { serveScpi } from '../../calibration/sim/scpi-serial-server.js';
+import { socatPair } from '../../calibration/sim/socat-pty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-acsrc-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,6 +106,36 @@ test('an a.c. plan runs through the AC source and the phantom load over ptys and
   } finally {
     await setup.close();
   }
+});
+
+test('an AC source that refuses a setting is an InstrumentError naming the command (exit 3)', async () => {
+  const line = new BenchLine([]);
+  const pair = await socatPair('acsrc-refuse');
+  const srv = await serveScpi(pair.server, new Ac6800CommandHandler(line, undefined, [55, 65])); // a 60 Hz-only unit
+  const src = await Ac6800Source.open({ path: pair.client });
+  try {
+    const e = await src.applyVoltage(230, 50).then(() => null, (x: Error) => x);
+    assert.instance(e, InstrumentError);
+    assert.instance(e, TransportError, 'a TransportError: exit 3, not 1');
+    assert.match(e!.message, /AC source refused "FREQuency 50": -222,"Data out of range; 50 outside 55..65"/);
+    const r = await src.applyVoltage(400, 60).then(() => null, (x: Error) => x);
+    assert.match(r!.message, /400 V is outside the AC6800B's ranges/);
+  } finally {
+    await src.close();
+    await srv.close();
+    await pair.close();
+  }
+});
+
+test('switching off: the voltage goes off even when the phantom load refuses, and the refusal is thrown', async () => {
+  const calls: string[] = [];
+  const voltage = { output: async (on: boolean) => void calls.push(`V ${on}`) } as unknown as Ac6800Source;
+  const current = { output: async (on: boolean) => { calls.push(`I ${on}`); if (!on) throw new InstrumentError('instrument-refused', 'load refused "OUTP OFF"'); } } as unknown as PhantomLoad;
+  const s = new SplitSource(voltage, current);
+  await s.output(true);
+  const e = await s.output(false).then(() => null, (x: Error) => x);
+  assert.equal(calls, ['V true', 'I true', 'I false', 'V false']);
+  assert.match(e!.message, /load refused "OUTP OFF"/);
 });
 
 test.run();
