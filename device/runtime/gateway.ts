@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../../drivers/clock.js';
+import { StopSignal } from '../../drivers/stop-signal.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { IntervalRecord } from '../records/record-types.js';
 import { loadOrCreateDeviceKey } from '../signing/device-key.js';
@@ -49,8 +50,7 @@ export class Gateway {
   private readonly opened = new Map<string, OpenedMeter>();
   private running = false;
   private loops: Promise<void>[] = [];
-  private stopSignal!: Promise<void>;
-  private fireStop!: () => void;
+  private readonly stopSignal = new StopSignal();
   private readonly clockMonitor: ClockMonitor;
   /** Start-up checks could not be written (store full at start): retried at each housekeeping. */
   private startupPending = false;
@@ -89,7 +89,6 @@ export class Gateway {
         if (this.startupPending) this.tryStartupChecks(now);
       },
     });
-    this.stopSignal = new Promise((r) => (this.fireStop = r));
   }
 
   get client(): MqttClient | null {
@@ -168,7 +167,7 @@ export class Gateway {
   /** Sleeps on the gateway clock; returns false when the gateway is stopping. */
   private async sleep(ms: number): Promise<boolean> {
     if (!this.running) return false;
-    await Promise.race([this.clock.sleep(ms), this.stopSignal]);
+    await this.stopSignal.race(this.clock.sleep(ms));
     return this.running;
   }
 
@@ -210,7 +209,7 @@ export class Gateway {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.fireStop();
+    this.stopSignal.fire();
     await Promise.allSettled(this.loops);
     const now = this.clock.now();
     for (const m of this.meters) m.flush(now);
