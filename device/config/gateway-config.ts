@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { catalog, catalogEntryFromFile, findCatalogEntry, type ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { BoardChoice } from '../../drivers/uart/board-profile.js';
+import { checkPollInterval } from './poll-interval-check.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
@@ -187,6 +188,7 @@ function semanticProblems(cfg: GatewayConfig, checkFiles: boolean): string[] {
       bad(`${at}.maxCurrentA`, `Imax ${m.maxCurrentA} A is below In ${m.ratedCurrentA} A`, 'copy In (ratedCurrentA) and Imax (maxCurrentA) from the rating plate, e.g. 5(100) A means In 5, Imax 100');
     }
 
+    checkPollInterval(m, at, cfg.pollIntervalMs, bad);
     const c = m.compensation;
     checkCompensation(c, at, bad);
     for (const f of ['ctRatioErrorPct', 'ctPhaseMinutes', 'vtRatioErrorPct', 'vtPhaseMinutes'] as const) {
