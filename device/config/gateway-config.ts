@@ -7,6 +7,7 @@ import { catalog, catalogEntryFromFile, findCatalogEntry, type ConnectionSpec } 
 import { ConfigError } from '../../drivers/errors.js';
 import type { BoardChoice } from '../../drivers/uart/board-profile.js';
 import { checkPollInterval } from './poll-interval-check.js';
+import { modelFileKey } from './model-file-key.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
@@ -342,6 +343,7 @@ export function keyFieldsOf(cfg: GatewayConfig): Record<string, string> {
   for (const m of cfg.meters) {
     const k = `meter.${m.id}`;
     out[`${k}.model`] = m.model;
+    if (m.modelFile !== undefined) out[`${k}.modelFile`] = modelFileKey(m.modelFile);
     out[`${k}.serial`] = m.serial;
     out[`${k}.channels`] = m.amsid.export !== undefined ? 'import,export' : 'import';
     out[`${k}.amsid.import`] = m.amsid.import;
