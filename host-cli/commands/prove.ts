@@ -3,7 +3,7 @@
 // multipliers, with the interval the instation received for that period.
 import { registerWhileFlowing } from '../../drivers/meter-driver.js';
 import type { Command } from 'commander';
-import { catalogEntry } from '../../drivers/catalog.js';
+import { openConfiguredDriver } from '../commissioning/open-configured-driver.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { EnergyRegister } from '../../drivers/meter-driver.js';
@@ -124,7 +124,7 @@ export async function proveCommand(opts: ProveCliOptions, clock: Clock = systemC
     if (clock.now() > p.startMs) {
       throw new ConfigError('option', `settlement period ${opts.period} started at ${new Date(p.startMs).toISOString()}, in the past; choose a period that has not started, or give the readings with --start-kwh/--end-kwh`);
     }
-    const driver = await catalogEntry(meter.model).openDriver(meter.connection, { unit: meter.unit, clock });
+    const driver = await openConfiguredDriver(meter, clock);
     const raw = await openRawReader(meter.model, meter.connection, meter.unit ?? 1, clock);
     try {
       log(`Waiting for the start of ${opts.period} (${new Date(p.startMs).toISOString()}) ...`);
