@@ -28,6 +28,10 @@ export interface FaultSpec {
   exceptionCode?: number;
   /** Registers stop changing (a hung metering chip). */
   frozen?: boolean;
+  /** A slow device: hold the reply back this many ms more (after the wire time); a client with a shorter timeout sees it late. */
+  slowMs?: number;
+  /** Probability per reply that `slowMs` applies (default 1: every reply). */
+  slowRate?: number;
 }
 
 export interface SimulatorOptions {
@@ -70,7 +74,7 @@ export interface CatalogEntry {
   phases: 1 | 3;
   /** Default line settings for serial connections. */
   defaultLine?: { baud: number; parity: Parity; dataBits: 7 | 8; stopBits: 1 | 2 };
-  /** timeoutMs: answer timeout per request (Modbus; other transports keep their own). */
+  /** timeoutMs: answer timeout per request (Modbus and the UART chips; IEC 62056-21 sizes its own from the baud). */
   openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number; board?: BoardChoice }): Promise<MeterDriver>;
   startSimulator(opts: SimulatorOptions): Promise<RunningSimulator>;
 }

@@ -6,6 +6,7 @@
 // socat links `<path>` for the client and the simulator opens `<path>.sim` (sim/socat-pty.ts).
 import type { ConnectionSpec, FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.js';
 import { physicalMeterFor, type PhysicalMeter } from '../sim/physical-meter.js';
+import { slowDelayMs } from '../sim/slow-reply.js';
 import { simSerialPath } from '../sim/socat-pty.js';
 import { wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
 import { lineDelay, SerialLine } from './serial-line.js';
@@ -99,6 +100,11 @@ export class SerialSim {
   /** The wait before a chip's reply is complete: request and reply on the wire plus its turnaround; 0 without wire timing. */
   replyDelayMs(bytesOnWire: number, turnaroundMs: number): number {
     return this.wireTiming ? wireTimeMs(bytesOnWire, this.sim.line.options) + turnaroundMs : 0;
+  }
+
+  /** Extra ms a slow device takes before this reply (FaultSpec.slowMs), drawn per reply; applies without wire timing too. */
+  slowMs(): number {
+    return slowDelayMs(this.faults, this.random);
   }
 
   /**

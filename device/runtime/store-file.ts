@@ -1,0 +1,2 @@
+/** The gateway store's file name inside config.storePath. */
+export const STORE_FILE = 'gateway.db';
