@@ -5,6 +5,7 @@ import { judgeClock, type ClockObservation } from './clock-watch.js';
 export class ClockMonitor {
   private obs: ClockObservation | null = null;
   private unsync = false;
+  private stepCount = 0;
 
   constructor(
     private readonly alarms: AlarmManager,
@@ -17,11 +18,17 @@ export class ClockMonitor {
     return this.unsync;
   }
 
+  /** Steps seen so far: a meter whose count moved since its last reading has a step that spans a clock step. */
+  get steps(): number {
+    return this.stepCount;
+  }
+
   check(now: number): void {
     const obs = { wallMs: now, monoMs: this.mono() };
     const v = judgeClock(this.obs, obs, this.toleranceMs);
     this.obs = obs;
     if (v.stepMs !== 0) {
+      this.stepCount++;
       this.alarms.pulse('clock-stepped', null, `wall clock stepped ${v.stepMs > 0 ? '+' : ''}${v.stepMs} ms against the monotonic clock`, now, now, now);
     }
     if (v.unsynchronised && !this.unsync) {
