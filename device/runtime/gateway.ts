@@ -78,7 +78,7 @@ export class Gateway {
     });
     this.meters = this.cfg.meters.map((m) => new MeterRuntime(m, this.cfg, this.store, this.writer, this.alarms));
     this.storage = new StorageWatch(this.alarms);
-    this.clockMonitor = new ClockMonitor(this.alarms, mono, Math.max(2000, this.cfg.pollIntervalMs));
+    this.clockMonitor = new ClockMonitor(this.alarms, mono, Math.max(2000, this.cfg.pollIntervalMs), (fn) => this.store.transaction(fn));
     this.housekeeper = new Housekeeping({
       cfg: this.cfg,
       store: this.store,
