@@ -26,7 +26,7 @@ button.primary{background:#17324d;color:#fff;border:0;border-radius:4px;padding:
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #d5dae0;padding:.5em;font-size:.85em}
 .plot{background:#fff;border:1px solid #d5dae0;margin:.5em 0;min-height:220px}
 .qr svg{width:14em;height:14em;background:#fff}
-.flag{display:inline-block;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
+.flag{display:inline-block;white-space:nowrap;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
 .error{background:#f9d7d7;border:1px solid #b00020;padding:.5em;border-radius:4px}
 .muted{color:#5b6670}
 `;

@@ -34,11 +34,19 @@ test('log in with the token; the overview counts devices, online/offline and gap
   const cards = await page.locator('.cards').innerText();
   assert.match(cards, /Devices\s*3/);
   assert.match(cards, /Offline\s*1/);
-  assert.match(cards, /With gaps\s*1/);
+  assert.match(cards, /With gaps\s*3/);
+  assert.match(cards, /With active alarms\s*1/);
   const rowA = await page.locator('tr', { has: page.getByRole('link', { name: 'gw-a', exact: true }) }).innerText();
   assert.match(rowA, /online/);
   assert.match(rowA, /\t2\t/, 'two missing half-hours');
+  const rowC = await page.locator('tr', { has: page.getByRole('link', { name: 'gw-c', exact: true }) }).innerText();
+  assert.match(rowC, /unknown\t-\t-\t1\t1\t0\t1/, 'gw-c: one seq gap, one active alarm, no rejections, one key');
   await b.shot('fleet-overview');
+  await page.getByLabel('Show').selectOption('alarms');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  assert.equal(await page.locator('tbody tr td:first-child a').allInnerTexts(), ['gw-c'], 'filtered to devices with active alarms');
+  await page.getByLabel('Show').selectOption('all');
+  await page.getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('link', { name: /Open gaps/ }).click();
   await page.getByRole('link', { name: /Open gaps ▲/ }).click();
   assert.is(await page.locator('tbody tr td a').first().innerText(), 'gw-a', 'sorted by gaps, descending');
@@ -58,7 +66,14 @@ test('a device page shows its half-hourly chart (estimated visible), gaps and ke
   await b.shot('fleet-device');
   await page.goto(`${rig.console.url}/devices/gw-b`);
   assert.ok((await page.locator('svg.chart rect.export').count()) > 0, 'export bars drawn');
+  assert.match(await page.locator('h2:has-text("Gaps") + div table').innerText(), /seq 49.*requesting/s);
   await b.shot('fleet-device-battery');
+  await page.goto(`${rig.console.url}/devices/gw-c`);
+  const gapC = await page.locator('h2:has-text("Gaps") + div table').innerText();
+  assert.match(gapC, /record chain \(before-first\)\tseq 1\tseq 5\t5 records\talarm since 2026-06-01T11:00:00.000Z/);
+  const alarmsC = await page.locator('h2:has-text("Alarms") + div table').innerText();
+  assert.match(alarmsC, /records-missing\t1\.\.5\tactive/);
+  await b.shot('fleet-device-alarm');
 });
 
 test('a forged message appears in the rejections list with its reason', async () => {

@@ -63,6 +63,12 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
     }
   }
   await deliver(msgs);
+  // Recovery's traces in the store: gw-a had records missing and got them (an alarm, then recovered); gw-b announced
+  // seq 49 (48 stored), which is being asked for; gw-c announced seq 5 and none came: an active alarm.
+  await store.addAlarm({ at: T0 + 2 * 3_600_000, device: 'gw-a', kind: 'records-missing', fromSeq: 3, toSeq: 4, detail: '2 record(s) missing in seq 3..4 after 5 resend request(s) over 600 s: the gateway did not send them (offline, or not answering); still asking' });
+  await store.addAlarm({ at: T0 + 3 * 3_600_000, device: 'gw-a', kind: 'recovered', fromSeq: 3, toSeq: 4, detail: 'every record up to the announced tail is stored, after 6 resend request(s)' });
+  await store.noteTails([{ device: 'gw-b', seq: 49, seenAt: T0 + 12 * 3_600_000 }, { device: 'gw-c', seq: 5, seenAt: T0 + 10 * 3_600_000 }]);
+  await store.addAlarm({ at: T0 + 11 * 3_600_000, device: 'gw-c', kind: 'records-missing', fromSeq: 1, toSeq: 5, detail: '5 record(s) missing in seq 1..5 (1..5 before-first) after 5 resend request(s) over 3600 s: the gateway did not send them (offline, or not answering); still asking' });
   // Retained status as the gateways publish it (gw-c has a key but never reported).
   const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
   await pub.publishAsync(topics.status('gw-a'), JSON.stringify({ state: 'online', device: 'gw-a', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
