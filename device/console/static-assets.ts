@@ -19,7 +19,7 @@ th{background:#eef1f5;font-weight:600}td.num{text-align:right;font-variant-numer
 .card{background:#fff;border:1px solid #d5dae0;border-radius:6px;padding:.5em .7em}.card b{display:block;font-size:1.4em}
 .ok{color:#08660f}.bad{color:#b00020}.warn{color:#8a5a00}
 .pass{background:#dff3df}.fail{background:#f9d7d7}.not-applicable{background:#eee}
-label{display:block;margin:.6em 0 .2em;font-weight:600}
+label{display:block;margin:.6em 0 .2em;font-weight:600}label.inline{display:inline;margin:0}
 input,select,button{font:inherit;padding:.35em .5em}input[type=text],input[type=password],input[type=number],input[type=search],select{width:100%;max-width:24em}
 fieldset{border:1px solid #d5dae0;background:#fff;margin:.6em 0}
 button.primary{background:#17324d;color:#fff;border:0;border-radius:4px;padding:.5em 1.1em}

@@ -5,7 +5,9 @@ import { ConfigError } from '../../drivers/errors.js';
 import { parseDateOption } from '../collector/registry.js';
 import { REJECT_REASONS, type CollectorStore } from '../collector/store-types.js';
 import { latestRevisions } from '../exports/intervals.js';
+import { ExportRefused } from '../exports/refusal.js';
 import type { FleetEnv } from './fleet-auth.js';
+import type { ExportSettings } from './fleet-exports.js';
 import { deviceDetail, exportRecords, fleetOverview, rejectionList } from './fleet-queries.js';
 import type { StatusWatch } from './status-watch.js';
 
@@ -14,6 +16,8 @@ export interface FleetContext {
   watch: StatusWatch;
   /** Real time (the default end of a window). */
   now: () => number;
+  /** Maps and ids the market exporters need (--export-settings); a format without settings answers 409. */
+  exportSettings: ExportSettings;
 }
 
 const HALF_HOUR = 1_800_000;
@@ -36,7 +40,12 @@ const csvCell = (v: unknown): string => {
 };
 
 export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
-  app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : err instanceof ConfigError ? c.json({ error: err.message }, 400) : c.json({ error: `internal error: ${err.message}` }, 500)));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof ExportRefused) return c.json({ error: err.message }, 422);
+    if (err instanceof ConfigError) return c.json({ error: err.message }, err.code === 'export-not-configured' ? 409 : 400);
+    return c.json({ error: `internal error: ${err.message}` }, 500);
+  });
 
   app.get('/api/v1/fleet', async (c) => {
     const w = windowOf(c, x.now());

@@ -8,6 +8,7 @@ import type { FleetEnv } from './fleet-auth.js';
 import { windowOf, type FleetContext } from './fleet-api.js';
 import type { ResendState } from './fleet-alarms.js';
 import { halfHourChart } from './fleet-chart.js';
+import { MARKET_FORMATS, type MarketFormatName } from './fleet-exports.js';
 import { deviceDetail, fleetOverview, rejectionList, type DeviceSummary, type RejectionView } from './fleet-queries.js';
 
 export const FLEET_NAV: [string, string][] = [
@@ -110,11 +111,21 @@ ${[...d.halfHours].reverse().map((h) => html`<tr><td>${h.start.slice(0, 16)}Z</t
   });
 
   app.get('/exports', (c) => {
-    const body = html`<p>The latest revision of every interval of the chosen devices whose period starts in [from, to), as CSV or JSON (the same selection <code>amsgate export</code> starts from).</p>
+    const configured = (f: MarketFormatName) => x.exportSettings[f] !== undefined;
+    const button = (f: MarketFormatName, label: string) =>
+      html`<button type="submit" formaction="/api/v1/exports/${f}"${configured(f) ? '' : html` disabled title="no ${f} settings in --export-settings"`}>${label}</button>`;
+    const body = html`<p>The latest revision of every interval of the chosen devices whose period starts in [from, to): as CSV or JSON, or as a market file built by the exporters of <code>amsgate export</code> (docs/exports.md). A file the format cannot represent is refused with the reason.</p>
 <form method="get" action="/api/v1/exports/intervals.csv"><label for="devices">Devices (comma-separated ids)</label><input id="devices" name="devices" type="text" required>
-<label for="from">From (YYYY-MM-DD, UTC)</label><input id="from" name="from" type="text" pattern="\\d{4}-\\d{2}-\\d{2}.*" required>
-<label for="to">To, exclusive (YYYY-MM-DD, UTC)</label><input id="to" name="to" type="text" pattern="\\d{4}-\\d{2}-\\d{2}.*" required>
-<p><button class="primary" type="submit">Download CSV</button> <button type="submit" formaction="/api/v1/exports/intervals.json">Download JSON</button></p></form>`;
+<label for="from">From (YYYY-MM-DD, UTC; DTC: first settlement date)</label><input id="from" name="from" type="text" pattern="\\d{4}-\\d{2}-\\d{2}.*" required>
+<label for="to">To, exclusive (YYYY-MM-DD, UTC; DTC: settlement date after the last)</label><input id="to" name="to" type="text" pattern="\\d{4}-\\d{2}-\\d{2}.*" required>
+<p><button class="primary" type="submit">Download CSV</button> <button type="submit" formaction="/api/v1/exports/intervals.json">Download JSON</button></p>
+<h2>Market files</h2>
+<p><input id="allowEstimated" name="allowEstimated" type="checkbox" value="1"> <label for="allowEstimated" class="inline">Send estimated periods (Axle, Volue carry no quality flag)</label></p>
+<label for="resolution">Elering resolution</label><select id="resolution" name="resolution"><option value="PT15M">PT15M</option><option value="PT1H">PT1H</option></select>
+<label for="eventId">Volue event id (the event's hours: every hour in [from, to))</label><input id="eventId" name="eventId" type="text">
+<label for="fileId">DTC file id (1-10 letters or digits; default from the clock)</label><input id="fileId" name="fileId" type="text" pattern="[A-Za-z0-9]{1,10}">
+<p>${button('axle', 'Axle readings')} ${button('elering', 'Elering metering data')} ${button('volue', 'Volue EnergyUsage')} ${button('dtc', 'Elexon DTC file')}</p></form>
+${MARKET_FORMATS.some((f) => !configured(f)) ? html`<p class="muted">Not configured on this console: ${MARKET_FORMATS.filter((f) => !configured(f)).join(', ')} (fleet-console --export-settings FILE, docs/fleet-console.md).</p>` : ''}`;
     return frame(c, 'Exports', '/exports', body);
   });
 }
