@@ -65,13 +65,13 @@ export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
     return c.json({ rejections: await rejectionList(x.store, limit, reason) });
   });
 
-  app.get('/api/v1/exports/:file{intervals\\.(?:csv|json)}', async (c) => {
+  const intervals = async (c: Context<FleetEnv>, kind: 'csv' | 'json') => {
     const w = windowOf(c, x.now());
     const devices = (c.req.query('devices') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
     if (devices.length === 0) return c.json({ error: 'devices is empty; give devices=ID[,ID...]' }, 400);
     const records = latestRevisions((await exportRecords(x.store, devices, w.fromMs, w.toMs)).map((i) => i.payload));
     const name = `intervals-${new Date(w.fromMs).toISOString().slice(0, 10)}-${new Date(w.toMs).toISOString().slice(0, 10)}`;
-    if (c.req.param('file').endsWith('.json')) {
+    if (kind === 'json') {
       c.header('Content-Disposition', `attachment; filename="${name}.json"`);
       return c.json({ window: { from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString() }, devices, records });
     }
@@ -79,5 +79,7 @@ export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
     const lines = records.map((r) => [r.dev, r.meter.id, r.amsid, r.channel, r.period.resolution, r.period.start, r.period.end, r.period.settlementDate, r.period.settlementPeriod ?? '', r.energyWh, r.energyKwh, r.quality, r.coveragePermille, r.flags.join(' '), r.revision, r.id].map(csvCell).join(','));
     c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
     return c.body(`${[head.join(','), ...lines].join('\n')}\n`, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  });
+  };
+  app.get('/api/v1/exports/intervals.csv', (c) => intervals(c, 'csv'));
+  app.get('/api/v1/exports/intervals.json', (c) => intervals(c, 'json'));
 }
