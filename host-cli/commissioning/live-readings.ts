@@ -52,7 +52,11 @@ function countsAdvance(prev: bigint, cur: bigint, bits: number | null): bigint {
 
 export async function readLive(meter: MeterConfig, channel: Channel, p: { startMs: number; endMs: number; label: string }, clock: Clock, log: (s: string) => void): Promise<LiveReadings> {
   const serial = 'serial' in meter.connection;
-  const probe = await openRawReader(meter.model, meter.connection, meter.unit ?? 1, clock, meter.board).catch((e: Error) => {
+  // Fail fast, before waiting for the period: the meter opens as the gateway opens it (board profile included).
+  const drv0 = await openConfiguredDriver(meter, clock);
+  if (serial) await drv0.close();
+  const probe = await openRawReader(meter.model, meter.connection, meter.unit ?? 1, clock, meter.board).catch(async (e: Error) => {
+    if (!serial) await drv0.close().catch(() => {});
     throw new ConfigError('option', `cannot open ${meter.model} at ${JSON.stringify(meter.connection)} for the raw register: ${e.message}`);
   });
   const hasRaw = probe !== null;
@@ -61,7 +65,7 @@ export async function readLive(meter: MeterConfig, channel: Channel, p: { startM
   const reopen = async (): Promise<RawReader> => (await openRawReader(meter.model, meter.connection, meter.unit ?? 1, clock, meter.board))!;
   const raw = probe ? session<RawReader>(reopen, !serial, serial ? null : probe) : null;
   // The ATM90E26 driver accumulates read-and-clear registers in the process: it must stay open for the period.
-  const driver = session<MeterDriver>(() => openConfiguredDriver(meter, clock), !(serial && hasRaw));
+  const driver = session<MeterDriver>(() => openConfiguredDriver(meter, clock), !(serial && hasRaw), serial ? null : drv0);
   const maxPowerW = 1.1 * meter.ratedVoltageV * meter.maxCurrentA * meter.phases;
   const pollMs = maxPollIntervalMs(meter.model, meter.board, maxPowerW, 1);
   type Both = { d: { at: number; reg: EnergyRegister; pf: number | null }; r: RawCount | null };
