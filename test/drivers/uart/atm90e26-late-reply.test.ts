@@ -8,6 +8,7 @@ import { Atm90e26Driver } from '../../../drivers/uart/atm90e26/driver.js';
 import { startAtm90e26Simulator, type RunningAtm90e26Simulator } from '../../../drivers/uart/atm90e26/simulator.js';
 import { ATM90E26_REG } from '../../../drivers/uart/atm90e26/registers.js';
 import { openPtyRig } from '../../helpers/pty-rig.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const HOUR = 3_600_000;
 /** 1000 W for an hour at the default board (3200 pulses/kWh, counts of 0.1 pulse). */
@@ -31,13 +32,8 @@ function slowOn(sim: RunningAtm90e26Simulator) {
 }
 
 /** Resolves once the driver's line holds `n` unread bytes: every reply still on its way has arrived. */
-async function repliesArrived(drv: Atm90e26Driver, n: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (drv.client.line.buffered < n) {
-    if (Date.now() > deadline) throw new Error(`waited 5 s for ${n} late reply bytes (${drv.client.line.buffered} arrived)`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
+const repliesArrived = (drv: Atm90e26Driver, n: number): Promise<void> =>
+  waitFor(() => drv.client.line.buffered >= n, `${n} late reply bytes (${drv.client.line.buffered} arrived)`);
 
 async function rig() {
   const clock = new ManualClock(0);
