@@ -59,7 +59,7 @@ export async function meterLoop(d: MeterLoopDeps, m: MeterRuntime): Promise<void
       if (!d.running()) break;
       const now = d.clock.now();
       d.clockMonitor.check(now);
-      const res = m.onSample(sample, now, d.clockMonitor.unsynchronised);
+      const res = m.onSample(sample, now, d.clockMonitor.unsynchronised, d.clockMonitor.steps);
       d.storage.succeeded(now);
       d.afterRecords(m, res.closed);
       d.publishTelemetry(m, sample, res.lifetimeImportWh);

@@ -43,6 +43,8 @@ export class MeterRuntime {
   private readonly absolute: AbsoluteCounter;
   /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
   private heldSince: { atMs: number; count: number } | null = null;
+  /** ClockMonitor.steps at this meter's last accepted reading. */
+  private clockStepsSeen = 0;
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -88,11 +90,13 @@ export class MeterRuntime {
     const restoreAbsolute = this.absolute.snapshot();
     const restoreWatch = this.watch.snapshot();
     const heldSince = this.heldSince && { ...this.heldSince };
+    const clockStepsSeen = this.clockStepsSeen;
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
       restoreAbsolute();
       restoreWatch();
       this.heldSince = heldSince;
+      this.clockStepsSeen = clockStepsSeen;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
     };
   }
@@ -130,8 +134,12 @@ export class MeterRuntime {
     this.alarms.raise('clock-unsynchronised', this.m.id, `reading stamped ${iso(s.at)} is not after the last stored reading ${iso(lastAt)}: the wall clock is behind; readings held until it passes that time`, s.at, nowMs);
   }
 
-  /** A successful read. `clockUnsynchronised` comes from the gateway's clock watch. */
-  onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
+  /**
+   * A successful read. `clockUnsynchronised` and `clockSteps` (steps seen so far) come from the gateway's clock
+   * monitor: a step since this meter's last reading means the wall-clock times of this step are wrong, so the
+   * energy it spreads over them is flagged in every period it touches.
+   */
+  onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean, clockSteps = 0): SampleOutcome {
     const out: IntervalRecord[] = [];
     let lifetimeImportWh: bigint | null = null;
     this.atomically(() => {
@@ -147,7 +155,9 @@ export class MeterRuntime {
         this.alarms.clear('clock-unsynchronised', this.m.id, `wall clock passed the last stored reading; ${held.count} readings from ${iso(held.atMs)} were held and their energy counted in the next step`, s.at, nowMs);
         this.heldSince = null;
       }
-      const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
+      const stepped = clockSteps > this.clockStepsSeen;
+      this.clockStepsSeen = clockSteps;
+      const stepFlags: IntervalFlag[] = [...(held || stepped ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
       const energy = this.absolute.registers(s, nowMs);
       this.watch.reverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();

@@ -5,7 +5,7 @@ import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
   ChainReport, CollectorAlarm, DeviceTail, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
-  StoredInterval, VerifiedRecord,
+  StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
 import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
@@ -201,6 +201,17 @@ export class PgStore implements CollectorStore {
     const r = await this.pool.query<Parameters<typeof chainFromAnomalies>[0][number]>(sql, device ? [device] : []);
     const t = await this.pool.query<NonNullable<Parameters<typeof chainFromAnomalies>[1]>[number]>(tailGapSql(device !== undefined, '$1'), device ? [device] : []);
     return chainFromAnomalies(r.rows, t.rows);
+  }
+
+  async linksAt(keys: { device: string; seq: number }[]): Promise<Map<string, StoredLink>> {
+    const m = new Map<string, StoredLink>();
+    if (keys.length === 0) return m;
+    const r = await this.pool.query<{ device: string; seq: string; prev: string; kid: string }>(
+      `SELECT r.device, r.seq, r.prev, r.kid FROM records r JOIN unnest($1::text[], $2::bigint[]) AS k(device, seq) ON r.device = k.device AND r.seq = k.seq`,
+      [keys.map((k) => k.device), keys.map((k) => k.seq)],
+    );
+    for (const row of r.rows) m.set(seqKey(row.device, Number(row.seq)), { prev: row.prev, kid: row.kid });
+    return m;
   }
 
   async noteTails(tails: DeviceTail[]): Promise<void> {

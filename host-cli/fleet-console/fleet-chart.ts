@@ -7,6 +7,7 @@ import type { HalfHour } from './fleet-queries.js';
 const HALF_HOUR = 1_800_000;
 
 export function halfHourChart(rows: HalfHour[], fromMs: number, toMs: number, o: { width?: number; height?: number } = {}): Html {
+  if (rows.length === 0) return html`<p>No half-hourly intervals in the window.</p>`;
   const w = o.width ?? 900;
   const h = o.height ?? 260;
   const pad = { l: 56, r: 8, t: 12, b: 28 };
@@ -35,7 +36,9 @@ export function halfHourChart(rows: HalfHour[], fromMs: number, toMs: number, o:
   const stepSlots = Math.max(1, Math.ceil(slots / 8));
   for (let s = 0; s <= slots; s += stepSlots) {
     const t = fromMs + s * HALF_HOUR;
-    ticks.push(html`<text x="${(pad.l + s * bw).toFixed(1)}" y="${h - 8}" class="tick">${new Date(t).toISOString().slice(5, 16).replace('T', ' ')}</text>`);
+    // Anchored so that the first and last labels stay inside the picture.
+    const anchor = s === 0 ? 'start' : s + stepSlots > slots ? 'end' : 'middle';
+    ticks.push(html`<text x="${(pad.l + s * bw).toFixed(1)}" y="${h - 8}" class="tick" text-anchor="${anchor}">${new Date(t).toISOString().slice(5, 16).replace('T', ' ')}</text>`);
   }
   return html`<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Half-hourly import (up) and export (down), Wh">
 <defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#c77d00"></rect></pattern></defs>
