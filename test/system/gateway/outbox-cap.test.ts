@@ -21,7 +21,7 @@ function storeAlarmActive(dir: string, kind: string): boolean {
   }
 }
 const SPEED = 300;
-const MAX_BACKLOG = 3;
+const MAX_BACKLOG = 2;
 
 test('outbox cap reached during an outage: no signed record lost, resend by seq recovers intervals and alarms', async () => {
   const t0 = Date.now();
@@ -37,14 +37,14 @@ test('outbox cap reached during an outage: no signed record lost, resend by seq 
     s.load(true);
     await s.simWait(10 * MIN);
     await link.down();
-    await s.simWait(30 * MIN);
+    await s.simWait(20 * MIN);
     // Each failed read takes seconds of real time (the gateway's real timeout floor): wait for the alarm itself.
     s.sim.setFaults({ timeoutRate: 1 });
     await s.until('meter-comms-failure raised in the store', () => storeAlarmActive(s.dir, 'meter-comms-failure'), 30_000);
     const failedAt = s.tl.clock.now();
     s.sim.setFaults({});
     await s.until('meter-comms-failure cleared in the store', () => !storeAlarmActive(s.dir, 'meter-comms-failure'), 30_000);
-    await s.simWait(60 * MIN);
+    await s.simWait(40 * MIN);
     await link.up();
     // What the capped outbox still held arrives; the holes are what it dropped.
     await s.until('the backlog-limit alarm to clear', () => s.alarms().includes('backlog-limit:cleared'), 60_000);
