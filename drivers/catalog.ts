@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   /** Meter error curve (fraction of true energy) for bench DUTs. */
   errorFraction?: (currentA: number, pf: number) => number;
   random?: () => number;
+  /** Streaming chips (CSE7766): pause between frames, ms (default the chip's 50; 0 fills an unread line at once). */
+  frameIntervalMs?: number;
   /** UART chips: the simulated board (profile name plus overrides, see drivers/uart/board-profile.ts). */
   board?: BoardChoice;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../../drivers/clock.js';
 import type { MeterIdentity } from '../../drivers/meter-driver.js';
+import { StopSignal } from '../../drivers/stop-signal.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { IntervalRecord } from '../records/record-types.js';
 import { loadOrCreateDeviceKey } from '../signing/device-key.js';
@@ -50,8 +51,7 @@ export class Gateway {
   private readonly opened = new Map<string, OpenedMeter>();
   private running = false;
   private loops: Promise<void>[] = [];
-  private stopSignal!: Promise<void>;
-  private fireStop!: () => void;
+  private readonly stopSignal = new StopSignal();
   private readonly clockMonitor: ClockMonitor;
   /** Start-up checks could not be written (store full at start): retried at each housekeeping. */
   private startupPending = false;
@@ -91,7 +91,6 @@ export class Gateway {
         if (this.startupPending) this.tryStartupChecks(now);
       },
     });
-    this.stopSignal = new Promise((r) => (this.fireStop = r));
   }
 
   get client(): MqttClient | null {
@@ -177,7 +176,7 @@ export class Gateway {
   /** Sleeps on the gateway clock; returns false when the gateway is stopping. */
   private async sleep(ms: number): Promise<boolean> {
     if (!this.running) return false;
-    await Promise.race([this.clock.sleep(ms), this.stopSignal]);
+    await this.stopSignal.race(this.clock.sleep(ms));
     return this.running;
   }
 
@@ -219,7 +218,7 @@ export class Gateway {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.fireStop();
+    this.stopSignal.fire();
     await Promise.allSettled(this.loops);
     const now = this.clock.now();
     for (const m of this.meters) m.flush(now);

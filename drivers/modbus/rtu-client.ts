@@ -7,9 +7,9 @@
 //
 // RTU has no transaction id, so a reply that comes after the timeout would pass for the answer to the
 // next request (the retry). After an attempt that timed out or got no valid frame, the next request to that
-// unit waits one more timeout budget while late bytes are dropped, then the port's input is flushed: a reply up to
-// one budget late is never taken for the retry's answer (libmodbus does the same). A reply later still is
-// indistinguishable on the wire; docs/modbus.md states this limit.
+// unit waits until one more timeout budget has passed since the failure, dropping late bytes, then flushes the
+// port's input: a reply up to one budget late is never taken for the retry's answer (libmodbus does the same).
+// A reply later still is indistinguishable on the wire; docs/modbus.md states this limit.
 //
 // Wire timing and response timeouts run on real time (performance.now/setTimeout) because the bus is
 // physical; the injected Clock is used for the back-off of dead units, which is bookkeeping.
@@ -61,8 +61,8 @@ export class RtuClient extends TransactionClient {
   private pending: Pending | null = null;
   /** performance.now() when the bus was last busy (our last byte out, or the last byte in). */
   private busyUntil = 0;
-  /** Set after an attempt got no valid answer: how long the next request to that unit waits for a late reply to pass. */
-  private lateGuard: { unit: number; ms: number } | null = null;
+  /** Set after an attempt got no valid answer: until when (performance.now()) a late reply from that unit may come. */
+  private lateGuard: { unit: number; until: number } | null = null;
 
   private constructor(opts: RtuClientOptions, port: SerialPort) {
     super(opts.clock, opts.retries, opts.backoff);
@@ -162,7 +162,7 @@ export class RtuClient extends TransactionClient {
     const guard = this.lateGuard;
     this.lateGuard = null;
     if (!guard || guard.unit !== unit) return;
-    await sleepUntil(performance.now() + guard.ms);
+    if (guard.until > performance.now()) await sleepUntil(guard.until);
     if (this.port.isOpen) await new Promise<void>((resolve) => this.port.flush(() => resolve()));
     this.rx = Buffer.alloc(0);
   }
@@ -209,7 +209,7 @@ export class RtuClient extends TransactionClient {
       return await result;
     } catch (err) {
       // No answer (a damaged one is the answer, damaged): whatever still comes must not answer the next request.
-      if (err instanceof TimeoutError || (err instanceof FrameError && err.code === 'rtu-garbage')) this.lateGuard = { unit, ms: budget };
+      if (err instanceof TimeoutError || (err instanceof FrameError && err.code === 'rtu-garbage')) this.lateGuard = { unit, until: performance.now() + budget };
       throw err;
     } finally {
       if (this.pending === pending) this.pending = null;

@@ -1,6 +1,8 @@
 // Verifying a batch with the hash chain: of a contiguous run of one device's records (seq n, n+1, ..., m, each `prev`
 // the hash of the one before, one kid), only the newest record's signature is verified; each earlier record is
-// authenticated by the hash its successor carries. Every other rule (check-record.ts) is applied to every record.
+// authenticated by the hash its successor carries. The successor may also be a record already in the store (every
+// stored record was authenticated before it was stored): a resent or late record whose successor is stored costs no
+// signature. Every other rule (check-record.ts) is applied to every record.
 //
 // What this proves (docs/collector.md "Faster verification"): record m's signature proves that the key holder signed
 // m, hence m.prev; SHA-256 being collision resistant, the record whose hash is m.prev is byte for byte the record
@@ -8,9 +10,10 @@
 // sealed, as with its own signature checked. What it does not check is that record's own signature bytes: a gateway
 // that sealed a record with a broken signature would have it stored; a third party verifying it alone would refuse
 // it. A forged or altered record breaks the run (its hash is not its successor's prev), so it is verified on its own
-// and refused with its reason, exactly as without this shortcut.
+// and refused with its reason, exactly as without this shortcut. Only a successor vouches: a record whose `prev` is
+// the hash of a stored predecessor proves nothing (that hash is public), so it is never taken as authentic for it.
 import type { KeyRing } from './key-ring.js';
-import type { Rejection, VerifiedRecord } from './store-types.js';
+import { seqKey, type Rejection, type StoredLink, type VerifiedRecord } from './store-types.js';
 import { verifyMessage, type Verdict } from './verify-message.js';
 
 export interface Incoming {
@@ -22,15 +25,44 @@ export interface Incoming {
 export interface ChainAuthStats {
   /** Signatures verified. */
   signatures: number;
-  /** Records authenticated by their successor's hash link instead. */
+  /** Records authenticated by their successor's hash link instead (in the batch, or stored). */
   linked: number;
+  /** Of `linked`, those whose successor was a stored record. */
+  linkedByStore: number;
 }
 
-/** Verdicts in the order of `batch`; `stats` counts how each accepted record was authenticated. */
-export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = true): { verdicts: Verdict[]; stats: ChainAuthStats } {
-  const stats: ChainAuthStats = { signatures: 0, linked: 0 };
-  if (!chain) return { verdicts: batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt)), stats: { signatures: batch.length, linked: 0 } };
-  const verdicts = batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+/** Every rule but the signature, per message. */
+export function precheck(batch: Incoming[], ring: KeyRing): Verdict[] {
+  return batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+}
+
+/**
+ * The (device, seq + 1) a stored successor would sit at, for each passing record whose successor is not in the batch
+ * and for which `worth(device, seq)` says one may exist (the collector asks only below the gateway's announced tail).
+ */
+export function successorKeys(verdicts: Verdict[], worth: (device: string, seq: number) => boolean): { device: string; seq: number }[] {
+  const inBatch = new Set<string>();
+  for (const v of verdicts) if (v.ok) inBatch.add(seqKey(v.record.device, v.record.seq));
+  const out: { device: string; seq: number }[] = [];
+  const asked = new Set<string>();
+  for (const v of verdicts) {
+    if (!v.ok) continue;
+    const k = seqKey(v.record.device, v.record.seq + 1);
+    if (inBatch.has(k) || asked.has(k) || !worth(v.record.device, v.record.seq)) continue;
+    asked.add(k);
+    out.push({ device: v.record.device, seq: v.record.seq + 1 });
+  }
+  return out;
+}
+
+/**
+ * Verdicts in the order of `batch`; `stats` counts how each accepted record was authenticated. `stored` holds
+ * stored records by seqKey(device, seq) (StoredLink: their prev and kid), looked up with successorKeys.
+ */
+export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): { verdicts: Verdict[]; stats: ChainAuthStats } {
+  const stats: ChainAuthStats = { signatures: 0, linked: 0, linkedByStore: 0 };
+  if (!chain) return { verdicts: batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt)), stats: { signatures: batch.length, linked: 0, linkedByStore: 0 } };
+  const verdicts = pre ? [...pre] : precheck(batch, ring);
   // device -> seq -> indexes of candidates (a redelivery or a fork can put two at one seq)
   const byDevice = new Map<string, Map<number, number[]>>();
   verdicts.forEach((v, i) => {
@@ -42,9 +74,9 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
     else m.set(v.record.seq, [i]);
   });
   const authentic = new Set<number>();
-  for (const seqs of byDevice.values()) {
+  for (const [device, seqs] of byDevice) {
     // Newest first: a record's successor is decided before the record itself.
-    for (const seq of [...seqs.keys()].sort((a, b) => b - a)) {
+    for (const seq of [...seqs.keys()].sort((x, y) => y - x)) {
       const next = seqs.get(seq + 1) ?? [];
       for (const i of seqs.get(seq)!) {
         const r = (verdicts[i] as { record: VerifiedRecord }).record;
@@ -53,9 +85,11 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
           const s = (verdicts[j] as { record: VerifiedRecord }).record;
           return s.prev === r.hash && s.kid === r.kid;
         });
-        if (vouched) {
+        const st = vouched ? undefined : stored?.get(seqKey(device, seq + 1));
+        if (vouched || (st && st.prev === r.hash && st.kid === r.kid)) {
           authentic.add(i);
           stats.linked++;
+          if (!vouched) stats.linkedByStore++;
           continue;
         }
         stats.signatures++;
@@ -69,15 +103,15 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
 }
 
 /** The batch split into records to store and rejections; a throw (never expected) refuses the batch, not the daemon. */
-export function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats } {
+export function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats } {
   let r: { verdicts: Verdict[]; stats: ChainAuthStats };
   try {
-    r = verifyBatchWithChain(batch, ring, chain);
+    r = verifyBatchWithChain(batch, ring, chain, stored, pre);
   } catch (e) {
     const detail = `internal error while verifying: ${(e as Error).message}`;
     r = {
       verdicts: batch.map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail, raw: p.payload.toString('utf8').slice(0, 4096) } })),
-      stats: { signatures: 0, linked: 0 },
+      stats: { signatures: 0, linked: 0, linkedByStore: 0 },
     };
   }
   const records: VerifiedRecord[] = [];

@@ -44,6 +44,8 @@ export interface CollectorStats {
   /** Signatures verified, and records authenticated by their successor's hash link instead (chain-auth.ts). */
   signatures: number;
   linked: number;
+  /** Of `linked`, records whose successor was already stored (a resend, a late record, another collector's share). */
+  linkedByStore: number;
 }
 
 export interface Pending {

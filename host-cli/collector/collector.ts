@@ -12,7 +12,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
-import { verifyForStore } from './chain-auth.js';
+import { verifyPending, type BatchVerdicts } from './batch-verify.js';
 import type { CollectorOptions, CollectorStats, Pending, SendPacket } from './collector-types.js';
 import { AnnouncedTails, readControl } from './control-messages.js';
 import { firstConnect } from './first-connect.js';
@@ -25,7 +25,7 @@ export type { CollectorOptions, CollectorStats } from './collector-types.js';
 const STATUS_TOPIC = `${TOPIC_ROOT}/+/status`;
 
 export class Collector {
-  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0, signatures: 0, linked: 0 };
+  readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0, signatures: 0, linked: 0, linkedByStore: 0 };
   private client: MqttClient | null = null;
   private ring = new KeyRing();
   private queue: Pending[] = [];
@@ -199,15 +199,12 @@ export class Collector {
     return run;
   }
 
-  private verifyAll(batch: Pending[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean } {
-    const v = verifyForStore(batch, this.ring, this.o.chainAuth ?? true);
-    this.stats.signatures += v.stats.signatures;
-    this.stats.linked += v.stats.linked;
-    return v;
+  private async verifyAll(batch: Pending[]): Promise<BatchVerdicts> {
+    return verifyPending(batch, { ring: this.ring, store: this.o.store, chain: this.o.chainAuth ?? true, tailOf: (d) => this.tails.highest(d), stats: this.stats });
   }
 
   private async verifyBatch(batch: Pending[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[] }> {
-    let v = this.verifyAll(batch);
+    let v = await this.verifyAll(batch);
     if (v.unknownKey && this.clock.now() - this.ring.loadedAt >= (this.o.keyRefreshMs ?? 1000)) {
       // The registry must be read before an unknown kid is refused: wait for the database like a commit does.
       for (;;) {
@@ -221,7 +218,7 @@ export class Collector {
           await this.clock.sleep(1000);
         }
       }
-      v = this.verifyAll(batch);
+      v = await this.verifyAll(batch);
     }
     return v;
   }
@@ -236,6 +233,7 @@ export class Collector {
         this.stats.rejected += r.rejections.length;
         for (const rj of r.rejections) this.stats.byReason[rj.reason] = (this.stats.byReason[rj.reason] ?? 0) + 1;
         for (const rj of r.rejections) this.log({ event: 'rejected', reason: rj.reason, device: rj.device, id: rj.recordId, detail: rj.detail });
+        this.log({ event: 'batch', messages: batch.length, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections.length });
         break;
       } catch (e) {
         this.stats.storeErrors++;

@@ -23,9 +23,16 @@ export function readControl(kind: 'status' | 'reply', topic: string, text: strin
 /** Tails announced since the last flush, the highest per device. */
 export class AnnouncedTails {
   private pending = new Map<string, number>();
+  private seen = new Map<string, number>();
 
   note(device: string, seq: number): void {
     this.pending.set(device, Math.max(seq, this.pending.get(device) ?? 0));
+    this.seen.set(device, Math.max(seq, this.seen.get(device) ?? 0));
+  }
+
+  /** The highest seq this process has seen announced for the device (0: none). */
+  highest(device: string): number {
+    return this.seen.get(device) ?? 0;
   }
 
   /** Writes them; on a store error they stay pending for the next flush. */

@@ -5,7 +5,7 @@ import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
   ChainReport, CollectorAlarm, DeviceTail, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
-  StoredInterval, VerifiedRecord,
+  StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
 import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
@@ -48,8 +48,13 @@ export class PgStore implements CollectorStore {
     const c = await this.pool.connect();
     try {
       if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      // Two collectors starting at once must not race on CREATE TABLE.
-      await c.query('SELECT pg_advisory_lock(736201)');
+      // Two collectors starting at once must not race on CREATE TABLE. Bounded: a session stuck holding the lock
+      // gives an error naming it, not a start-up that waits for ever.
+      await c.query(`SET lock_timeout = '60s'`);
+      await c.query('SELECT pg_advisory_lock(736201)').catch((e: Error) => {
+        throw new Error(`waiting for the schema lock (pg_advisory_lock 736201, held by another session): ${e.message}`);
+      });
+      await c.query('RESET lock_timeout');
       try {
         for (const s of schemaSql('postgres')) await c.query(s);
       } finally {
@@ -201,6 +206,17 @@ export class PgStore implements CollectorStore {
     const r = await this.pool.query<Parameters<typeof chainFromAnomalies>[0][number]>(sql, device ? [device] : []);
     const t = await this.pool.query<NonNullable<Parameters<typeof chainFromAnomalies>[1]>[number]>(tailGapSql(device !== undefined, '$1'), device ? [device] : []);
     return chainFromAnomalies(r.rows, t.rows);
+  }
+
+  async linksAt(keys: { device: string; seq: number }[]): Promise<Map<string, StoredLink>> {
+    const m = new Map<string, StoredLink>();
+    if (keys.length === 0) return m;
+    const r = await this.pool.query<{ device: string; seq: string; prev: string; kid: string }>(
+      `SELECT r.device, r.seq, r.prev, r.kid FROM records r JOIN unnest($1::text[], $2::bigint[]) AS k(device, seq) ON r.device = k.device AND r.seq = k.seq`,
+      [keys.map((k) => k.device), keys.map((k) => k.seq)],
+    );
+    for (const row of r.rows) m.set(seqKey(row.device, Number(row.seq)), { prev: row.prev, kid: row.kid });
+    return m;
   }
 
   async noteTails(tails: DeviceTail[]): Promise<void> {

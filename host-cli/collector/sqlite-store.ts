@@ -4,7 +4,7 @@ import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
   ChainReport, CollectorAlarm, CollectorStore, DeviceTail, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
-  StoredInterval, VerifiedRecord,
+  StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
 import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
@@ -142,6 +142,16 @@ export class SqliteStore implements CollectorStore {
     const tsql = tailGapSql(device !== undefined, '?');
     const tails = (device ? this.db.prepare(tsql).all(device, device) : this.db.prepare(tsql).all()) as Parameters<typeof chainFromAnomalies>[1];
     return chainFromAnomalies(rows, tails);
+  }
+
+  async linksAt(keys: { device: string; seq: number }[]): Promise<Map<string, StoredLink>> {
+    const m = new Map<string, StoredLink>();
+    const stmt = this.db.prepare(`SELECT prev, kid FROM records WHERE device = ? AND seq = ?`);
+    for (const k of keys) {
+      const row = stmt.get(k.device, k.seq) as StoredLink | undefined;
+      if (row) m.set(seqKey(k.device, k.seq), { prev: row.prev, kid: row.kid });
+    }
+    return m;
   }
 
   async noteTails(tails: DeviceTail[]): Promise<void> {

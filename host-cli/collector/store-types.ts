@@ -159,6 +159,8 @@ export interface CollectorStore {
   intervals(filter: IntervalFilter): Promise<StoredInterval[]>;
   /** Missing seqs (from 1 to the announced tail) and broken links. */
   chainReport(device?: string): Promise<ChainReport>;
+  /** Stored records at these (device, seq), by seqKey: their prev and kid (chain-auth.ts vouching by a stored successor). */
+  linksAt?(keys: { device: string; seq: number }[]): Promise<Map<string, StoredLink>>;
 
   /** Raises each device's announced tail to `seq` (never lowers it). */
   noteTails(tails: DeviceTail[]): Promise<void>;
@@ -166,6 +168,12 @@ export interface CollectorStore {
   addAlarm(a: CollectorAlarm): Promise<void>;
   /** Newest first. */
   listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]>;
+}
+
+/** What a stored record tells about its predecessor: the hash it links to, and the key it was signed with. */
+export interface StoredLink {
+  prev: string;
+  kid: string;
 }
 
 /** The primitives ingest-rules.ts needs inside one transaction. */

@@ -142,7 +142,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   const store = await openStore(o.db);
   const log = (e: Record<string, unknown>): void => {
     if (o.jsonLog) process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...e })}\n`);
-    else if (e.event !== 'rejected') process.stderr.write(`collect: ${Object.entries(e).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`);
+    else if (e.event !== 'rejected' && e.event !== 'batch') process.stderr.write(`collect: ${Object.entries(e).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}\n`);
   };
   const clientId = o.clientId ?? `amsgate-collector-${hostname()}-${o.group}`;
   let recovery: Recovery | null = null;
@@ -213,7 +213,7 @@ export function register(program: Command): void {
     .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
     .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 100_000), 500)
     .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
-    .option('--json-log', 'log one JSON object per line on stdout (rejections, stats every 10 s)')
+    .option('--json-log', 'log one JSON object per line on stdout (each committed batch, rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
     .option('--gap-window <h>', 'daemon: how many hours back the timed gap check looks', intArg('--gap-window', 1, 24 * 400), 48)
     .option('--recover-interval <s>', 'daemon: how often to look for missing sequence numbers (up to each gateway\'s announced tail)', intArg('--recover-interval', 1, 86_400), 30)

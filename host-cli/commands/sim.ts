@@ -91,6 +91,7 @@ interface SimOptions {
   startImportWh?: number;
   startExportWh?: number;
   wireTiming: boolean;
+  frameInterval?: number;
 }
 
 async function simCommand(modelId: string | undefined, o: SimOptions): Promise<void> {
@@ -110,6 +111,7 @@ async function simCommand(modelId: string | undefined, o: SimOptions): Promise<v
       initialImportWh: o.startImportWh,
       initialExportWh: o.startExportWh,
       wireTiming: o.wireTiming,
+      frameIntervalMs: o.frameInterval,
     });
   } catch (e) {
     const code = commsExitCode(e);
@@ -169,6 +171,7 @@ export function register(program: Command): void {
     .option('--start-import-wh <n>', 'start the import register here (Wh), e.g. just below a counter wrap', numberArg('--start-import-wh', 0))
     .option('--start-export-wh <n>', 'start the export register here (Wh)', numberArg('--start-export-wh', 0))
     .option('--no-wire-timing', 'on a serial port, reply at once instead of after the simulated wire time')
+    .option('--frame-interval <ms>', 'streaming chips (cse7766): pause between frames (default the chip\'s 50 ms)', numberArg('--frame-interval', 0))
     .addHelpText(
       'after',
       `

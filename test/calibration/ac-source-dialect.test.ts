@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ac6800ApplyMessages, ac6800RangeFor, parseSystemError } from '../../calibration/instruments/ac6800-dialect.js';
 import { generatePlan } from '../../calibration/plan/generate-plan.js';
-import { simulatedSetup } from '../../calibration/run/bench-setup.js';
+import { realSetup, simulatedSetup } from '../../calibration/run/bench-setup.js';
 import { readBenchSetupFile } from '../../calibration/run/bench-setup-file.js';
 import { ResultsStore } from '../../calibration/run/results-store.js';
 import { runPlan } from '../../calibration/run/run-plan.js';
@@ -91,6 +91,13 @@ test('the AC source dialect refuses d.c. and three-phase plans before anything i
       assert.match((e as Error).message, re);
     }
   }
+});
+
+test('a real bench with the AC source dialect but no phantom load is a usage error before any port opens', async () => {
+  const plan = generatePlan({ unV: 230, inA: 6, imaxA: 32, supply: 'ac', phases: 1 });
+  const e = await realSetup(plan, { dutModel: 'sdm120', dutConn: { tcp: '127.0.0.1:1' }, source: join(dir, 'no-such-port'), reference: join(dir, 'no-such-ref'), sourceDialect: 'keysight-ac6800b' }).then(() => null, (x: Error) => x);
+  assert.instance(e, ConfigError);
+  assert.match(e!.message, /give the phantom load as load: \{port: \.\.\.\} in the setup file/);
 });
 
 test('an a.c. plan runs through the AC source and the phantom load over ptys and passes', async () => {

@@ -29,7 +29,8 @@ test('no page or API answers without the token; a wrong token is refused', async
 
 test('with the bearer token the API answers JSON the overview and device pages are built from', async () => {
   const fleet = await json(get(rig, '/api/v1/fleet', bearer));
-  assert.equal(fleet.counts, { devices: 3, online: 1, offline: 1, unknown: 1, withGaps: 1, withRejections: 0 });
+  assert.equal(fleet.counts, { devices: 3, online: 1, offline: 1, unknown: 1, withGaps: 3, withAlarms: 1, withRejections: 0 });
+  assert.equal(fleet.devices.map((d: { device: string; openGaps: number; activeAlarms: number }) => [d.device, d.openGaps, d.activeAlarms]), [['gw-a', 2, 0], ['gw-b', 1, 0], ['gw-c', 1, 1]]);
   const a = fleet.devices.find((d: { device: string }) => d.device === 'gw-a');
   assert.is(a.openGaps, 2);
   assert.is(a.latestInterval.start, '2026-06-01T11:30:00.000Z');
@@ -37,6 +38,15 @@ test('with the bearer token the API answers JSON the overview and device pages a
   assert.is(dev.halfHours.length, 22);
   assert.equal(dev.gaps.map((g: { from: string; missing: number }) => [g.from, g.missing]), [['2026-06-01T05:00:00.000Z', 2]]);
   assert.is(dev.keys[0].event, 'registered');
+  // gw-a's chain is complete: the two missing half-hours were never sealed; its old alarm has recovered.
+  assert.is(dev.gaps[0].resend.state, 'not-sealed');
+  assert.equal(dev.alarms.map((x: { kind: string; active: boolean }) => [x.kind, x.active]), [['recovered', false], ['records-missing', false]]);
+  const b = await json(get(rig, '/api/v1/devices/gw-b', bearer));
+  assert.equal(b.tail, { seq: 49, seenAt: '2026-06-01T12:00:00.000Z' });
+  assert.equal(b.seqGaps.map((g: { from: number; to: number; where: string; resend: { state: string } }) => [g.from, g.to, g.where, g.resend.state]), [[49, 49, 'after-last', 'requesting']]);
+  const c = await json(get(rig, '/api/v1/devices/gw-c', bearer));
+  assert.equal(c.seqGaps.map((g: { from: number; to: number; resend: { state: string; since: string } }) => [g.from, g.to, g.resend.state, g.resend.since]), [[1, 5, 'alarm', '2026-06-01T11:00:00.000Z']]);
+  assert.equal(c.alarms.map((x: { kind: string; active: boolean }) => [x.kind, x.active]), [['records-missing', true]]);
   assert.is((await get(rig, '/api/v1/devices/nobody', bearer)).status, 404);
   assert.is((await get(rig, '/api/v1/fleet?from=2026-06-02&to=2026-06-01', bearer)).status, 400);
 });
@@ -61,7 +71,19 @@ test('the same answers from a PostgreSQL store', async () => {
     assert.is(b.halfHours.length, 48);
     // Keys differ (fresh identities); the energy series must not.
     assert.equal(b.halfHours.map((h: { start: string; channel: string; energyWh: number }) => [h.start, h.channel, h.energyWh]), a.halfHours.map((h: { start: string; channel: string; energyWh: number }) => [h.start, h.channel, h.energyWh]));
-    assert.equal((await json(get(pg, '/api/v1/fleet', bearer))).counts.devices, 3);
+    // Alarms, tails and resend states read the same from both backends (the status watch may differ in timing).
+    const counts = async (r: FleetRig) => {
+      const { online: _o, offline: _f, unknown: _u, ...rest } = (await json(get(r, '/api/v1/fleet', bearer))).counts;
+      return rest;
+    };
+    assert.equal(await counts(pg), await counts(rig));
+    for (const d of ['gw-a', 'gw-b', 'gw-c']) {
+      const pick = async (r: FleetRig) => {
+        const x = await json(get(r, `/api/v1/devices/${d}`, bearer));
+        return { gaps: x.gaps, seqGaps: x.seqGaps, tail: x.tail, alarms: x.alarms };
+      };
+      assert.equal(await pick(pg), await pick(rig), d);
+    }
   } finally {
     await (pg.store as PgStore).dropSchema().catch(() => {});
     await pg.close();

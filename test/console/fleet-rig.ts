@@ -12,13 +12,24 @@ import { newIdentity, SimDevice } from '../../host-cli/collector/sim-device.js';
 import type { CollectorStore, IngestResult, Rejection, VerifiedRecord } from '../../host-cli/collector/store-types.js';
 import { verifyMessage } from '../../host-cli/collector/verify-message.js';
 import { startFleetConsole, type RunningFleetConsole } from '../../host-cli/fleet-console/fleet-app.js';
+import type { ExportSettings } from '../../host-cli/fleet-console/fleet-exports.js';
 import mqtt from 'mqtt';
 
 export const TOKEN = 'fleet-test-token-0123456789';
 export const T0 = Date.parse('2026-06-01T00:00:00Z');
 const HH = 1_800_000;
 
+/** What the market exporters need for gw-a (a charger) and gw-b (a battery); gw-c has no records. */
+export const EXPORT_SETTINGS: ExportSettings = {
+  axle: { assetMap: { 'gw-a': { assetId: '6f1c1a52-8d2e-4c1b-9a57-0b7d6a1e2f30', role: 'charger' }, 'gw-b': { assetId: '0e4b7d9c-2a61-4f3e-8c15-7d2a9b6e4c81', role: 'battery' } } },
+  elering: { meterMap: { 'gw-a': '38ZEE-00000001-A', 'gw-b': '38ZEE-00000002-B' } },
+  volue: { resourceMap: { 'gw-a': { resourceId: 'res-a', locationId: 'loc-a' }, 'gw-b': { resourceId: 'res-b', locationId: 'loc-b' } } },
+  dtc: { fromMpid: 'AMSG', toMpid: 'ELEX' },
+};
+
 export interface FleetRig {
+  /** The store's SQLite file (or PostgreSQL URL). */
+  db: string;
   store: CollectorStore;
   console: RunningFleetConsole;
   devices: Record<string, SimDevice>;
@@ -29,7 +40,8 @@ export interface FleetRig {
 
 export async function startFleetRig(db?: string): Promise<FleetRig> {
   const dir = mkdtempSync(join(tmpdir(), 'amsgate-fleet-'));
-  const store = await openStore(db ?? join(dir, 'collector.sqlite'));
+  const dbPath = db ?? join(dir, 'collector.sqlite');
+  const store = await openStore(dbPath);
   const broker: EmbeddedBroker = await startEmbeddedBroker(0);
   const devices: Record<string, SimDevice> = {};
   for (const [i, name] of ['gw-a', 'gw-b', 'gw-c'].entries()) {
@@ -63,13 +75,20 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
     }
   }
   await deliver(msgs);
+  // Recovery's traces in the store: gw-a had records missing and got them (an alarm, then recovered); gw-b announced
+  // seq 49 (48 stored), which is being asked for; gw-c announced seq 5 and none came: an active alarm.
+  await store.addAlarm({ at: T0 + 2 * 3_600_000, device: 'gw-a', kind: 'records-missing', fromSeq: 3, toSeq: 4, detail: '2 record(s) missing in seq 3..4 after 5 resend request(s) over 600 s: the gateway did not send them (offline, or not answering); still asking' });
+  await store.addAlarm({ at: T0 + 3 * 3_600_000, device: 'gw-a', kind: 'recovered', fromSeq: 3, toSeq: 4, detail: 'every record up to the announced tail is stored, after 6 resend request(s)' });
+  await store.noteTails([{ device: 'gw-b', seq: 49, seenAt: T0 + 12 * 3_600_000 }, { device: 'gw-c', seq: 5, seenAt: T0 + 10 * 3_600_000 }]);
+  await store.addAlarm({ at: T0 + 11 * 3_600_000, device: 'gw-c', kind: 'records-missing', fromSeq: 1, toSeq: 5, detail: '5 record(s) missing in seq 1..5 (1..5 before-first) after 5 resend request(s) over 3600 s: the gateway did not send them (offline, or not answering); still asking' });
   // Retained status as the gateways publish it (gw-c has a key but never reported).
   const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
   await pub.publishAsync(topics.status('gw-a'), JSON.stringify({ state: 'online', device: 'gw-a', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
   await pub.publishAsync(topics.status('gw-b'), JSON.stringify({ state: 'offline', device: 'gw-b', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
   await pub.endAsync();
-  const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000 });
+  const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000, exportSettings: EXPORT_SETTINGS });
   return {
+    db: dbPath,
     store,
     console: con,
     devices,

@@ -4,42 +4,21 @@
 // be stored within RECOVERY_S of the killed one's restart, the dropped ones through resend by sequence range.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { SimLink } from '../../../host-cli/collector/sim-link.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { startHeadEndBroker } from './mosquitto.js';
 import { tempPg } from './pg.js';
+import { spawnCollector } from '../../helpers/collector-process.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const T = Date.parse('2026-06-01T00:00:00Z');
 const DEVICES = 50;
 const BEFORE = 4; // records per device with both collectors up
 const DURING = 120; // records per device while A is dead: its share (~3000) is far over 1000 queued + 1000 in flight
 const RECOVERY_S = 60;
 
-function collector(broker: string, db: string, group: string, id: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'host-cli', 'main.ts'), 'collect', '--broker', broker, '--db', db, '--group', group, '--client-id', id,
-      '--json-log', '--recover-interval', '1', '--recover-grace', '2', '--recover-backoff', '1'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString();
-      if (buf.includes('"event":"started"')) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`collector ${id} exited with ${code} before starting: ${buf}`)));
-  });
-}
+const collector = (broker: string, db: string, group: string, id: string): Promise<ChildProcess> =>
+  spawnCollector({ broker, db, group, clientId: id, args: ['--recover-interval', '1', '--recover-grace', '2', '--recover-backoff', '1'] });
 
 async function until(cond: () => Promise<boolean>, ms: number, what: () => string): Promise<number> {
   const t0 = Date.now();

@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-type Broker = { url: string; conf: string; stop: () => Promise<void> };
+type Broker = { url: string; conf: string; pid: number | undefined; stop: () => Promise<void> };
 
 /**
  * Starts mosquitto; `overrides` replace (or add) options of the shipped file, e.g. { max_queued_messages: '1000' }.
@@ -74,9 +74,15 @@ async function startOnce(overrides: Record<string, string>): Promise<Broker> {
   const ours = await Promise.race([running, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 15_000)))]);
   clearTimeout(timer);
   if (ours) {
-    const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 });
-    await c.endAsync();
-    return { url, conf, stop };
+    try {
+      const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 }, false);
+      await c.endAsync();
+      return { url, conf, pid: child.pid, stop };
+    } catch (e) {
+      // Not left running for the retry to start another one beside it.
+      await stop();
+      throw e;
+    }
   }
   await stop();
   throw new Error(`mosquitto did not start on ${url}: ${stderr.trim()}`);
