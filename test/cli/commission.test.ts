@@ -53,7 +53,9 @@ test.before(async () => {
   const cfg = parseConfig(raw, configFile);
   gateway = new Gateway({ config: cfg, clock, brokerUrl: broker.url });
   await gateway.start();
-  for (let i = 0; i < 100 && !gateway.client?.connected; i++) await new Promise((r) => setTimeout(r, 20));
+  // Waits for the condition, not a fixed time: under load the first CONNACK can take seconds.
+  for (let i = 0; i < 1500 && !gateway.client?.connected; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(gateway.client?.connected, 'the gateway connected to the embedded broker within 30 s');
 });
 
 test.after(async () => {
