@@ -12,15 +12,11 @@
 // written after its transaction committed); the database is counted only to confirm the end (a COUNT over the
 // records table every 100 ms cost PostgreSQL about half a core). Every wait is bounded and a watchdog names the
 // phase the bench is in, so a stall is reported, never waited on for ever (docs/collector.md "Scaling").
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { newIdentity, SimDevice } from '../host-cli/collector/sim-device.js';
 import { spawnCollector, stopCollector } from '../test/helpers/collector-process.js';
 import { startHeadEndBroker } from '../test/system/collector/mosquitto.js';
-import { bundle } from './lib/bundle.js';
 import { openBenchStore } from './lib/fleet-store.js';
 import { publishPacket, rawPublisher } from './lib/raw-publisher.js';
 import { CpuLedger, cpuSeconds, lockWaits, ownCpuSeconds, pgBackendCpu } from './lib/proc-cpu.js';
@@ -120,7 +116,7 @@ async function main(): Promise<void> {
     const launch = async (member: string, tag = member): Promise<ChildProcess> => {
       let child: ChildProcess | null = null;
       child = await spawnCollector({
-        broker: broker.url, db: bs.dbFor(tag), group, clientId: `${group}-${member}`, args: collectorArgs, nodeArgs, entry: BUNDLED ? join(BUNDLED, 'amsgate.mjs') : undefined,
+        broker: broker.url, db: bs.dbFor(tag), group, clientId: `${group}-${member}`, args: collectorArgs, nodeArgs,
         onEvent: (e) => {
           if (e.event === 'batch') {
             storedByEvents += Number(e.accepted);
@@ -237,42 +233,22 @@ async function main(): Promise<void> {
   }
 }
 
-const BUNDLED = process.env.FLEET_BUNDLE_DIR ?? '';
-
-/** Under tsx: bundle the bench and `amsgate` to plain JavaScript and run that (bench/lib/bundle.ts says why). */
-async function launch(): Promise<number> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dir = join(here, '..', 'node_modules', '.cache', `amsgate-fleet-${RUN}`);
-  try {
-    await bundle(join(here, 'fleet.ts'), join(dir, 'fleet.mjs'));
-    await bundle(join(here, '..', 'host-cli', 'main.ts'), join(dir, 'amsgate.mjs'));
-    const child = spawn(process.execPath, [join(dir, 'fleet.mjs'), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FLEET_BUNDLE_DIR: dir } });
-    return await new Promise<number>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 3 : 0))));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+// A stall is reported with the phase it happened in; after 15 minutes in all, the bench gives up (exit 3).
+const began = t();
+const watchdog = setInterval(() => {
+  if (t() - phaseAt > 30_000) {
+    console.log(`  [watchdog] still "${phase}" after ${s1(t() - phaseAt)} s`);
+    void lockWaits(PG_BASE).then((w) => w && console.log(`  [watchdog] PostgreSQL sessions waiting for a lock: ${w}`), () => undefined);
   }
-}
-
-if (!BUNDLED && !process.env.FLEET_NO_BUNDLE) {
-  process.exitCode = await launch();
-} else {
-  // A stall is reported with the phase it happened in; after 15 minutes in all, the bench gives up (exit 3).
-  const began = t();
-  const watchdog = setInterval(() => {
-    if (t() - phaseAt > 30_000) {
-      console.log(`  [watchdog] still "${phase}" after ${s1(t() - phaseAt)} s`);
-      void lockWaits(PG_BASE).then((w) => w && console.log(`  [watchdog] PostgreSQL sessions waiting for a lock: ${w}`), () => undefined);
-    }
-    if (t() - began > 15 * 60_000) {
-      console.error(`bench: stalled in "${phase}"; giving up after 15 min`);
-      process.exit(3);
-    }
-  }, 30_000);
-  watchdog.unref();
-  try {
-    await main();
-  } catch (e) {
-    console.error(`bench failed in "${phase}": ${(e as Error).message}`);
-    process.exitCode = 3;
+  if (t() - began > 15 * 60_000) {
+    console.error(`bench: stalled in "${phase}"; giving up after 15 min`);
+    process.exit(3);
   }
+}, 30_000);
+watchdog.unref();
+try {
+  await main();
+} catch (e) {
+  console.error(`bench failed in "${phase}": ${(e as Error).message}`);
+  process.exitCode = 3;
 }

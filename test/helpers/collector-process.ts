@@ -15,8 +15,6 @@ export interface CollectorProcessOptions {
   args?: string[];
   /** Options for node itself, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR]. */
   nodeArgs?: string[];
-  /** A JavaScript bundle of host-cli/main.ts to run with plain node (bench/lib/bundle.ts); default: the source under tsx. */
-  entry?: string;
   /** Every JSON log line after "started" (stats, batch, rejected, stopped, ...). */
   onEvent?: (e: Record<string, unknown>) => void;
   /** How long to wait for "started" before killing the child and failing (default 60 s). */
@@ -27,7 +25,7 @@ export interface CollectorProcessOptions {
 export function spawnCollector(o: CollectorProcessOptions): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), ...(o.entry ? [o.entry] : ['--import', 'tsx', join(ROOT, 'host-cli', 'main.ts')]), 'collect', '--broker', o.broker, '--db', o.db,
+    [...(o.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'host-cli', 'main.ts'), 'collect', '--broker', o.broker, '--db', o.db,
       '--group', o.group, '--client-id', o.clientId, '--json-log', ...(o.args ?? [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
