@@ -14,12 +14,12 @@
 // phase the bench is in, so a stall is reported, never waited on for ever (docs/collector.md "Scaling").
 import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import mqtt from 'mqtt';
 import { newIdentity, SimDevice } from '../host-cli/collector/sim-device.js';
 import { spawnCollector, stopCollector } from '../test/helpers/collector-process.js';
 import { startHeadEndBroker } from '../test/system/collector/mosquitto.js';
 import { openBenchStore } from './lib/fleet-store.js';
-import { CpuLedger, cpuSeconds, ownCpuSeconds, pgBackendCpu } from './lib/proc-cpu.js';
+import { publishPacket, rawPublisher } from './lib/raw-publisher.js';
+import { CpuLedger, cpuSeconds, lockWaits, ownCpuSeconds, pgBackendCpu } from './lib/proc-cpu.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,6 +48,16 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
   while (!(await cond())) {
     if (t() > end) throw new Error(`bench: gave up after ${s1(ms)} s waiting for ${what}`);
     await sleep(every);
+  }
+}
+
+/** `p`, or an error naming `what` after `ms` (the timer does not outlive it). */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new Error(`bench: ${what} within ${s1(ms)} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -88,6 +98,10 @@ async function main(): Promise<void> {
       for (const d of devices) msgs.push({ topic: `amsgate/v1/${d.device}/interval`, payload: d.interval({ start: T0 + k * 1800_000, energyWh: (k * 37) % 900 }).compact });
     }
     console.log(`records signed in advance: ${msgs.length} in ${s1(t() - s)} s (${Math.round(msgs.length / ((t() - s) / 1000))}/s), ${Math.round(msgs.reduce((n, m) => n + m.payload.length, 0) / msgs.length)} bytes each`);
+
+    // Encoded before the clock starts, like the signatures: the gateways' work is not the collectors'. Packet ids
+    // cycle; at most 1000 are unacknowledged at a time.
+    const packets = msgs.map((m, i) => publishPacket(m.topic, m.payload, (i % 65535) + 1));
 
     // Commit times: each "batch" line is written after its transaction committed.
     const total = msgs.length;
@@ -131,36 +145,27 @@ async function main(): Promise<void> {
     const mosqAtStart = cpuSeconds(broker.pid);
     const benchAtStart = ownCpuSeconds();
     enter('connecting the publisher');
-    const pub = await Promise.race([
-      mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `${group}-pub`, reconnectPeriod: 0 }, false),
-      sleep(30_000).then(() => { throw new Error('bench: the publisher could not connect within 30 s'); }),
-    ]);
+    const pub = await within(rawPublisher(broker.url, `${group}-pub`), 30_000, 'the publisher could not connect');
     const killAt = Math.floor(total * KILL_AT);
     let killedAt = 0;
     let collectorCpu = 0;
     const load0 = loadavg()[0]!;
-    let restarted: Promise<ChildProcess> | null = null;
+    let restarted = null as Promise<ChildProcess> | null;
     enter('publishing');
     start = t();
-    let inflight = 0;
-    let published = 0;
-    for (let i = 0; i < total; i++) {
-      if (inflight >= 1000) await until(() => inflight < 1000, 120_000, `PUBACKs from the broker (${inflight} in flight)`, 1);
-      inflight++;
-      const m = msgs[i]!;
-      pub.publishAsync(m.topic, m.payload, { qos: 1 }).then(
-        () => { inflight--; published++; },
-        (e: Error) => { inflight--; console.error(`publish failed: ${e.message}`); },
-      );
-      if (i === killAt) {
-        await samplePg();
+    let killing: Promise<void> | null = null;
+    const sent = pub.send(packets, 1000, (i) => {
+      if (i !== killAt) return;
+      killing = samplePg().then(() => {
         collectorCpu += cpuSeconds(a.pid) - (startupCpu.get(a.pid) ?? 0);
         a.kill('SIGKILL');
         killedAt = t() - start;
         restarted = sleep(2000).then(() => launch('A', 'A2'));
-      }
-    }
-    await until(() => inflight === 0, 120_000, `the last ${inflight} PUBACKs`);
+      });
+    });
+    await within(sent, 300_000, 'not every PUBACK came back');
+    await killing;
+    const published = total;
     const pubDone = t() - start;
     enter('restarting collector A');
     if (restarted) {
@@ -212,13 +217,13 @@ async function main(): Promise<void> {
     console.log(`load average (1 min) at start ${load0.toFixed(1)}, at end ${load1.toFixed(1)} on ${cpus().length} cores (other work on the machine shares them)`);
     console.log(`lost ${total - n}, rows ${dupRows} (doubled ${dupRows - n}), duplicates absorbed ${counts.duplicates}, rejections ${JSON.stringify(counts.rejections)}, chain gaps ${chain.gaps.length}, breaks ${chain.breaks.length}`);
     enter('stopping collectors');
-    for (const c of children) await stopCollector(c);
+    for (const c of children) if ((await stopCollector(c)) === 'killed') console.log(`collector pid ${c.pid} did not stop within 30 s of SIGTERM: killed`);
     last.delete(a);
     const st = [...last.values()];
     const sum = (k: keyof Stats): number => st.reduce((x, y) => x + (y[k] ?? 0), 0);
     console.log(`verification (surviving processes): ${sum('signatures')} signatures verified, ${sum('linked')} records authenticated by their successor's hash, ${sum('batches')} batches (mean ${Math.round(sum('received') / Math.max(1, sum('batches')))} messages)`);
     console.log(n === total && dupRows === total && chain.gaps.length === 0 ? 'RESULT: nothing lost, nothing doubled' : 'RESULT: MISMATCH');
-    await pub.endAsync();
+    pub.close();
     if (n !== total || dupRows !== total) process.exitCode = 1;
   } finally {
     enter('cleaning up');
@@ -231,7 +236,10 @@ async function main(): Promise<void> {
 // A stall is reported with the phase it happened in; after 15 minutes in all, the bench gives up (exit 3).
 const began = t();
 const watchdog = setInterval(() => {
-  if (t() - phaseAt > 30_000) console.log(`  [watchdog] still "${phase}" after ${s1(t() - phaseAt)} s`);
+  if (t() - phaseAt > 30_000) {
+    console.log(`  [watchdog] still "${phase}" after ${s1(t() - phaseAt)} s`);
+    void lockWaits(PG_BASE).then((w) => w && console.log(`  [watchdog] PostgreSQL sessions waiting for a lock: ${w}`), () => undefined);
+  }
   if (t() - began > 15 * 60_000) {
     console.error(`bench: stalled in "${phase}"; giving up after 15 min`);
     process.exit(3);

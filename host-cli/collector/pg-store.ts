@@ -48,8 +48,13 @@ export class PgStore implements CollectorStore {
     const c = await this.pool.connect();
     try {
       if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      // Two collectors starting at once must not race on CREATE TABLE.
-      await c.query('SELECT pg_advisory_lock(736201)');
+      // Two collectors starting at once must not race on CREATE TABLE. Bounded: a session stuck holding the lock
+      // gives an error naming it, not a start-up that waits for ever.
+      await c.query(`SET lock_timeout = '60s'`);
+      await c.query('SELECT pg_advisory_lock(736201)').catch((e: Error) => {
+        throw new Error(`waiting for the schema lock (pg_advisory_lock 736201, held by another session): ${e.message}`);
+      });
+      await c.query('RESET lock_timeout');
       try {
         for (const s of schemaSql('postgres')) await c.query(s);
       } finally {

@@ -35,11 +35,12 @@ export function register(program: Command): void {
       'after',
       `
 Read-only. People log in with the token once (session cookie); scripts send "Authorization: Bearer TOKEN".
-The API is described in docs/openapi-fleet.yaml; the pages are docs/fleet-console.md.
+The API is described in docs/openapi-fleet.yaml; the pages and the --export-settings file in docs/fleet-console.md.
 
 Examples:
   openssl rand -base64 24 > fleet.token
   amsgate fleet-console --db collector.sqlite --token-file fleet.token --broker mqtt://127.0.0.1:1883
+  amsgate fleet-console --db postgres://collector@db/fleet --token-file fleet.token --export-settings exports.json
   curl -H "Authorization: Bearer $(cat fleet.token)" http://127.0.0.1:8081/api/v1/fleet`,
     )
     .action(async (o: { db: string; listen: string; broker?: string; tokenFile?: string; exportSettings?: string }) => {

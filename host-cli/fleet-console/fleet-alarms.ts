@@ -56,7 +56,7 @@ export function seqGapResend(g: SeqGap, alarms: AlarmView[], tail: DeviceTail | 
       : g.where === 'between'
         ? 'missing between two stored records'
         : 'missing before the first stored record';
-  return { state: 'requesting', since: null, detail: `${why}; the collector's recovery asks for seq ${g.from}..${g.to} until they arrive or it raises an alarm` };
+  return { state: 'requesting', since: null, detail: `${why}; the collector's recovery asks for ${g.from === g.to ? `seq ${g.from}` : `seq ${g.from}..${g.to}`} until they arrive or it raises an alarm` };
 }
 
 /** A missing period's resend state: tied to the device's missing seqs, if any; else nothing was sealed. */

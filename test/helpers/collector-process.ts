@@ -66,10 +66,17 @@ export function spawnCollector(o: CollectorProcessOptions): Promise<ChildProcess
   });
 }
 
-/** SIGTERM, and resolves when the child has exited (at once if it already has). */
-export async function stopCollector(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/** SIGTERM, and resolves when the child has exited (at once if it already has); SIGKILL after `graceMs`. */
+export async function stopCollector(child: ChildProcess, graceMs = 30_000): Promise<'stopped' | 'killed'> {
+  if (child.exitCode !== null || child.signalCode !== null) return 'stopped';
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  await gone;
+  let timer: NodeJS.Timeout | undefined;
+  const how = await Promise.race([gone.then(() => 'stopped' as const), new Promise<'killed'>((r) => (timer = setTimeout(() => r('killed'), graceMs)))]);
+  clearTimeout(timer);
+  if (how === 'killed') {
+    child.kill('SIGKILL');
+    await gone;
+  }
+  return how;
 }

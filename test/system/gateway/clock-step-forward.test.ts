@@ -13,13 +13,13 @@ const STEP_MS = 25 * MIN;
 
 test('wall clock stepped 25 minutes forward under load: exact energy, stepped periods flagged', async () => {
   const t0 = Date.now();
-  const s = await Scenario.start('clockfwd', SPEED);
+  const origin = Date.UTC(2026, 2, 1, 0, 0);
+  const s = await Scenario.start('clockfwd', SPEED, {}, origin);
   try {
     const fake = FakeWallClock.create(s.dir);
     const gw = s.spawn(fake.env());
     await s.firstReading(gw);
     s.load(true);
-    const origin = Date.UTC(2026, 2, 1, 0, 0);
     await s.simWaitUntil(origin + 20 * MIN);
     const before = s.tl.clock.now();
     fake.step(STEP_MS / SPEED / 1000);

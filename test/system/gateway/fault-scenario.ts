@@ -5,7 +5,8 @@
 // it (whole Wh, round half away), computed here from the simulator's physics and never from the gateway.
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogEntry } from '../../../drivers/catalog.js';
@@ -100,10 +101,25 @@ export class Scenario {
     this.sim.physical.force(on ? null : IDLE);
   }
 
-  /** Started, then three polls of simulated time: the first reading of the idle register is in the store. */
+  /** Readings in the gateway's store (0 while it has none or cannot be read yet). */
+  storedReadings(): number {
+    const storePath = (JSON.parse(readFileSync(this.config, 'utf8')) as { storePath: string }).storePath;
+    try {
+      const db = new Database(join(storePath, 'gateway.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM readings').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Started, and the first reading of the idle register is in the store (however slow the machine). */
   async firstReading(gw: ChildProcess): Promise<void> {
     await this.started(gw);
-    await this.simWait(3 * 60_000);
+    await this.until('the first reading in the store', () => this.storedReadings() > 0);
   }
 
   /**
