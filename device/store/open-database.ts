@@ -66,8 +66,10 @@ export function unreadableStore(err: unknown, path: string): unknown {
 export function checkStoreReadable(path: string): void {
   let db: Database.Database | undefined;
   try {
-    // Not openDatabase: no migration, so a new or empty file is left for the gateway's own open to set up.
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    // Not openDatabase: no migration, so a new or empty file is left for the gateway's own open to set up. Not
+    // read-only either: a read-only connection leaves the -shm (and -wal) it creates, a writable one removes them when
+    // it closes, so a refused store folder is left as it was found.
+    db = new Database(path, { fileMustExist: true });
     const rows = db.pragma('quick_check') as { quick_check: string }[];
     if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') {
       const detail = rows.slice(0, 3).map((r) => r.quick_check).join('; ');

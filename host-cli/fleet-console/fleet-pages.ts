@@ -7,6 +7,7 @@ import { REJECT_REASONS } from '../collector/store-types.js';
 import type { FleetEnv } from './fleet-auth.js';
 import { windowOf, type FleetContext } from './fleet-api.js';
 import type { ResendState } from './fleet-alarms.js';
+import type { GatewayAlarmView } from './gateway-alarms.js';
 import { halfHourChart } from './fleet-chart.js';
 import { MARKET_FORMATS, type MarketFormatName } from './fleet-exports.js';
 import { deviceDetail, fleetOverview, rejectionList, type DeviceSummary, type RejectionView } from './fleet-queries.js';
@@ -39,6 +40,13 @@ ${rows.map((r) => html`<tr><td>${r.receivedAt}</td><td>${r.device ? html`<a href
 
 function resendCell(r: ResendState): Html {
   return html`<td><span class="${r.state === 'alarm' ? 'bad' : r.state === 'requesting' ? 'warn' : 'muted'}">${r.state}</span>${r.since ? ` since ${r.since}` : ''}<br><span class="muted">${r.detail}</span></td>`;
+}
+
+/** The gateway's signed alarm records: active first, then the history (each record raised or cleared at `at`). */
+function gatewayAlarmTable(rows: GatewayAlarmView[]): Html {
+  if (rows.length === 0) return html`<p>No alarm records from the gateway.</p>`;
+  return html`<div class="wrap"><table><thead><tr><th scope="col">State</th><th scope="col">Kind</th><th scope="col">Meter</th><th scope="col">Raised / cleared at (UTC)</th><th scope="col">Seq</th><th scope="col">Detail</th></tr></thead><tbody>
+${rows.map((a) => html`<tr><td class="${a.active ? 'bad' : 'muted'}">${a.active ? 'active' : a.state}</td><td><span class="flag">${a.alarm}</span></td><td>${a.meter ?? 'device-wide'}</td><td>${a.state} ${a.at}</td><td class="num">${a.seq}</td><td>${a.detail}</td></tr>`)}</tbody></table></div>`;
 }
 
 /** The chart spans the stored half-hours (at least 12 h), not the whole query window. */
@@ -75,7 +83,7 @@ export function registerFleetPages(app: Hono<FleetEnv>, x: FleetContext): void {
 <input type="hidden" name="sort" value="${sort}"><input type="hidden" name="dir" value="${dir}"><p><button type="submit">Apply</button></p></form>
 <p class="muted">Window ${o.window.from} to ${o.window.to}; ${rows.length} of ${n.devices} devices shown.</p>
 <div class="wrap"><table><thead><tr>${link('device', 'Device')}${link('status', 'Status')}${link('lastSeen', 'Last seen')}<th scope="col">Latest interval</th>${link('openGaps', 'Open gaps')}${link('activeAlarms', 'Active alarms')}${link('rejected', 'Rejected')}<th scope="col">Keys</th></tr></thead><tbody>
-${rows.map((d) => html`<tr><td><a href="/devices/${encodeURIComponent(d.device)}">${d.device}</a></td><td class="${d.status === 'online' ? 'ok' : d.status === 'offline' ? 'bad' : 'muted'}">${d.status}</td><td>${d.lastSeen ?? '-'}</td><td>${d.latestInterval ? `${d.latestInterval.meter}/${d.latestInterval.channel} ${d.latestInterval.start.slice(0, 16)}Z ${d.latestInterval.energyWh} Wh ${d.latestInterval.quality}` : '-'}</td><td class="num">${d.openGaps}</td><td class="num${d.activeAlarms ? ' bad' : ''}">${d.activeAlarms}</td><td class="num">${d.rejected}</td><td class="num">${d.keys}</td></tr>`)}
+${rows.map((d) => html`<tr><td><a href="/devices/${encodeURIComponent(d.device)}">${d.device}</a></td><td class="${d.status === 'online' ? 'ok' : d.status === 'offline' ? 'bad' : 'muted'}">${d.status}</td><td>${d.lastSeen ?? '-'}</td><td>${d.latestInterval ? `${d.latestInterval.meter}/${d.latestInterval.channel} ${d.latestInterval.start.slice(0, 16)}Z ${d.latestInterval.energyWh} Wh ${d.latestInterval.quality}` : '-'}</td><td class="num">${d.openGaps}</td><td class="num${d.activeAlarms ? ' bad' : ''}">${d.activeAlarms}${d.activeAlarmLabels.map((l) => html`<br><span class="flag">${l}</span>`)}</td><td class="num">${d.rejected}</td><td class="num">${d.keys}</td></tr>`)}
 </tbody></table></div>
 <p class="muted">JSON: <a href="/api/v1/fleet">/api/v1/fleet</a> (docs/openapi-fleet.yaml).</p>`;
     return frame(c, 'Fleet', '/', body);
@@ -92,7 +100,8 @@ ${rows.map((d) => html`<tr><td><a href="/devices/${encodeURIComponent(d.device)}
 ${d.gaps.map((g) => html`<tr><td>${g.meter} / ${g.channel} ${g.resolution}</td><td>${g.from}</td><td>${g.to}</td><td class="num">${g.missing}</td>${resendCell(g.resend)}</tr>`)}
 ${d.seqGaps.map((g) => html`<tr><td>record chain (${g.where})</td><td>seq ${g.from}</td><td>seq ${g.to}</td><td class="num">${g.to - g.from + 1} record${g.to === g.from ? '' : 's'}</td>${resendCell(g.resend)}</tr>`)}</tbody></table></div>`}
 <p class="muted">${d.tail ? `Latest seq announced by the gateway: ${d.tail.seq} (${d.tail.seenAt}).` : 'The gateway has announced no seq yet.'}</p>
-<h2>Alarms</h2>${d.alarms.length === 0 ? html`<p>No collector alarms.</p>` : html`<div class="wrap"><table><thead><tr><th scope="col">Raised (UTC)</th><th scope="col">Kind</th><th scope="col">Seq</th><th scope="col">State</th><th scope="col">Detail</th></tr></thead><tbody>
+<h2>Gateway alarms</h2>${gatewayAlarmTable(d.gatewayAlarms)}
+<h2>Collector alarms</h2>${d.alarms.length === 0 ? html`<p>No collector alarms.</p>` : html`<div class="wrap"><table><thead><tr><th scope="col">Raised (UTC)</th><th scope="col">Kind</th><th scope="col">Seq</th><th scope="col">State</th><th scope="col">Detail</th></tr></thead><tbody>
 ${d.alarms.map((a) => html`<tr><td>${a.at}</td><td><span class="flag">${a.kind}</span></td><td>${a.fromSeq}..${a.toSeq}</td><td class="${a.active ? 'bad' : 'muted'}">${a.active ? 'active' : a.kind === 'recovered' ? '-' : 'recovered'}</td><td>${a.detail}</td></tr>`)}</tbody></table></div>`}
 <h2>Key history</h2><div class="wrap"><table><thead><tr><th scope="col">Event</th><th scope="col">kid</th><th scope="col">alg</th><th scope="col">Valid from</th><th scope="col">Valid to</th><th scope="col">Source</th></tr></thead><tbody>
 ${d.keys.map((k) => html`<tr><td>${k.event}</td><td><code class="id">${k.kid}</code></td><td>${k.alg}</td><td>${k.validFrom}</td><td>${k.validTo ?? '-'}</td><td>${k.source}</td></tr>`)}</tbody></table></div>

@@ -5,6 +5,7 @@ import type { IntervalFlag, Quality } from '../../device/records/record-types.js
 import { findPeriodGaps, type PeriodGap } from '../collector/gaps.js';
 import type { CollectorStore, RegisteredKey, Rejection, SeqGap, StoredInterval } from '../collector/store-types.js';
 import { latestRevisions } from '../exports/intervals.js';
+import { activeGatewayAlarms, gatewayAlarmLabel, gatewayAlarmViews, type GatewayAlarmView } from './gateway-alarms.js';
 import { activeAlarmCounts, alarmViews, periodGapResend, seqGapResend, type AlarmView, type ResendState } from './fleet-alarms.js';
 
 export interface DeviceStatus {
@@ -22,8 +23,10 @@ export interface DeviceSummary {
   /** Missing periods inside the window plus sequence gaps of the chain. */
   openGaps: number;
   rejected: number;
-  /** The collector's records-missing alarms not followed by `recovered`. */
+  /** Active alarms: the collector's records-missing not followed by `recovered`, plus the gateway's raised ones. */
   activeAlarms: number;
+  /** One label per active alarm, saying whose: "gateway: meter-comms-failure (charger)", "collector: records-missing". */
+  activeAlarmLabels: string[];
   keys: number;
 }
 
@@ -66,6 +69,8 @@ export interface DeviceDetail {
   tail: { seq: number; seenAt: string } | null;
   /** The collector's alarms about this device, newest first. */
   alarms: AlarmView[];
+  /** The gateway's own signed alarm records: the active ones first, then the rest newest first. */
+  gatewayAlarms: GatewayAlarmView[];
   keys: KeyEvent[];
   rejections: RejectionView[];
 }
@@ -83,9 +88,10 @@ export function rejectionView(r: Rejection): RejectionView {
 }
 
 export async function fleetOverview(store: CollectorStore, statuses: Map<string, DeviceStatus>, fromMs: number, toMs: number): Promise<FleetOverview> {
-  const [keys, intervals, rejections, chain, alarms] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(), store.listAlarms(ALARM_SCAN)]);
+  const [keys, intervals, rejections, chain, alarms, gatewayAlarms] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(), store.listAlarms(ALARM_SCAN), store.gatewayAlarms()]);
   const names = new Set<string>([...keys.map((k) => k.device), ...intervals.map((i) => i.device), ...statuses.keys()]);
   const active = activeAlarmCounts(alarms);
+  const gatewayActive = activeGatewayAlarms(gatewayAlarms);
   const byDevice = new Map<string, StoredInterval[]>();
   for (const i of intervals) (byDevice.get(i.device) ?? byDevice.set(i.device, []).get(i.device)!).push(i);
   const gaps = findPeriodGaps(intervals);
@@ -98,6 +104,7 @@ export async function fleetOverview(store: CollectorStore, statuses: Map<string,
       if (!last || i.payload.period.start > last.payload.period.start) last = i;
     }
     const st = statuses.get(device);
+    const labels = [...gatewayActive.filter((a) => a.device === device).map(gatewayAlarmLabel), ...Array<string>(active.get(device) ?? 0).fill('collector: records-missing')];
     return {
       device,
       lastSeen: seen < 0 ? null : iso(seen),
@@ -105,7 +112,8 @@ export async function fleetOverview(store: CollectorStore, statuses: Map<string,
       latestInterval: last ? { meter: last.payload.meter.id, channel: last.payload.channel, start: last.payload.period.start, energyWh: last.payload.energyWh, quality: last.payload.quality } : null,
       openGaps: gaps.filter((g) => g.device === device).reduce((n, g) => n + g.missing, 0) + chain.gaps.filter((g) => g.device === device).length,
       rejected: rejections.filter((r) => r.device === device).length,
-      activeAlarms: active.get(device) ?? 0,
+      activeAlarms: labels.length,
+      activeAlarmLabels: labels,
       keys: keys.filter((k) => k.device === device).length,
     };
   });
@@ -139,8 +147,9 @@ export function keyHistory(keys: RegisteredKey[]): KeyEvent[] {
 }
 
 export async function deviceDetail(store: CollectorStore, device: string, fromMs: number, toMs: number): Promise<DeviceDetail | null> {
-  const [keys, intervals, rejections, chain, alarmList, tails] = await Promise.all([
+  const [keys, intervals, rejections, chain, alarmList, tails, gatewayAlarms] = await Promise.all([
     store.listKeys(device), store.intervals({ device, fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(device), store.listAlarms(ALARM_SCAN, device), store.listTails(device),
+    store.gatewayAlarms(device),
   ]);
   if (keys.length === 0 && intervals.length === 0) return null;
   const alarms = alarmViews(alarmList);
@@ -156,6 +165,7 @@ export async function deviceDetail(store: CollectorStore, device: string, fromMs
     seqGaps: seqGaps.map((g) => ({ from: g.from, to: g.to, where: g.where, resend: seqGapResend(g, alarms, tail) })),
     tail: tail ? { seq: tail.seq, seenAt: iso(tail.seenAt) } : null,
     alarms,
+    gatewayAlarms: gatewayAlarmViews(gatewayAlarms),
     keys: keyHistory(keys),
     rejections: rejections.filter((r) => r.device === device).map(rejectionView),
   };

@@ -35,16 +35,16 @@ test('log in with the token; the overview counts devices, online/offline and gap
   assert.match(cards, /Devices\s*3/);
   assert.match(cards, /Offline\s*1/);
   assert.match(cards, /With gaps\s*3/);
-  assert.match(cards, /With active alarms\s*1/);
+  assert.match(cards, /With active alarms\s*2/);
   const rowA = await page.locator('tr', { has: page.getByRole('link', { name: 'gw-a', exact: true }) }).innerText();
   assert.match(rowA, /online/);
-  assert.match(rowA, /\t2\t/, 'two missing half-hours');
+  assert.match(rowA, /\t2\t1\ngateway: meter-comms-failure \(charger\)\t0\t/, "two missing half-hours; one active alarm, the gateway's own");
   const rowC = await page.locator('tr', { has: page.getByRole('link', { name: 'gw-c', exact: true }) }).innerText();
-  assert.match(rowC, /unknown\t-\t-\t1\t1\t0\t1/, 'gw-c: one seq gap, one active alarm, no rejections, one key');
+  assert.match(rowC, /unknown\t-\t-\t1\t1\ncollector: records-missing\t0\t1/, "gw-c: one seq gap, one active alarm (the collector's), no rejections, one key");
   await b.shot('fleet-overview');
   await page.getByLabel('Show').selectOption('alarms');
   await page.getByRole('button', { name: 'Apply' }).click();
-  assert.equal(await page.locator('tbody tr td:first-child a').allInnerTexts(), ['gw-c'], 'filtered to devices with active alarms');
+  assert.equal(await page.locator('tbody tr td:first-child a').allInnerTexts(), ['gw-a', 'gw-c'], 'filtered to devices with active alarms, gateway or collector');
   await page.getByLabel('Show').selectOption('all');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('link', { name: /Open gaps/ }).click();
@@ -63,6 +63,15 @@ test('a device page shows its half-hourly chart (estimated visible), gaps and ke
   const gaps = await page.locator('h2:has-text("Gaps") + div table').innerText();
   assert.match(gaps, new RegExp(`${new Date(T0 + 10 * 1_800_000).toISOString().slice(0, 16)}.*\\t2\\t`));
   assert.match(await page.locator('h2:has-text("Key history") + div table').innerText(), /registered/);
+  // The gateway's own alarm records: the active one first, then the history newest first.
+  const gwAlarms = (await page.locator('h2:has-text("Gateway alarms") + div table tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(0, 5).join(' | '));
+  assert.equal(gwAlarms, [
+    'active | meter-comms-failure | charger | raised 2026-06-01T09:00:00.000Z | 27',
+    'cleared | clock-unsynchronised | device-wide | cleared 2026-06-01T06:00:00.000Z | 26',
+    'raised | clock-unsynchronised | device-wide | raised 2026-06-01T05:00:00.000Z | 25',
+    'cleared | meter-comms-failure | charger | cleared 2026-06-01T04:30:00.000Z | 24',
+    'raised | meter-comms-failure | charger | raised 2026-06-01T04:00:00.000Z | 23',
+  ]);
   await b.shot('fleet-device');
   await page.goto(`${rig.console.url}/devices/gw-b`);
   assert.ok((await page.locator('svg.chart rect.export').count()) > 0, 'export bars drawn');
@@ -71,7 +80,7 @@ test('a device page shows its half-hourly chart (estimated visible), gaps and ke
   await page.goto(`${rig.console.url}/devices/gw-c`);
   const gapC = await page.locator('h2:has-text("Gaps") + div table').innerText();
   assert.match(gapC, /record chain \(before-first\)\tseq 1\tseq 5\t5 records\talarm since 2026-06-01T11:00:00.000Z/);
-  const alarmsC = await page.locator('h2:has-text("Alarms") + div table').innerText();
+  const alarmsC = await page.locator('h2:has-text("Collector alarms") + div table').innerText();
   assert.match(alarmsC, /records-missing\t1\.\.5\tactive/);
   await b.shot('fleet-device-alarm');
 });

@@ -129,7 +129,7 @@ test('a format without export settings answers 409 as documented', async () => {
 
 test('the checker itself refuses what the schemas forbid', () => {
   const s = { $ref: '#/components/schemas/DeviceSummary' };
-  const good = { device: 'd', lastSeen: null, status: 'unknown', latestInterval: null, openGaps: 0, rejected: 0, activeAlarms: 0, keys: 1 };
+  const good = { device: 'd', lastSeen: null, status: 'unknown', latestInterval: null, openGaps: 0, rejected: 0, activeAlarms: 0, activeAlarmLabels: [], keys: 1 };
   assert.equal(check(spec, s, good), []);
   assert.equal(check(spec, s, { ...good, extra: 1 }), ['$: "extra" is not in the schema']);
   assert.equal(check(spec, s, { ...good, status: 'asleep' }), ['$.status: "asleep" is not one of ["online","offline","unknown"]']);

@@ -14,6 +14,7 @@ import { verifyMessage } from '../../host-cli/collector/verify-message.js';
 import { startFleetConsole, type RunningFleetConsole } from '../../host-cli/fleet-console/fleet-app.js';
 import type { ExportSettings } from '../../host-cli/fleet-console/fleet-exports.js';
 import mqtt from 'mqtt';
+import type { AlarmRecord } from '../../device/records/record-types.js';
 
 export const TOKEN = 'fleet-test-token-0123456789';
 export const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -75,6 +76,21 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
     }
   }
   await deliver(msgs);
+  // gw-a's own signed alarm records (after its intervals, seq 23..27): the charger's meter stopped answering, came
+  // back, stopped again (active); the clock lost sync and regained it (device-wide, cleared).
+  const gwa = devices['gw-a']!;
+  const alarm = (kind: AlarmRecord['alarm'], meter: string | null, state: AlarmRecord['state'], atMs: number, detail: string) => {
+    const at = new Date(atMs).toISOString();
+    return { topic: topics.alarm('gw-a'), compact: gwa.seal<AlarmRecord>({ type: 'alarm', alarm: kind, meter, state, at, detail }, at).compact };
+  };
+  const gw = await deliver([
+    alarm('meter-comms-failure', 'charger', 'raised', T0 + 4 * 3_600_000, 'no Modbus answer from the meter for 60 s'),
+    alarm('meter-comms-failure', 'charger', 'cleared', T0 + 4.5 * 3_600_000, 'the meter answers again'),
+    alarm('clock-unsynchronised', null, 'raised', T0 + 5 * 3_600_000, 'no NTP sync for 3600 s'),
+    alarm('clock-unsynchronised', null, 'cleared', T0 + 6 * 3_600_000, 'NTP synchronised'),
+    alarm('meter-comms-failure', 'charger', 'raised', T0 + 9 * 3_600_000, 'no Modbus answer from the meter for 60 s'),
+  ]);
+  if (gw.accepted !== 5) throw new Error(`rig: gw-a's alarm records were not all stored: ${JSON.stringify(gw)}`);
   // Recovery's traces in the store: gw-a had records missing and got them (an alarm, then recovered); gw-b announced
   // seq 49 (48 stored), which is being asked for; gw-c announced seq 5 and none came: an active alarm.
   await store.addAlarm({ at: T0 + 2 * 3_600_000, device: 'gw-a', kind: 'records-missing', fromSeq: 3, toSeq: 4, detail: '2 record(s) missing in seq 3..4 after 5 resend request(s) over 600 s: the gateway did not send them (offline, or not answering); still asking' });
