@@ -105,6 +105,14 @@ export function catalogEntryFromFile(path: string): CatalogEntry {
   return entry;
 }
 
+/**
+ * Forgets every loaded model file, as a new process starts. For a host that runs several commands in one process
+ * (the in-process command runner of the tests): one command's file must not claim its id for the next.
+ */
+export function forgetModelFiles(): void {
+  fromFiles.clear();
+}
+
 /** The entry of a built-in or loaded model, or undefined. */
 export function findCatalogEntry(id: string): CatalogEntry | undefined {
   return catalog.get(id) ?? fromFiles.get(id)?.entry;

@@ -16,6 +16,7 @@ import { commissionCommand, type CommissionCliOptions } from '../../host-cli/com
 import { answerSource } from '../../host-cli/commissioning/answers.js';
 import { runCommissioning } from '../../host-cli/commissioning/commission-run.js';
 import { keyFromCommissioning } from '../../host-cli/collector/registry.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-commission-'));
 const clock = scaledClock(60);
@@ -53,9 +54,7 @@ test.before(async () => {
   const cfg = parseConfig(raw, configFile);
   gateway = new Gateway({ config: cfg, clock, brokerUrl: broker.url });
   await gateway.start();
-  // Waits for the condition, not a fixed time: under load the first CONNACK can take seconds.
-  for (let i = 0; i < 1500 && !gateway.client?.connected; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(gateway.client?.connected, 'the gateway connected to the embedded broker within 30 s');
+  await waitFor(() => gateway.client?.connected === true, 'the gateway to connect to the broker', 30_000);
 });
 
 test.after(async () => {

@@ -79,7 +79,7 @@ test('commissioning from the console: a wrong configured serial fails and says w
 });
 
 /** Retries `f` until it resolves (the meter is opened by the first poll). */
-async function until2<T>(f: () => Promise<T>, ms = 15_000): Promise<T> {
+async function until2<T>(f: () => Promise<T>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     try {

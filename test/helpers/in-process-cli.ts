@@ -4,13 +4,17 @@
 // test/cli/exit-codes.test.ts checks the same codes against a real child process. A command that calls
 // process.exit itself (e.g. a subcommand Commander created without the root's exitOverride: exit 1) would end the
 // test run here and hide its code, so process.exit is stubbed for the call and the code it was given is returned.
+// Each call starts and ends, as a process does, with no model file loaded (one test's --model-file must not claim its
+// model id for a later test file with another path to the same model).
 import type { Command } from 'commander';
+import { forgetModelFiles } from '../../drivers/catalog.js';
 import { execute, newProgram } from '../../host-cli/main.js';
 
 export async function runInProcess(
   register: (p: Command) => void,
   args: string[],
 ): Promise<{ code: number; out: string; err: string }> {
+  forgetModelFiles();
   let out = '';
   let err = '';
   const program = newProgram({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
@@ -29,6 +33,7 @@ export async function runInProcess(
     const code = await execute(program, args, (s) => void (err += s));
     return { code: exitedWith ?? code, out, err };
   } finally {
+    forgetModelFiles();
     process.exit = exit;
     process.stdout.write = writeOut;
     process.stderr.write = writeErr;

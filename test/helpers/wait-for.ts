@@ -1,8 +1,8 @@
 // Waits for a condition instead of a fixed sleep: checks after every event-loop turn (and at least every 2 ms), fails
-// with `what` if it does not hold within `timeoutMs`.
+// with `what` if it does not hold within `timeoutMs` (an upper bound only: generous, for a loaded machine).
 import { setImmediate as turn } from 'node:timers/promises';
 
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; !cond(); i++) {
     if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);

@@ -146,7 +146,7 @@ test('TCP server answers pipelined requests in order and closes a stream that lo
     const got: number[] = [];
     s.on('data', (c) => got.push(...c));
     s.write(Buffer.concat([0, 1, 2].map((i) => Buffer.from(encodeMbapRequest(100 + i, 1, { fc: 4, address: i, count: 1 })))));
-    await waitFor(() => got.length >= 33, 'three 11-byte replies', 2000);
+    await waitFor(() => got.length >= 33, 'three 11-byte replies', 30_000);
     assert.is(got.length, 33);
     for (let i = 0; i < 3; i++) {
       const f = got.slice(11 * i, 11 * i + 11);
