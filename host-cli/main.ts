@@ -1,12 +1,18 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 // Entry point of the `amsgate` command. The commands are listed as data in command-registry.ts; only the module of
 // the command being run is loaded (a gateway carries what `run` needs, and `--version` or `--help` load none).
-import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import type { Command, OutputConfiguration } from 'commander';
 import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { AmsgateError, ConfigError, TimeoutError, TransportError } from '../drivers/errors.js';
 import { COMMANDS, commandNamed, type CommandEntry } from './command-registry.js';
 import { EXIT } from './exit-codes.js';
+
+export const VERSION = '0.1.0';
+
+/** Commander, loaded when a command line is parsed: `amsgate --version` answers without it (bench/cli-startup.ts). */
+const commander = (): typeof import('commander') => createRequire(import.meta.url)('commander') as typeof import('commander');
 
 /**
  * The root command, configured BEFORE any subcommand is added: Commander copies exitOverride, output and
@@ -14,12 +20,13 @@ import { EXIT } from './exit-codes.js';
  * thrown (and exits 2) rather than handled by Commander's own process.exit(1).
  */
 export function newProgram(output?: OutputConfiguration): Command {
+  const { Command } = commander();
   const program = new Command('amsgate')
     .description(
       'Settlement-grade metering for EV chargers and home batteries (BSC CoP11 Asset Metering Type 5).\n' +
         'Gateway runtime, meter simulators, installer commissioning, head-end collector, market exports and accuracy bench.',
     )
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
@@ -63,7 +70,7 @@ export async function execute(program: Command, args: readonly string[], writeEr
     return Number(process.exitCode ?? 0);
   } catch (err) {
     // Commander has already printed its message (unknown option, missing argument, ...) or the help.
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof commander().CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const e = err as Error;
     writeErr(`amsgate: ${e.message}\n`);
     if (process.env.AMSGATE_DEBUG) writeErr(`${e.stack}\n`);
@@ -78,6 +85,11 @@ async function main(): Promise<void> {
     throw err;
   });
   const args = process.argv.slice(2);
+  // What Commander would print for the version, without loading it or any command.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   const code = await execute(await buildProgram(args), args);
   process.exitCode = code;
 }
