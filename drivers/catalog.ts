@@ -28,6 +28,10 @@ export interface FaultSpec {
   exceptionCode?: number;
   /** Registers stop changing (a hung metering chip). */
   frozen?: boolean;
+  /** A slow device: hold the reply back this many ms more (after the wire time); a client with a shorter timeout sees it late. */
+  slowMs?: number;
+  /** Probability per reply that `slowMs` applies (default 1: every reply). */
+  slowRate?: number;
 }
 
 export interface SimulatorOptions {
@@ -46,6 +50,8 @@ export interface SimulatorOptions {
   /** Meter error curve (fraction of true energy) for bench DUTs. */
   errorFraction?: (currentA: number, pf: number) => number;
   random?: () => number;
+  /** Streaming chips (CSE7766): pause between frames, ms (default the chip's 50; 0 fills an unread line at once). */
+  frameIntervalMs?: number;
   /** UART chips: the simulated board (profile name plus overrides, see drivers/uart/board-profile.ts). */
   board?: BoardChoice;
 }
@@ -70,7 +76,7 @@ export interface CatalogEntry {
   phases: 1 | 3;
   /** Default line settings for serial connections. */
   defaultLine?: { baud: number; parity: Parity; dataBits: 7 | 8; stopBits: 1 | 2 };
-  /** timeoutMs: answer timeout per request (Modbus; other transports keep their own). */
+  /** timeoutMs: answer timeout per request (Modbus and the UART chips; IEC 62056-21 sizes its own from the baud). */
   openDriver(conn: ConnectionSpec, opts: { unit?: number; clock: Clock; timeoutMs?: number; board?: BoardChoice }): Promise<MeterDriver>;
   startSimulator(opts: SimulatorOptions): Promise<RunningSimulator>;
 }
@@ -97,6 +103,14 @@ export function catalogEntryFromFile(path: string): CatalogEntry {
   const entry = modelCatalogEntry(model);
   fromFiles.set(model.id, { path: abs, entry });
   return entry;
+}
+
+/**
+ * Forgets every loaded model file, as a new process starts. For a host that runs several commands in one process
+ * (the in-process command runner of the tests): one command's file must not claim its id for the next.
+ */
+export function forgetModelFiles(): void {
+  fromFiles.clear();
 }
 
 /** The entry of a built-in or loaded model, or undefined. */

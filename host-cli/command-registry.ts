@@ -80,7 +80,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'run',
     summary: 'Run the gateway: poll meters, close and sign settlement intervals, publish them over MQTT with store-and-forward',
-    load: () => import('./commands/run.js'),
+    load: async () => {
+      (await import('./gateway-v8.js')).useGatewayV8Flags();
+      return import('./commands/run.js');
+    },
   },
   {
     name: 'sim',

@@ -3,9 +3,12 @@
 //   [V] program message units separated by ";", one response message per program message; headers off with
 //       :COMMunicate:HEADer OFF; :NUMeric[:NORMal]:ITEM<x> maps a measurement to an output item, read with
 //       :NUMeric[:NORMal]:VALue?; integration: manual mode (standard mode, timer 0) runs from START to STOP.
-//   [U] the exact spellings :INTEGrate:STARt / :STOP / :RESet, the function name WP (watt hour), element SIGMA
-//       for the sum of a WT330's elements, and :STATus:ERRor? answering 0,"No error": from memory of the manual,
-//       not read in it. Check against the instrument before relying on them.
+//   [V-code] :INTEGrate:STARt / :STOP / :RESet, the function name WH (watt hours; "WP" is only the panel
+//       symbol, as in the WT1600 communication manual's integrated values WH/WHP/WHM) with element 1 or SIGMA for
+//       the sum of a WT330's elements: as public WT310/WT330 client code sends them (e.g. ":NUMERIC:NORMAL:ITEM1
+//       WH,1", "ITEM24 WH,SIGMA", ":INTEG:START"), not read in the WT300E manual itself.
+//   [V] :STATus:ERRor? reads the error queue, positive error numbers (113 "Undefined header"): WT300-series
+//       communication manual, error queue section. [U] the empty-queue text 0,"No error" (only the 0 is relied on).
 // Settings get ";:STATus:ERRor?" appended so every line has one reply and a refusal is seen (exit 3).
 import type { ReferenceStandard } from './instrument-types.js';
 import { InstrumentError } from './instrument-error.js';
@@ -17,7 +20,7 @@ export class WtReference implements ReferenceStandard {
   static async open(o: ScpiLineOptions & { phases: 1 | 3 }): Promise<WtReference> {
     const r = new WtReference(await ScpiLine.open(o), o.phases === 3 ? 'SIGMA' : '1');
     await r.set(':COMMunicate:HEADer OFF');
-    await r.set(`:NUMeric:NORMal:ITEM1 WP,${r.element}`);
+    await r.set(`:NUMeric:NORMal:ITEM1 WH,${r.element}`);
     await r.set(':INTEGrate:MODE NORMal;:INTEGrate:TIMer 0,0,0');
     return r;
   }

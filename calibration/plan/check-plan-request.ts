@@ -19,6 +19,8 @@ export function checkPlanRequest(r: PlanRequest): void {
   const reps = r.repetitions ?? 3;
   if (!Number.isInteger(reps)) throw bad('--reps', reps, 'repetitions must be a whole number, at least 3');
   if (reps < 3) throw bad('--reps', reps, 'at least 3 repetitions are needed for a standard deviation');
+  const share = r.maxSpreadShare;
+  if (share !== undefined && !(Number.isFinite(share) && share > 0 && share <= 1)) throw bad('--max-spread-share', share, 'the largest standard deviation as a share of the limit, above 0 and at most 1 (0.2 = a fifth)');
   if (r.method === 'pulse' && !(r.meterConstantImpPerKWh !== undefined && r.meterConstantImpPerKWh > 0)) {
     throw new ConfigError('plan-option', `--method pulse needs --meter-constant IMP_PER_KWH (the DUT's test output constant)`, { flag: '--meter-constant' });
   }

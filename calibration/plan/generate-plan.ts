@@ -20,6 +20,8 @@ export interface PlanRequest {
   additional?: boolean;
   /** imp/kWh of the DUT's test output (pulse method). */
   meterConstantImpPerKWh?: number;
+  /** Repeatability acceptance: largest standard deviation as a share of the limit (default 0.2, a bench choice). */
+  maxSpreadShare?: number;
 }
 
 const round = (x: number, places = 3): number => Number(x.toFixed(places));
@@ -91,7 +93,7 @@ export function generatePlan(req: PlanRequest): Plan {
     method: req.method ?? 'register',
     additional: req.additional ? {} : undefined,
     device: { supply: req.supply, phases: req.phases, unV: req.unV, inA: req.inA, imaxA: req.imaxA, fnHz: fn, model: req.model, meterConstantImpPerKWh: req.meterConstantImpPerKWh },
-    defaults: { repetitions: req.repetitions ?? 3 },
+    defaults: { repetitions: req.repetitions ?? 3, maxSpreadShare: req.maxSpreadShare },
     reference: { accuracyPct: 0.05 },
     operator: '',
     points,

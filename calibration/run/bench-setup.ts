@@ -10,7 +10,6 @@ import type { MeterDriver } from '../../drivers/meter-driver.js';
 import type { BenchSource, ReferenceStandard } from '../instruments/instrument-types.js';
 import { ManualReference, type Ask } from '../instruments/manual-reference.js';
 import { ScpiReference } from '../instruments/scpi-reference.js';
-import { ScpiSource } from '../instruments/scpi-source.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { errorCurveFrom } from '../sim/dut-error-curves.js';
 import { ReferenceCommandHandler } from '../sim/reference-command-handler.js';
@@ -18,12 +17,12 @@ import { serveScpi } from '../sim/scpi-serial-server.js';
 import { simulatedBench } from '../sim/simulated-bench.js';
 import { SimChipDut, type ChipCalibrationPort } from '../sim/sim-dut.js';
 import { socatPair } from '../sim/socat-pty.js';
-import { SourceCommandHandler } from '../sim/source-command-handler.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { atm90e26ChipPort } from '../calibrate/atm90e26-port.js';
 import { WtReference } from '../instruments/wt-reference.js';
 import { WtCommandHandler } from '../sim/wt-command-handler.js';
 import type { REFERENCE_DIALECTS } from './bench-setup-file.js';
+import { checkSourceDialect, openSource, serveSimulatedSource, type SourceDialect } from './source-dialects.js';
 
 export const IN_PROCESS_MODELS = ['sim-meter', 'sim-atm90e26'] as const;
 
@@ -43,6 +42,8 @@ export interface SimulateOptions {
   sourceError?: number;
   /** Command dialect of the simulated reference on its pty (default the project's SCPI set). */
   referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
+  /** Command dialect of the simulated source (keysight-ac6800b adds a simulated phantom load). */
+  sourceDialect?: SourceDialect;
 }
 
 export interface RealOptions {
@@ -55,8 +56,9 @@ export interface RealOptions {
   baudRate?: number;
   ask?: Ask;
   referenceDialect?: (typeof REFERENCE_DIALECTS)[number];
-  /** Phases of the plan (a WT330 sums its elements for three). */
-  phases?: 1 | 3;
+  sourceDialect?: SourceDialect;
+  /** The phantom load's serial port (with keysight-ac6800b). */
+  load?: string;
 }
 
 export interface BenchSetup {
@@ -91,6 +93,8 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
+    checkSourceDialect(plan, o.sourceDialect ?? 'amsgate-scpi');
+    if (o.inProcess && (o.sourceDialect ?? 'amsgate-scpi') !== 'amsgate-scpi') throw new ConfigError('in-process-dialect', '--in-process has no instrument dialects; leave it out to run the dialect simulators on ptys');
     const baseClock: Clock = o.inProcess ? new VirtualClock(Date.now()) : scaledClock(o.speed);
     const ratings = { unV: plan.device.unV, inA: plan.device.inA, imaxA: plan.device.imaxA };
     const curve = errorCurveFrom(o.dutError, ratings);
@@ -152,16 +156,14 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
     if (o.inProcess) {
       return { clock: bench.clock, source: bench.source, reference: bench.referenceInstrument, dut, chip, simulated: true, dutPhases, describe: `in-process simulated bench (virtual clock), DUT ${dut.modelId}`, close };
     }
-    const srcPair = await socatPair('source');
-    closers.push(srcPair.close);
+    const sim = await serveSimulatedSource(bench.line, o.sourceDialect ?? 'amsgate-scpi');
+    closers.push(sim.close);
     const refPair = await socatPair('reference');
     closers.push(refPair.close);
-    const srv1 = await serveScpi(srcPair.server, new SourceCommandHandler(bench.line));
-    closers.push(srv1.close);
     const wt = o.referenceDialect === 'yokogawa-wt300e';
     const srv2 = await serveScpi(refPair.server, wt ? new WtCommandHandler(bench.reference) : new ReferenceCommandHandler(bench.reference));
     closers.push(srv2.close);
-    const source = await ScpiSource.open({ path: srcPair.client });
+    const source = await openSource(o.sourceDialect ?? 'amsgate-scpi', sim.ports);
     closers.push(() => source.close());
     const reference: ReferenceStandard = wt ? await WtReference.open({ path: refPair.client, phases: plan.device.phases }) : await ScpiReference.open({ path: refPair.client });
     closers.push(() => reference.close());
@@ -173,7 +175,7 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
       chip,
       simulated: true,
       dutPhases,
-      describe: `simulated bench on pty pairs (source ${srcPair.client}, reference ${refPair.client}), clock x${o.speed}, DUT ${dut.modelId}`,
+      describe: `simulated bench on pty pairs (${sim.describe}, reference ${refPair.client}), clock x${o.speed}, DUT ${dut.modelId}`,
       close,
     };
   } catch (e) {
@@ -182,7 +184,7 @@ export async function simulatedSetup(plan: Plan, o: SimulateOptions): Promise<Be
   }
 }
 
-export async function realSetup(o: RealOptions): Promise<BenchSetup> {
+export async function realSetup(plan: Plan, o: RealOptions): Promise<BenchSetup> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => {});
@@ -190,7 +192,8 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
   try {
     const clock: Clock = systemClock;
     if (!catalog.has(o.dutModel)) catalogEntry(o.dutModel); // throws the named error listing known models
-    const source = await ScpiSource.open({ path: o.source, baudRate: o.baudRate });
+    checkSourceDialect(plan, o.sourceDialect ?? 'amsgate-scpi');
+    const source = await openSource(o.sourceDialect ?? 'amsgate-scpi', { source: o.source, load: o.load, baudRate: o.baudRate });
     closers.push(() => source.close());
     let reference: ReferenceStandard;
     if (o.reference === 'manual') {
@@ -199,7 +202,7 @@ export async function realSetup(o: RealOptions): Promise<BenchSetup> {
     } else {
       reference =
         o.referenceDialect === 'yokogawa-wt300e'
-          ? await WtReference.open({ path: o.reference, baudRate: o.baudRate, phases: o.phases ?? 1 })
+          ? await WtReference.open({ path: o.reference, baudRate: o.baudRate, phases: plan.device.phases })
           : await ScpiReference.open({ path: o.reference, baudRate: o.baudRate });
       closers.push(() => reference.close());
     }

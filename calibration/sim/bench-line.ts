@@ -1,12 +1,16 @@
 // The wiring of a simulated bench: what the source outputs reaches every load in series/parallel
-// (the DUT and the reference standard), as on a real bench.
+// (the DUT and the reference standard), as on a real bench. The voltage and the current can be switched apart,
+// for a bench whose AC source sets the voltage and a phantom load (a separate current source) the current.
 import type { SourceSetting } from '../instruments/instrument-types.js';
 import type { Forceable } from './integrating-meter.js';
 import type { LatchedClock } from './latched-clock.js';
 
+export type LineChannel = 'both' | 'voltage' | 'current';
+
 export class BenchLine {
   private setting: SourceSetting = { voltageV: 0, currentA: 0, phaseDeg: 0, frequencyHz: 50 };
-  private on = false;
+  private voltageOn = false;
+  private currentOn = false;
   constructor(
     private readonly loads: Forceable[],
     /** The source's own setting error (fraction): what it outputs differs from what it was told. */
@@ -25,20 +29,23 @@ export class BenchLine {
     this.push();
   }
 
-  output(on: boolean): void {
-    this.on = on;
+  /** Switches the voltage, the current or both (a combined source). */
+  output(on: boolean, channel: LineChannel = 'both'): void {
+    if (channel !== 'current') this.voltageOn = on;
+    if (channel !== 'voltage') this.currentOn = on;
     this.push();
   }
 
-  state(): { setting: SourceSetting; on: boolean } {
-    return { setting: { ...this.setting }, on: this.on };
+  /** on: both voltage and current are switched on (energy flows). */
+  state(): { setting: SourceSetting; on: boolean; voltageOn: boolean; currentOn: boolean } {
+    return { setting: { ...this.setting }, on: this.voltageOn && this.currentOn, voltageOn: this.voltageOn, currentOn: this.currentOn };
   }
 
   private push(): void {
     const s = this.setting;
     const point = {
-      voltageV: this.on ? s.voltageV * (1 + this.sourceError) : 0,
-      currentA: this.on ? s.currentA * (1 + this.sourceError) : 0,
+      voltageV: this.voltageOn ? s.voltageV * (1 + this.sourceError) : 0,
+      currentA: this.currentOn ? s.currentA * (1 + this.sourceError) : 0,
       phaseDeg: s.phaseDeg,
       frequencyHz: s.frequencyHz ?? 0,
     };

@@ -1,4 +1,5 @@
 // The simulated programmable source's command interpreter (pure apart from driving the bench line).
+// As a phantom load (role "current") it drives only the current: an AC source on the same line sets the voltage.
 import { SCPI_ERR, errReply, fmt, parseScpiLine } from '../instruments/scpi-commands.js';
 import type { BenchLine } from './bench-line.js';
 
@@ -13,6 +14,7 @@ export class SourceCommandHandler {
     private readonly line: BenchLine,
     private readonly identity = 'AMSGATE,SRC-SIM,0001,1.0',
     private readonly limits: SourceLimits = { maxVoltageV: 480, maxCurrentA: 120 },
+    private readonly role: 'both' | 'current' = 'both',
   ) {}
 
   handle(text: string): string | null {
@@ -34,7 +36,9 @@ export class SourceCommandHandler {
       apply(x);
       return 'OK';
     };
-    switch (`${c.header}${c.query ? '?' : ''}`) {
+    const key = `${c.header}${c.query ? '?' : ''}`;
+    if (this.role === 'current' && key.startsWith('SOUR:VOLT')) return fail(SCPI_ERR.undefinedHeader, `${key}: a phantom load sets no voltage`);
+    switch (key) {
       case '*IDN?':
         return this.identity;
       case '*RST':
@@ -59,13 +63,14 @@ export class SourceCommandHandler {
         return fmt(st.setting.frequencyHz ?? 0);
       case 'OUTP': {
         const a = (c.args[0] ?? '').toUpperCase();
-        if (a === 'ON' || a === '1') this.line.output(true);
-        else if (a === 'OFF' || a === '0') this.line.output(false);
+        const ch = this.role === 'current' ? 'current' : 'both';
+        if (a === 'ON' || a === '1') this.line.output(true, ch);
+        else if (a === 'OFF' || a === '0') this.line.output(false, ch);
         else return fail(SCPI_ERR.illegalParameter, 'OUTP takes ON or OFF');
         return 'OK';
       }
       case 'OUTP?':
-        return st.on ? 'ON' : 'OFF';
+        return (this.role === 'current' ? st.currentOn : st.on) ? 'ON' : 'OFF';
       case 'SYST:ERR?': {
         const e = this.lastError;
         this.lastError = '0,No error';

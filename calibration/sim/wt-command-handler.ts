@@ -42,7 +42,7 @@ export class WtCommandHandler {
         return null;
       case 'NUM:NORM:ITEM1':
       case 'NUM:ITEM1':
-        if (!/^WP,(1|SIGMA)$/i.test(arg)) return err(224, 'Illegal parameter value');
+        if (!/^WH,(1|SIGMA)$/i.test(arg)) return err(224, 'Illegal parameter value');
         this.item1 = arg.toUpperCase();
         return null;
       case 'INTEG:STAR':

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { catalog, catalogEntryFromFile, findCatalogEntry, type ConnectionSpec } from '../../drivers/catalog.js';
 import { ConfigError } from '../../drivers/errors.js';
 import type { BoardChoice } from '../../drivers/uart/board-profile.js';
+import { checkPollInterval } from './poll-interval-check.js';
+import { modelFileKey } from './model-file-key.js';
 import type { CompensationSettings } from '../compensation/compensation.js';
 import type { Resolution } from '../records/record-types.js';
 import { amsidProblem } from './amsid.js';
@@ -187,6 +189,7 @@ function semanticProblems(cfg: GatewayConfig, checkFiles: boolean): string[] {
       bad(`${at}.maxCurrentA`, `Imax ${m.maxCurrentA} A is below In ${m.ratedCurrentA} A`, 'copy In (ratedCurrentA) and Imax (maxCurrentA) from the rating plate, e.g. 5(100) A means In 5, Imax 100');
     }
 
+    checkPollInterval(m, at, cfg.pollIntervalMs, bad);
     const c = m.compensation;
     checkCompensation(c, at, bad);
     for (const f of ['ctRatioErrorPct', 'ctPhaseMinutes', 'vtRatioErrorPct', 'vtPhaseMinutes'] as const) {
@@ -340,6 +343,7 @@ export function keyFieldsOf(cfg: GatewayConfig): Record<string, string> {
   for (const m of cfg.meters) {
     const k = `meter.${m.id}`;
     out[`${k}.model`] = m.model;
+    if (m.modelFile !== undefined) out[`${k}.modelFile`] = modelFileKey(m.modelFile);
     out[`${k}.serial`] = m.serial;
     out[`${k}.channels`] = m.amsid.export !== undefined ? 'import,export' : 'import';
     out[`${k}.amsid.import`] = m.amsid.import;

@@ -62,7 +62,7 @@ export class CommissionJob {
         meters: cfg.meters,
         keyFields: keyFieldsOf(cfg),
         clock: x.clock,
-        openDriver: async (m) => liveDriver(x.feed, m.id, m.model, wait),
+        openDriver: async (m) => liveDriver(x.feed, () => x.gateway.identifyMeter(m.id), m.id, m.model, wait),
         broker: x.brokerUrl ? { url: x.brokerUrl, options: cfg.broker.embedded ? {} : probeOptions(cfg.deviceId, cfg.broker) } : null,
         publicKey: x.key.publicKey,
         kid: x.key.kid,

@@ -1,11 +1,11 @@
 // A MeterDriver over the gateway's own poll loop: sample() resolves with the next reading the gateway takes of
-// that meter. The commissioning checks (host-cli/commissioning) run on it unchanged, without opening the bus a
-// second time beside the gateway.
+// that meter, identify() is read on the gateway's connection between two polls. The commissioning checks
+// (host-cli/commissioning) run on it unchanged, without opening the bus a second time beside the gateway.
 import { TimeoutError } from '../../drivers/errors.js';
 import type { MeterDriver, MeterIdentity, MeterSample } from '../../drivers/meter-driver.js';
 import type { LiveFeed } from './live-feed.js';
 
-export function liveDriver(feed: LiveFeed, meter: string, model: string, timeoutMs: number): MeterDriver {
+export function liveDriver(feed: LiveFeed, identify: () => Promise<MeterIdentity>, meter: string, model: string, timeoutMs: number): MeterDriver {
   return {
     modelId: model,
     sample(): Promise<MeterSample> {
@@ -22,10 +22,7 @@ export function liveDriver(feed: LiveFeed, meter: string, model: string, timeout
         });
       });
     },
-    identify(): Promise<MeterIdentity> {
-      // The bus belongs to the gateway's poll loop; the configured serial is recorded instead.
-      return Promise.reject(new Error('identity is not read through the console'));
-    },
+    identify,
     close: async () => {},
   };
 }

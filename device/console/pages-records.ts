@@ -44,7 +44,7 @@ ${rows.map((r) => {
 <tr><th scope="row">Device id</th><td>${dev}</td></tr>
 ${x.cfg.meters.map((m) => html`<tr><th scope="row">Meter ${m.id}</th><td>${m.model}, serial ${m.serial}<br>Import AMSID <b>${m.amsid.import}</b>${m.amsid.export ? html`<br>Export AMSID <b>${m.amsid.export}</b>` : ''}</td></tr>`)}
 <tr><th scope="row">Signing algorithm</th><td>${x.key.alg}</td></tr>
-<tr><th scope="row">Key fingerprint (kid, RFC 7638 SHA-256 thumbprint)</th><td><code>${x.key.kid}</code></td></tr>
+<tr><th scope="row">Key fingerprint (kid, RFC 7638 SHA-256 thumbprint)</th><td><code class="id">${x.key.kid}</code></td></tr>
 </tbody></table></div>
 <h2>Public key</h2><pre>${publicKeyPem(x.key)}</pre>
 <h2>QR code</h2><p>The device id, kid and public JWK as JSON, for registering the gateway at the head-end.</p>

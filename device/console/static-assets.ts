@@ -19,16 +19,17 @@ th{background:#eef1f5;font-weight:600}td.num{text-align:right;font-variant-numer
 .card{background:#fff;border:1px solid #d5dae0;border-radius:6px;padding:.5em .7em}.card b{display:block;font-size:1.4em}
 .ok{color:#08660f}.bad{color:#b00020}.warn{color:#8a5a00}
 .pass{background:#dff3df}.fail{background:#f9d7d7}.not-applicable{background:#eee}
-label{display:block;margin:.6em 0 .2em;font-weight:600}
+label{display:block;margin:.6em 0 .2em;font-weight:600}label.inline{display:inline;margin:0}
 input,select,button{font:inherit;padding:.35em .5em}input[type=text],input[type=password],input[type=number],input[type=search],select{width:100%;max-width:24em}
 fieldset{border:1px solid #d5dae0;background:#fff;margin:.6em 0}
 button.primary{background:#17324d;color:#fff;border:0;border-radius:4px;padding:.5em 1.1em}
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #d5dae0;padding:.5em;font-size:.85em}
 .plot{background:#fff;border:1px solid #d5dae0;margin:.5em 0;min-height:220px}
 .qr svg{width:14em;height:14em;background:#fff}
-.flag{display:inline-block;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
+.flag{display:inline-block;white-space:nowrap;background:#fde9c4;border-radius:3px;padding:0 .3em;margin:0 .2em .1em 0;font-size:.85em}
 .error{background:#f9d7d7;border:1px solid #b00020;padding:.5em;border-radius:4px}
 .muted{color:#5b6670}
+code.id{word-break:break-all}
 `;
 
 export const LIVE_JS = `// Installer console, live readings: fills the tables and the power plots from /api/live, then follows the

@@ -39,6 +39,8 @@ export function connectionOptions(deviceId: string, b: BrokerSettings): IClientO
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     resubscribe: true,
+    // mqtt-packet otherwise pre-builds a Buffer for each of the 65 536 packet ids (~6 MB of heap for good).
+    writeCache: false,
     will: {
       topic: topics.status(deviceId),
       payload: Buffer.from(statusPayload({ state: 'offline', device: deviceId })),

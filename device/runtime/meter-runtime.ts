@@ -6,54 +6,22 @@ import { floor, mul, rational } from '../../drivers/rational.js';
 import type { MeterSample, EnergyRegister } from '../../drivers/meter-driver.js';
 import { FrameError } from '../../drivers/errors.js';
 import type { MeterConfig, GatewayConfig } from '../config/gateway-config.js';
-import { extendCounter, type CounterState, type CounterEvent } from '../settlement/counter-extension.js';
-import {
-  applyReading,
-  closeDue,
-  initialChannelState,
-  type ChannelReading,
-  type ChannelState,
-  type ClosedInterval,
-  type EngineConfig,
-} from '../settlement/channel-engine.js';
-import { rationalFromText, rationalToText } from '../settlement/rational-text.js';
-import { formatKwh } from '../records/record-chain.js';
+import type { CounterEvent } from '../settlement/counter-extension.js';
+import { applyReading, closeDue, type ChannelReading, type ClosedInterval } from '../settlement/channel-engine.js';
+import { rationalToText } from '../settlement/rational-text.js';
 import type { Channel, IntervalFlag, IntervalRecord, Resolution } from '../records/record-types.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import type { AlarmManager } from '../alarms/alarm-manager.js';
 import type { RecordWriter } from './record-writer.js';
 import { persistDecision } from './persist-policy.js';
-import { intervalBody, iso } from './interval-body.js';
+import { iso } from './interval-body.js';
 import { MeterWatch } from './meter-watch.js';
 import { AbsoluteCounter } from './absolute-counter.js';
 import { flowPowerFactor } from '../compensation/compensation.js';
-import { DEFAULT_ENERGY_POWER_RULE, type EnergyPowerRule } from '../settlement/energy-power.js';
-import { maxPlausibleAdvance } from './plausible-advance.js';
-import { RESOLUTION_MS } from '../config/gateway-config.js';
-
-interface StoredCounter {
-  state: CounterState;
-  atMs: number;
-}
-
-interface MemReading {
-  atMs: number;
-  raw: bigint;
-  extended: bigint;
-  whPerCount: string;
-  event: CounterEvent;
-}
-
-interface ChannelRt {
-  channel: Channel;
-  counter: CounterState | null;
-  counterAtMs: number | null;
-  engines: Map<Resolution, ChannelState>;
-  last: MemReading | null;
-  lastStoredAtMs: number | null;
-  /** Memory is ahead of the store (written at the next periodic point or at shutdown). */
-  dirty: boolean;
-}
+import { engineConfigFor, shortestPeriodMs } from './engine-config.js';
+import { sealIntervals } from './interval-sealing.js';
+import { stepCounter } from './counter-step.js';
+import { lastAcceptedMs, loadChannels, oldestOpenPeriodMs, registersKwh, storeChannel, type ChannelRt, type MemReading } from './meter-channels.js';
 
 /** Consecutive failed polls before meter-comms-failure is raised. */
 export const COMMS_FAILURE_POLLS = 3;
@@ -75,6 +43,8 @@ export class MeterRuntime {
   private readonly absolute: AbsoluteCounter;
   /** Readings stamped at or before the last accepted one are held (clock behind the store) since this sample's time. */
   private heldSince: { atMs: number; count: number } | null = null;
+  /** ClockMonitor.steps at this meter's last accepted reading. */
+  private clockStepsSeen = 0;
   lastSample: MeterSample | null = null;
   lastError: string | null = null;
   lastOkMs: number | null = null;
@@ -90,71 +60,24 @@ export class MeterRuntime {
   ) {
     this.absolute = new AbsoluteCounter(m, store, alarms);
     this.watch = new MeterWatch(m, alarms);
-    const chans: Channel[] = m.amsid.export !== undefined ? ['import', 'export'] : ['import'];
-    this.channels = chans.map((channel) => {
-      const stored = store.getCounterState<StoredCounter>(m.id, channel);
-      const engines = new Map<Resolution, ChannelState>();
-      for (const r of cfg.resolutions) engines.set(r, store.getEngineState<ChannelState>(m.id, channel, r) ?? initialChannelState());
-      return {
-        channel,
-        counter: stored?.state ?? null,
-        counterAtMs: stored?.atMs ?? null,
-        engines,
-        last: null,
-        lastStoredAtMs: stored?.atMs ?? null,
-        dirty: false,
-      };
-    });
+    this.channels = loadChannels(m, cfg, store);
   }
 
-  private engineConfig(resolution: Resolution): EngineConfig {
-    return {
-      resolution,
-      compensation: this.m.compensation,
-      limits: { nominalVoltageV: this.m.ratedVoltageV, maxCurrentA: this.m.maxCurrentA },
-      tz: this.cfg.timeZone,
-      closeAfterMs: this.cfg.closeAfterMs,
-      maxGapMs: this.cfg.maxGapMs,
-      energyPower: this.energyPowerRule,
-    };
-  }
-
-  private get energyPowerRule(): EnergyPowerRule | null {
-    const pct = this.cfg.energyPowerTolerancePct ?? DEFAULT_ENERGY_POWER_RULE.tolerancePct;
-    return pct > 0 ? { ...DEFAULT_ENERGY_POWER_RULE, tolerancePct: pct } : null;
-  }
-
-  private get shortestPeriodMs(): number {
-    return Math.min(...this.cfg.resolutions.map((r) => RESOLUTION_MS[r]));
+  private engineConfig(resolution: Resolution) {
+    return engineConfigFor(this.m, this.cfg, resolution);
   }
 
   /** Engine states whose open period starts earliest (raw readings after it are still needed). */
   oldestOpenPeriodMs(): number | null {
-    let oldest: number | null = null;
-    for (const c of this.channels) for (const s of c.engines.values()) {
-      const start = s.open?.startMs;
-      if (start !== undefined && (oldest === null || start < oldest)) oldest = start;
-    }
-    return oldest;
+    return oldestOpenPeriodMs(this.channels);
   }
 
   private writeClosed(ch: ChannelRt, closed: ClosedInterval[], nowMs: number, out: IntervalRecord[]): void {
-    for (const ci of closed) {
-      const v = ci.energyPower;
-      if (v?.mismatch && ci.revision === 0) {
-        this.alarms.pulse('energy-power-mismatch', this.m.id, `${ch.channel} ${iso(ci.period.startMs)}: register ${v.registerWh.toFixed(1)} Wh, polled power integrates to ${v.powerWh.toFixed(1)} Wh (allowed ±${v.allowedWh.toFixed(1)} Wh): check the meter constant, CT direction and multipliers`, ci.period.endMs, ci.period.endMs, nowMs);
-      }
-      const s = this.writer.writeInterval(intervalBody(this.m, ch.channel, ci), ci.period.startMs, ci.period.endMs, nowMs);
-      out.push(s.payload as IntervalRecord);
-    }
+    sealIntervals(this.m, ch.channel, closed, nowMs, this.alarms, this.writer, out);
   }
 
   private persistChannel(ch: ChannelRt, r: MemReading, source: string, nowMs: number): void {
-    this.store.insertReading({
-      meter: this.m.id, channel: ch.channel, at: r.atMs, raw: r.raw, extended: r.extended,
-      whPerCount: r.whPerCount, source, event: r.event,
-    });
-    if (ch.counter) this.store.setCounterState(this.m.id, ch.channel, { state: ch.counter, atMs: ch.counterAtMs ?? r.atMs } satisfies StoredCounter, nowMs);
+    storeChannel(this.store, this.m.id, ch, r, source, nowMs);
     // Stored with the channels it feeds, so that after a restart both resume from the same point.
     this.absolute.persist(nowMs);
     for (const [res, st] of ch.engines) this.store.setEngineState(this.m.id, ch.channel, res, st, nowMs);
@@ -167,11 +90,13 @@ export class MeterRuntime {
     const restoreAbsolute = this.absolute.snapshot();
     const restoreWatch = this.watch.snapshot();
     const heldSince = this.heldSince && { ...this.heldSince };
+    const clockStepsSeen = this.clockStepsSeen;
     const chans = this.channels.map((c) => ({ ...c, engines: new Map(c.engines) }));
     return () => {
       restoreAbsolute();
       restoreWatch();
       this.heldSince = heldSince;
+      this.clockStepsSeen = clockStepsSeen;
       this.channels.forEach((c, i) => Object.assign(c, chans[i]!));
     };
   }
@@ -195,14 +120,7 @@ export class MeterRuntime {
 
   /** Time of the last reading that counter extension and engines took (from the store after a restart). */
   private lastAcceptedMs(): number | null {
-    const times: number[] = [];
-    const absAt = this.absolute.atMs;
-    if (absAt !== null) times.push(absAt);
-    for (const c of this.channels) {
-      if (c.counterAtMs !== null) times.push(c.counterAtMs);
-      for (const e of c.engines.values()) if (e.last) times.push(e.last.atMs);
-    }
-    return times.length ? Math.max(...times) : null;
+    return lastAcceptedMs(this.channels, this.absolute.atMs);
   }
 
   /**
@@ -216,8 +134,12 @@ export class MeterRuntime {
     this.alarms.raise('clock-unsynchronised', this.m.id, `reading stamped ${iso(s.at)} is not after the last stored reading ${iso(lastAt)}: the wall clock is behind; readings held until it passes that time`, s.at, nowMs);
   }
 
-  /** A successful read. `clockUnsynchronised` comes from the gateway's clock watch. */
-  onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean): SampleOutcome {
+  /**
+   * A successful read. `clockUnsynchronised` and `clockSteps` (steps seen so far) come from the gateway's clock
+   * monitor: a step since this meter's last reading means the wall-clock times of this step are wrong, so the
+   * energy it spreads over them is flagged in every period it touches.
+   */
+  onSample(s: MeterSample, nowMs: number, clockUnsynchronised: boolean, clockSteps = 0): SampleOutcome {
     const out: IntervalRecord[] = [];
     let lifetimeImportWh: bigint | null = null;
     this.atomically(() => {
@@ -233,7 +155,9 @@ export class MeterRuntime {
         this.alarms.clear('clock-unsynchronised', this.m.id, `wall clock passed the last stored reading; ${held.count} readings from ${iso(held.atMs)} were held and their energy counted in the next step`, s.at, nowMs);
         this.heldSince = null;
       }
-      const stepFlags: IntervalFlag[] = [...(held ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
+      const stepped = clockSteps > this.clockStepsSeen;
+      this.clockStepsSeen = clockSteps;
+      const stepFlags: IntervalFlag[] = [...(held || stepped ? ['clock-unsynchronised' as const] : []), ...(commsWasDown ? ['alarm-active' as const] : [])];
       const energy = this.absolute.registers(s, nowMs);
       this.watch.reverseEnergy(energy.export, s.at, nowMs);
       const alarmActive = this.hasActiveAlarm();
@@ -249,19 +173,7 @@ export class MeterRuntime {
           this.warnings.add(`meter ${this.m.id} (${this.m.model}) reports no ${ch.channel} energy register: the ${ch.channel} AMSID gets no intervals from it`);
           continue;
         }
-        const opts = ch.counter && ch.counterAtMs !== null
-          ? { maxPlausibleAdvance: maxPlausibleAdvance(s.at - ch.counterAtMs, this.m, reg.whPerCount) }
-          : {};
-        const ext = extendCounter(ch.counter, reg.value, reg.counterBits, opts);
-        if (ext.event === 'reset') {
-          this.alarms.pulse('counter-reset', this.m.id, `${ch.channel} register went from ${ch.counter?.lastRaw} to ${reg.value} counts: reset or meter replaced`, s.at, s.at, nowMs);
-        } else if (ext.event === 'implausible-advance') {
-          this.alarms.pulse('implausible-advance', this.m.id, `${ch.channel} register went forward ${ext.advance} counts in ${s.at - (ch.counterAtMs ?? s.at)} ms, more than Imax on every phase allows: counted in full, interval flagged for validation`, s.at, s.at, nowMs);
-        } else if (ext.event === 'decrease') {
-          this.alarms.raise('counter-decrease', this.m.id, `${ch.channel} register stepped back from ${ch.counter?.lastRaw} to ${reg.value} counts`, s.at, nowMs);
-        } else if (ext.advance > 0n) {
-          this.alarms.clear('counter-decrease', this.m.id, `${ch.channel} register advancing again`, s.at, nowMs);
-        }
+        const ext = stepCounter(this.m, ch, reg, s, nowMs, this.alarms);
         ch.counter = ext.state;
         ch.counterAtMs = s.at;
         // A wrap or reset of a both-directions counter shows on the channels split from it.
@@ -298,7 +210,7 @@ export class MeterRuntime {
           atMs: s.at,
           lastStoredAtMs: ch.lastStoredAtMs,
           persistIntervalMs: this.cfg.persistIntervalMs,
-          periodMs: this.shortestPeriodMs,
+          periodMs: shortestPeriodMs(this.cfg),
           counterEvent: event,
         });
         if (d.storePrevious && ch.last) {
@@ -362,10 +274,6 @@ export class MeterRuntime {
 
   /** For status: last extended registers in Wh (uncompensated) per channel. */
   registersWh(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const ch of this.channels) {
-      if (ch.last) out[ch.channel] = formatKwh(floor(mul(rational(ch.last.extended), rationalFromText(ch.last.whPerCount))));
-    }
-    return out;
+    return registersKwh(this.channels);
   }
 }

@@ -103,6 +103,18 @@ export class GatewayStore {
     return new GatewayStore(openDatabase(path, opts));
   }
 
+  /** Statements prepared once and kept: preparing per call allocates native memory that waits for a GC. */
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  private prep(sql: string): Database.Statement {
+    let st = this.prepared.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.prepared.set(sql, st);
+    }
+    return st;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -184,14 +196,13 @@ export class GatewayStore {
 
   /** Stored records with fromSeq <= seq <= toSeq, in seq order. */
   recordsBySeq(fromSeq: number, toSeq: number): RecordRow[] {
-    const rows = this.db.prepare('SELECT * FROM records WHERE seq >= ? AND seq <= ? ORDER BY seq').all(fromSeq, toSeq) as Record<string, unknown>[];
+    const rows = this.prep('SELECT * FROM records WHERE seq >= ? AND seq <= ? ORDER BY seq').all(fromSeq, toSeq) as Record<string, unknown>[];
     return rows.map((r) => ({ seq: Number(r.seq), recordId: String(r.record_id), type: String(r.type), compact: String(r.compact), createdAt: Number(r.created_at) }));
   }
 
   /** Latest revision of each interval whose period starts in [fromMs, toMs), oldest first. */
   latestIntervals(fromMs: number, toMs: number, meter?: string): IntervalRow[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.prep(
         `SELECT i.* FROM intervals i
          JOIN (SELECT meter, channel, resolution, period_start, MAX(revision) AS rev FROM intervals
                WHERE period_start >= ? AND period_start < ? ${meter ? 'AND meter = ?' : ''}
@@ -206,16 +217,15 @@ export class GatewayStore {
 
   /** The most recently created interval records. */
   recentIntervals(limit: number): IntervalRow[] {
-    return (this.db.prepare('SELECT * FROM intervals ORDER BY seq DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(intervalOf);
+    return (this.prep('SELECT * FROM intervals ORDER BY seq DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(intervalOf);
   }
 
   countIntervals(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM intervals').get() as { n: number }).n;
+    return (this.prep('SELECT COUNT(*) AS n FROM intervals').get() as { n: number }).n;
   }
 
   lastReadings(): { meter: string; channel: string; at: number; extended: string; whPerCount: string }[] {
-    return this.db
-      .prepare(
+    return this.prep(
         `SELECT r.meter, r.channel, r.at, r.extended, r.wh_per_count AS whPerCount FROM readings r
          JOIN (SELECT meter, channel, MAX(id) AS id FROM readings GROUP BY meter, channel) l ON r.id = l.id
          ORDER BY r.meter, r.channel`,
@@ -228,7 +238,7 @@ export class GatewayStore {
   }
 
   meterStatuses(): MeterStatusRow[] {
-    return (this.db.prepare('SELECT * FROM meter_status ORDER BY meter').all() as Record<string, unknown>[]).map((r) => ({
+    return (this.prep('SELECT * FROM meter_status ORDER BY meter').all() as Record<string, unknown>[]).map((r) => ({
       meter: String(r.meter),
       at: Number(r.at),
       ok: r.ok === 1,
@@ -237,38 +247,36 @@ export class GatewayStore {
   }
 
   lastKeyFields(): Record<string, string> | null {
-    const r = this.db.prepare('SELECT fields FROM key_fields ORDER BY id DESC LIMIT 1').get() as { fields: string } | undefined;
+    const r = this.prep('SELECT fields FROM key_fields ORDER BY id DESC LIMIT 1').get() as { fields: string } | undefined;
     return r ? (JSON.parse(r.fields) as Record<string, string>) : null;
   }
 
   recordKeyFields(atMs: number, fields: Record<string, string>): void {
-    this.db.prepare('INSERT INTO key_fields (at, fields) VALUES (?, ?)').run(atMs, JSON.stringify(fields));
+    this.prep('INSERT INTO key_fields (at, fields) VALUES (?, ?)').run(atMs, JSON.stringify(fields));
   }
 
   activeAlarm(kind: string, meter: string): AlarmRow | null {
-    const r = this.db.prepare('SELECT * FROM alarms WHERE kind = ? AND meter = ? AND active = 1').get(kind, meter) as
+    const r = this.prep('SELECT * FROM alarms WHERE kind = ? AND meter = ? AND active = 1').get(kind, meter) as
       | Record<string, unknown>
       | undefined;
     return r ? alarmOf(r) : null;
   }
 
   activeAlarms(): AlarmRow[] {
-    return (this.db.prepare('SELECT * FROM alarms WHERE active = 1 ORDER BY raised_at').all() as Record<string, unknown>[]).map(alarmOf);
+    return (this.prep('SELECT * FROM alarms WHERE active = 1 ORDER BY raised_at').all() as Record<string, unknown>[]).map(alarmOf);
   }
 
   recentAlarms(limit: number): AlarmRow[] {
-    return (this.db.prepare('SELECT * FROM alarms ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(alarmOf);
+    return (this.prep('SELECT * FROM alarms ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(alarmOf);
   }
 
   insertAlarm(kind: string, meter: string, atMs: number, detail: string, recordId: string): void {
-    this.db
-      .prepare('INSERT INTO alarms (kind, meter, active, raised_at, detail, raise_record_id) VALUES (?, ?, 1, ?, ?, ?)')
+    this.prep('INSERT INTO alarms (kind, meter, active, raised_at, detail, raise_record_id) VALUES (?, ?, 1, ?, ?, ?)')
       .run(kind, meter, atMs, detail, recordId);
   }
 
   clearAlarm(kind: string, meter: string, atMs: number, recordId: string): void {
-    this.db
-      .prepare('UPDATE alarms SET active = 0, cleared_at = ?, clear_record_id = ? WHERE kind = ? AND meter = ? AND active = 1')
+    this.prep('UPDATE alarms SET active = 0, cleared_at = ?, clear_record_id = ? WHERE kind = ? AND meter = ? AND active = 1')
       .run(atMs, recordId, kind, meter);
   }
 
@@ -279,11 +287,11 @@ export class GatewayStore {
    */
   prune(nowMs: number, r: Retention, oldestOpenPeriodMs: number | null): { intervals: number; readings: number; outbox: number } {
     return this.transaction(() => {
-      const intervals = this.db.prepare('DELETE FROM intervals WHERE period_end < ?').run(nowMs - r.intervalDays * DAY).changes;
-      this.db.prepare('DELETE FROM records WHERE created_at < ?').run(nowMs - r.intervalDays * DAY);
+      const intervals = this.prep('DELETE FROM intervals WHERE period_end < ?').run(nowMs - r.intervalDays * DAY).changes;
+      this.prep('DELETE FROM records WHERE created_at < ?').run(nowMs - r.intervalDays * DAY);
       let readingCut = nowMs - r.rawReadingDays * DAY;
       if (oldestOpenPeriodMs !== null) readingCut = Math.min(readingCut, oldestOpenPeriodMs);
-      const readings = this.db.prepare('DELETE FROM readings WHERE at < ?').run(readingCut).changes;
+      const readings = this.prep('DELETE FROM readings WHERE at < ?').run(readingCut).changes;
       const outbox = this.outbox.pruneDelivered(nowMs - DAY);
       return { intervals, readings, outbox };
     });

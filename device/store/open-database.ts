@@ -28,6 +28,9 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database.Dat
       db.pragma('foreign_keys = ON');
     }
     db.pragma('busy_timeout = 5000');
+    // 512 KiB of page cache instead of SQLite's 2 MiB: the gateway appends rows and reads a few recent ones, the OS
+    // caches the file anyway, and on a small board the difference is resident memory (docs/gateway-operation.md).
+    db.pragma('cache_size = -512');
     migrate(db, opts.migrations ?? migrations, path, opts.readonly ?? false);
     return db;
   } catch (err) {
@@ -38,9 +41,10 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database.Dat
 
 /**
  * A store SQLite cannot read (garbage, truncated, overwritten) is a problem of the installation, not a bug: the
- * error names the file and the recovery (docs/gateway-operation.md, Recovery), and exits 2 rather than 4.
+ * error names the file and the recovery (docs/gateway-operation.md, Recovery), and exits 2 rather than 4. Also for
+ * errors met after the open (a damaged data page behind an intact schema): other errors are returned unchanged.
  */
-function unreadableStore(err: unknown, path: string): unknown {
+export function unreadableStore(err: unknown, path: string): unknown {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || !(code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) return err;
   return new ConfigError(
@@ -52,6 +56,30 @@ function unreadableStore(err: unknown, path: string): unknown {
       'See docs/gateway-operation.md, Recovery.',
     { path, sqlite: code },
   );
+}
+
+/**
+ * Reads every page of an existing store (SQLite `PRAGMA quick_check`) and throws the unreadable-store error if one
+ * is damaged. The open only reads the schema, so a damaged data page would otherwise surface at the first write, after
+ * the gateway has started (measured: about 0.4 s for a 40 MB store on the test VM).
+ */
+export function checkStoreReadable(path: string): void {
+  let db: Database.Database | undefined;
+  try {
+    // Not openDatabase: no migration, so a new or empty file is left for the gateway's own open to set up. Not
+    // read-only either: a read-only connection leaves the -shm (and -wal) it creates, a writable one removes them when
+    // it closes, so a refused store folder is left as it was found.
+    db = new Database(path, { fileMustExist: true });
+    const rows = db.pragma('quick_check') as { quick_check: string }[];
+    if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') {
+      const detail = rows.slice(0, 3).map((r) => r.quick_check).join('; ');
+      throw Object.assign(new Error(`database disk image is malformed: ${detail}`), { code: 'SQLITE_CORRUPT' });
+    }
+  } catch (err) {
+    throw unreadableStore(err, path);
+  } finally {
+    db?.close();
+  }
 }
 
 function migrate(db: Database.Database, list: readonly Migration[], path: string, readonly: boolean): void {

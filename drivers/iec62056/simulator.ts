@@ -83,7 +83,7 @@ export async function startIec62056Simulator(o: Iec62056SimOptions): Promise<Run
   // The reaction time applies even without wire timing: the client switches baud after its ACK, and
   // serialport's update() flushes the input queue, so the block must not arrive before the switch.
   const send = (bytes: Uint8Array, baud: number, extraBytesOnWire = 0): Promise<void> =>
-    sim.sendAfter(reaction + sim.wireMs(bytes.length + extraBytesOnWire, { ...s300, baud }), bytes);
+    sim.sendAfter(reaction + sim.slowMs() + sim.wireMs(bytes.length + extraBytesOnWire, { ...s300, baud }), bytes);
 
   const onLine = (text: string): void => {
     sim.serially(async () => {

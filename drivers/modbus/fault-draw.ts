@@ -1,6 +1,7 @@
 // Turns a FaultSpec into what happens to one reply. Draws always happen in the same order with the
 // injected random, so a seeded random gives the same fault sequence every run.
 import type { FaultSpec } from '../catalog.js';
+import { slowDelayMs } from '../sim/slow-reply.js';
 
 export interface ReplyFault {
   /** Send nothing (the master times out). */
@@ -11,6 +12,8 @@ export interface ReplyFault {
   badCrc: boolean;
   /** Random bytes before the reply, or instead of it. */
   garbage: 'none' | 'before' | 'instead';
+  /** Extra ms before the reply goes out (a slow device). */
+  delayMs: number;
 }
 
 export function drawFault(f: FaultSpec | undefined, random: () => number): ReplyFault {
@@ -18,7 +21,7 @@ export function drawFault(f: FaultSpec | undefined, random: () => number): Reply
   const drop = hit(f?.timeoutRate);
   const badCrc = hit(f?.crcErrorRate);
   const garbage = hit(f?.garbageRate) ? (random() < 0.5 ? 'before' : 'instead') : 'none';
-  return { drop, exceptionCode: f?.exceptionCode ?? null, badCrc, garbage };
+  return { drop, exceptionCode: f?.exceptionCode ?? null, badCrc, garbage, delayMs: slowDelayMs(f, random) };
 }
 
 /** 1..8 random bytes. */

@@ -2,7 +2,14 @@
 // by t3.5 of silence and answered within a timeout that includes the wire time of both frames.
 // Responses are assembled from 'data' events (no polling): the expected length is known from the
 // function code and byte count, garbage before a frame is skipped, and a frame with a bad CRC ends the
-// attempt as soon as the line falls silent.
+// attempt as soon as the line falls silent. A reply must echo the unit id and the function code (or
+// function | 0x80 for an exception) and carry the byte count the request asked for.
+//
+// RTU has no transaction id, so a reply that comes after the timeout would pass for the answer to the
+// next request (the retry). After an attempt that timed out or got no valid frame, the next request to that
+// unit waits until one more timeout budget has passed since the failure, dropping late bytes, then flushes the
+// port's input: a reply up to one budget late is never taken for the retry's answer (libmodbus does the same).
+// A reply later still is indistinguishable on the wire; docs/modbus.md states this limit.
 //
 // Wire timing and response timeouts run on real time (performance.now/setTimeout) because the bus is
 // physical; the injected Clock is used for the back-off of dead units, which is bookkeeping.
@@ -54,6 +61,8 @@ export class RtuClient extends TransactionClient {
   private pending: Pending | null = null;
   /** performance.now() when the bus was last busy (our last byte out, or the last byte in). */
   private busyUntil = 0;
+  /** Set after an attempt got no valid answer: until when (performance.now()) a late reply from that unit may come. */
+  private lateGuard: { unit: number; until: number } | null = null;
 
   private constructor(opts: RtuClientOptions, port: SerialPort) {
     super(opts.clock, opts.retries, opts.backoff);
@@ -145,7 +154,21 @@ export class RtuClient extends TransactionClient {
     );
   }
 
+  /**
+   * After an unanswered attempt: let a late reply arrive and be dropped (nothing is pending), then flush the port.
+   * Only a request to the same unit waits: another unit's reply never matches (the unit id is checked).
+   */
+  private async passLateReply(unit: number): Promise<void> {
+    const guard = this.lateGuard;
+    this.lateGuard = null;
+    if (!guard || guard.unit !== unit) return;
+    if (guard.until > performance.now()) await sleepUntil(guard.until);
+    if (this.port.isOpen) await new Promise<void>((resolve) => this.port.flush(() => resolve()));
+    this.rx = Buffer.alloc(0);
+  }
+
   private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<Uint8Array> {
+    await this.passLateReply(unit);
     // A candidate frame with a bad CRC is final once the line stays quiet: do not wait for the timeout.
     // The quiet time is long enough for a genuine reply that starts right after the damaged bytes.
     const gapMs = Math.max(20, 2 * t35Ms(this.line) + wireTimeMs(responseLength(req), this.line));
@@ -167,9 +190,9 @@ export class RtuClient extends TransactionClient {
       }, gapMs);
     };
     let timer: NodeJS.Timeout | null = null;
+    const budget = this.timeoutMs + wireTimeMs(frame.length + responseLength(req), this.line);
     try {
       await this.send(frame, () => (this.pending = pending));
-      const budget = this.timeoutMs + wireTimeMs(frame.length + responseLength(req), this.line);
       timer = setTimeout(() => {
         const got = this.rx.length;
         this.failPending(
@@ -184,6 +207,10 @@ export class RtuClient extends TransactionClient {
         );
       }, budget);
       return await result;
+    } catch (err) {
+      // No answer (a damaged one is the answer, damaged): whatever still comes must not answer the next request.
+      if (err instanceof TimeoutError || (err instanceof FrameError && err.code === 'rtu-garbage')) this.lateGuard = { unit, until: performance.now() + budget };
+      throw err;
     } finally {
       if (this.pending === pending) this.pending = null;
       if (timer) clearTimeout(timer);

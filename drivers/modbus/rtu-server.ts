@@ -104,7 +104,7 @@ export async function startModbusRtuServer(opts: RtuServerOptions): Promise<Runn
     }
     if (faultCount > 0) stats.faultsInjected++;
     stats.replies++;
-    const start = Math.max(arrivedAt + (wireTiming ? wireTimeMs(requestLength, line) : 0) + turnaround, lineFreeAt);
+    const start = Math.max(arrivedAt + (wireTiming ? wireTimeMs(requestLength, line) : 0) + turnaround + fault.delayMs, lineFreeAt);
     const done = start + (wireTiming ? wireTimeMs(out.length, line) : 0);
     lineFreeAt = done;
     sendAt(done, out);

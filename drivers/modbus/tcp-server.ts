@@ -44,15 +44,16 @@ export async function startModbusTcpServer(opts: TcpServerOptions): Promise<Runn
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const respond = (socket: Socket, bytes: Uint8Array) => {
-    if (latency <= 0) {
+  const respond = (socket: Socket, bytes: Uint8Array, extraMs: number) => {
+    const delay = latency + extraMs;
+    if (delay <= 0) {
       socket.write(bytes);
       return;
     }
     const t = setTimeout(() => {
       timers.delete(t);
       if (!socket.destroyed) socket.write(bytes);
-    }, latency);
+    }, delay);
     timers.add(t);
   };
 
@@ -83,7 +84,7 @@ export async function startModbusTcpServer(opts: TcpServerOptions): Promise<Runn
     }
     if (fault.exceptionCode !== null || fault.garbage !== 'none') stats.faultsInjected++;
     stats.replies++;
-    respond(socket, out);
+    respond(socket, out, fault.delayMs);
   };
 
   const server: Server = createServer((socket) => {

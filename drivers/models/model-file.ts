@@ -2,7 +2,7 @@
 // meter can be added without writing code (docs/meter-models.md "Adding a meter").
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigError } from '../errors.js';
 import { validateModel, type MeterModel } from './model-schema.js';
 
@@ -20,7 +20,8 @@ export function loadModelFile(path: string): MeterModel {
   }
   let data: unknown;
   try {
-    data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    // YAML is loaded only for a model file: a gateway without one does not carry it in memory.
+    data = ext === '.json' ? JSON.parse(text) : (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
   } catch (e) {
     throw new ConfigError('model-file', `model file ${path} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }

@@ -29,7 +29,7 @@ export const uartCatalogEntries: CatalogEntry[] = [
     defaultLine: { ...BL0942_LINE },
     // The CLI's --unit is a Modbus id (default 1); BL0942 boards nearly always strap address 0, so the
     // catalog uses 0 and ignores unit (Bl0942Driver/startBl0942Simulator take `addr` 0..3 directly).
-    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: 0, board: bl0942Board(o.board) }),
+    openDriver: async (conn, o) => Bl0942Driver.open(serial(conn, 'BL0942'), { clock: o.clock, addr: 0, board: bl0942Board(o.board), timeoutMs: o.timeoutMs }),
     startSimulator: async (o) => startBl0942Simulator({ ...o, addr: 0, board: bl0942Board(o.board) }),
   },
   {
@@ -43,7 +43,7 @@ export const uartCatalogEntries: CatalogEntry[] = [
     // The chip sends its own Pcoef; the board profile only sizes the poll interval and the simulated board.
     openDriver: async (conn, o) => {
       cse7766Board(o.board); // refuses an unknown profile or field before the line is opened
-      return Cse7766Driver.open(serial(conn, 'CSE7766'), { clock: o.clock });
+      return Cse7766Driver.open(serial(conn, 'CSE7766'), { clock: o.clock, timeoutMs: o.timeoutMs });
     },
     startSimulator: async (o) => startCse7766Simulator({ ...o, powerCoef: cse7766Board(o.board).powerCoef }),
   },
@@ -55,7 +55,7 @@ export const uartCatalogEntries: CatalogEntry[] = [
     transport: 'uart',
     phases: 1,
     defaultLine: { ...ATM90E26_LINE },
-    openDriver: async (conn, o) => Atm90e26Driver.open(serial(conn, 'ATM90E26'), { clock: o.clock, board: atm90e26Board(o.board) }),
+    openDriver: async (conn, o) => Atm90e26Driver.open(serial(conn, 'ATM90E26'), { clock: o.clock, board: atm90e26Board(o.board), timeoutMs: o.timeoutMs }),
     startSimulator: async (o) => startAtm90e26Simulator({ ...o, board: atm90e26Board(o.board) }),
   },
   {

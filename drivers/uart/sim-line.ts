@@ -6,9 +6,11 @@
 // socat links `<path>` for the client and the simulator opens `<path>.sim` (sim/socat-pty.ts).
 import type { ConnectionSpec, FaultSpec, RunningSimulator, SimulatorOptions } from '../catalog.js';
 import { physicalMeterFor, type PhysicalMeter } from '../sim/physical-meter.js';
+import { slowDelayMs } from '../sim/slow-reply.js';
 import { simSerialPath } from '../sim/socat-pty.js';
 import { wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
 import { lineDelay, SerialLine } from './serial-line.js';
+import { StopSignal } from '../stop-signal.js';
 import { lineOf, serialOnly } from './serial-connection.js';
 
 export interface SimLine {
@@ -56,9 +58,8 @@ export class SerialSim {
   readonly wireTiming: boolean;
   private chain: Promise<void> = Promise.resolve();
   private isClosed = false;
-  private signalClosed: () => void = () => {};
   /** Settles when close() starts: a write blocked on a line nobody reads must not hold the close. */
-  private readonly closing = new Promise<void>((resolve) => (this.signalClosed = resolve));
+  private readonly closing = new StopSignal();
 
   private constructor(
     private readonly sim: SimLine,
@@ -101,14 +102,19 @@ export class SerialSim {
     return this.wireTiming ? wireTimeMs(bytesOnWire, this.sim.line.options) + turnaroundMs : 0;
   }
 
+  /** Extra ms a slow device takes before this reply (FaultSpec.slowMs), drawn per reply; applies without wire timing too. */
+  slowMs(): number {
+    return slowDelayMs(this.faults, this.random);
+  }
+
   /**
    * Waits `delayMs` of real time, then writes unless closed meanwhile (a vanished peer is ignored). The wait for
    * the write ends at close() too: on a pty nobody reads, the write blocks once the kernel buffers are full.
    */
   async sendAfter(delayMs: number, bytes: Uint8Array): Promise<void> {
-    if (delayMs > 0) await Promise.race([lineDelay(delayMs), this.closing]);
+    if (delayMs > 0) await this.closing.race(lineDelay(delayMs));
     if (this.isClosed) return;
-    await Promise.race([this.sim.line.write(bytes).catch(() => {}), this.closing]);
+    await this.closing.race(this.sim.line.write(bytes).catch(() => {}));
   }
 
   /** The handle given to callers. */
@@ -126,7 +132,7 @@ export class SerialSim {
       },
       close: async () => {
         this.isClosed = true;
-        this.signalClosed();
+        this.closing.fire();
         await this.chain;
         await hooks.onClose?.();
         await this.sim.close();

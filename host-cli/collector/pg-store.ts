@@ -8,6 +8,7 @@ import type {
   StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
+import { gatewayAlarmFromRow, type GatewayAlarm, type GatewayAlarmRow } from './gateway-alarm-rows.js';
 import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 import { ConfigError } from '../../drivers/errors.js';
 
@@ -246,6 +247,13 @@ export class PgStore implements CollectorStore {
     return r.rows.map(alarmFromRow);
   }
 
+  // Gateway alarm records, read back for the fleet console (self-contained block).
+  async gatewayAlarms(device?: string): Promise<GatewayAlarm[]> {
+    const r = device
+      ? await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = $1 ORDER BY device, seq`, [device])
+      : await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY device, seq`);
+    return r.rows.map(gatewayAlarmFromRow);
+  }
 
   /** Drops the schema named in the URL (tests use a throw-away schema per run). */
   async dropSchema(): Promise<void> {

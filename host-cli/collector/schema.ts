@@ -1,62 +1,22 @@
-// The collector schema, one definition for both backends (docs/collector.md "Storage schema").
-export type Dialect = 'sqlite' | 'postgres';
+// The collector schema, one definition for both backends (docs/collector.md "Storage schema"). Column notation:
+// host-cli/sql/create-table.ts (text NOT NULL unless said); test/host/dc/schema-compat.test.ts holds the tables to
+// the released ones.
+import { createIndex, createTable, type Dialect } from '../sql/create-table.js';
+
+export type { Dialect };
 
 export function schemaSql(d: Dialect): string[] {
-  const serial = d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
   return [
-    `CREATE TABLE IF NOT EXISTS records (
-      id TEXT PRIMARY KEY,
-      device TEXT NOT NULL,
-      seq BIGINT NOT NULL,
-      hash TEXT NOT NULL,
-      prev TEXT NOT NULL,
-      kid TEXT NOT NULL,
-      type TEXT NOT NULL,
-      created TEXT NOT NULL,
-      received_at BIGINT NOT NULL,
-      meter TEXT,
-      channel TEXT,
-      period_start BIGINT,
-      revision INTEGER,
-      compact TEXT NOT NULL,
-      UNIQUE (device, seq)
-    )`,
-    `CREATE INDEX IF NOT EXISTS records_interval ON records (device, meter, channel, period_start, revision)`,
-    `CREATE INDEX IF NOT EXISTS records_period ON records (period_start)`,
-    `CREATE TABLE IF NOT EXISTS device_keys (
-      device TEXT NOT NULL,
-      kid TEXT NOT NULL,
-      alg TEXT NOT NULL,
-      jwk TEXT NOT NULL,
-      valid_from BIGINT NOT NULL,
-      valid_to BIGINT,
-      source TEXT NOT NULL,
-      added_at BIGINT NOT NULL,
-      PRIMARY KEY (device, kid)
-    )`,
-    `CREATE TABLE IF NOT EXISTS rejections (
-      rid ${serial},
-      received_at BIGINT NOT NULL,
-      topic TEXT NOT NULL,
-      device TEXT,
-      record_id TEXT,
-      reason TEXT NOT NULL,
-      detail TEXT NOT NULL,
-      raw TEXT NOT NULL
-    )`,
-    `CREATE INDEX IF NOT EXISTS rejections_reason ON rejections (reason)`,
-    `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+    createTable('records', 'id pk, device, seq bigint, hash, prev, kid, type, created, received_at bigint, meter?, channel?, period_start bigint?, revision int?, compact', ['UNIQUE (device, seq)'], d),
+    createIndex('records_interval', 'records', 'device, meter, channel, period_start, revision'),
+    createIndex('records_period', 'records', 'period_start'),
+    createTable('device_keys', 'device, kid, alg, jwk, valid_from bigint, valid_to bigint?, source, added_at bigint', ['PRIMARY KEY (device, kid)'], d),
+    createTable('rejections', 'rid serial, received_at bigint, topic, device?, record_id?, reason, detail, raw', [], d),
+    createIndex('rejections_reason', 'rejections', 'reason'),
+    createTable('counters', 'name pk, value bigint', [], d),
     // Appended (collector branch): announced chain tails and the recovery alarms. Add new statements after these.
-    `CREATE TABLE IF NOT EXISTS device_tails (device TEXT PRIMARY KEY, seq BIGINT NOT NULL, seen_at BIGINT NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS collector_alarms (
-      aid ${serial},
-      at BIGINT NOT NULL,
-      device TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      from_seq BIGINT NOT NULL,
-      to_seq BIGINT NOT NULL,
-      detail TEXT NOT NULL
-    )`,
+    createTable('device_tails', 'device pk, seq bigint, seen_at bigint', [], d),
+    createTable('collector_alarms', 'aid serial, at bigint, device, kind, from_seq bigint, to_seq bigint, detail', [], d),
   ];
 }
 

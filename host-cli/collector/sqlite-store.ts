@@ -7,6 +7,7 @@ import type {
   StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
+import { gatewayAlarmFromRow, type GatewayAlarm, type GatewayAlarmRow } from './gateway-alarm-rows.js';
 import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 
 const CHUNK = 400;
@@ -179,4 +180,11 @@ export class SqliteStore implements CollectorStore {
     return rows.map(alarmFromRow);
   }
 
+  // Gateway alarm records, read back for the fleet console (self-contained block).
+  async gatewayAlarms(device?: string): Promise<GatewayAlarm[]> {
+    const rows = (device
+      ? this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = ? ORDER BY device, seq`).all(device)
+      : this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY device, seq`).all()) as GatewayAlarmRow[];
+    return rows.map(gatewayAlarmFromRow);
+  }
 }

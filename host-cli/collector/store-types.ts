@@ -1,5 +1,5 @@
 // The collector store: one schema, two backends (SQLite for one site, PostgreSQL for a fleet), same behaviour.
-import type { SignedRecordPayload } from '../../device/records/record-types.js';
+import type { AlarmRecord, SignedRecordPayload } from '../../device/records/record-types.js';
 import type { JsonWebKey } from 'node:crypto';
 
 /** Every reason a message is refused; docs/collector.md explains each. */
@@ -168,6 +168,8 @@ export interface CollectorStore {
   addAlarm(a: CollectorAlarm): Promise<void>;
   /** Newest first. */
   listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]>;
+  /** The gateways' own signed alarm records (type 'alarm'), ordered by device, seq. */
+  gatewayAlarms(device?: string): Promise<GatewayAlarm[]>;
 }
 
 /** What a stored record tells about its predecessor: the hash it links to, and the key it was signed with. */
@@ -187,3 +189,15 @@ export interface IngestTx {
 }
 
 export const seqKey = (device: string, seq: number): string => `${device}\u0000${seq}`;
+
+/** One stored gateway alarm record, decoded from its signed string (verified on ingest). */
+export interface GatewayAlarm {
+  device: string;
+  seq: number;
+  alarm: AlarmRecord['alarm'];
+  /** null: device-wide. */
+  meter: string | null;
+  state: AlarmRecord['state'];
+  at: string;
+  detail: string;
+}

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import { catalogEntry, parseConnection, type Parity } from '../../drivers/catalog.js';
+import { openConfiguredDriver } from '../commissioning/open-configured-driver.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { ConfigError } from '../../drivers/errors.js';
 import { keyFieldsOf, loadConfig, type MeterConfig } from '../../device/config/gateway-config.js';
@@ -137,7 +138,7 @@ export async function commissionCommand(opts: CommissionCliOptions, clock: Clock
       keyFields,
       clock,
       openDriver: async (m) => {
-        const d = await catalogEntry(m.model).openDriver(m.connection, { unit: m.unit, clock });
+        const d = await openConfiguredDriver(m, clock);
         // With --model the serial comes from the meter itself where it reports one.
         if (!m.serial) {
           try {

@@ -30,23 +30,27 @@ export function register(program: Command): void {
     .option('--listen <host:port>', 'address to serve on', '127.0.0.1:8081')
     .option('--broker <url>', 'MQTT broker: online/offline from the gateways\' retained status topics (without it: "unknown")')
     .option('--token-file <file>', 'file holding the access token (default: the AMSGATE_FLEET_TOKEN environment variable)')
+    .option('--export-settings <file>', 'JSON with what the market exports need: {"axle": {"assetMap"}, "elering": {"meterMap"}, "volue": {"resourceMap"}, "dtc": {"fromMpid", "toMpid"}}')
     .addHelpText(
       'after',
       `
 Read-only. People log in with the token once (session cookie); scripts send "Authorization: Bearer TOKEN".
-The API is described in docs/openapi-fleet.yaml; the pages are docs/fleet-console.md.
+The API is described in docs/openapi-fleet.yaml; the pages and the --export-settings file in docs/fleet-console.md.
 
 Examples:
   openssl rand -base64 24 > fleet.token
   amsgate fleet-console --db collector.sqlite --token-file fleet.token --broker mqtt://127.0.0.1:1883
+  amsgate fleet-console --db postgres://collector@db/fleet --token-file fleet.token --export-settings exports.json
   curl -H "Authorization: Bearer $(cat fleet.token)" http://127.0.0.1:8081/api/v1/fleet`,
     )
-    .action(async (o: { db: string; listen: string; broker?: string; tokenFile?: string }) => {
+    .action(async (o: { db: string; listen: string; broker?: string; tokenFile?: string; exportSettings?: string }) => {
       const token = readToken(o.tokenFile, process.env.AMSGATE_FLEET_TOKEN);
+      const { readExportSettings } = await import('../fleet-console/fleet-exports.js');
+      const exportSettings = o.exportSettings ? readExportSettings(o.exportSettings) : {};
       const { listen, port } = parseConsoleAddress(o.listen);
       const store = await openStore(o.db);
       const { startFleetConsole } = await import('../fleet-console/fleet-app.js');
-      const con = await startFleetConsole({ store, token, listen, port, broker: o.broker ?? null });
+      const con = await startFleetConsole({ store, token, listen, port, broker: o.broker ?? null, exportSettings });
       process.stdout.write(`amsgate fleet console ${con.url} over ${store.kind} store${o.broker ? `, status from ${o.broker.replace(/\/\/[^@/]*@/, '//')}` : ''}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());

@@ -183,7 +183,8 @@ export function register(program: Command): void {
     )
     .option('--model <id>', `meter model: ${[...catalog.keys()].join(', ')}`)
     .option('--model-file <file>', 'a meter model as a YAML or JSON file instead of --model (docs/meter-models.md)')
-    .option('--timeout <ms>', 'answer timeout per request before a retry (default: the transport\'s, 1000 ms on RTU)', intArg('--timeout', 10, 60_000))
+    .option('--timeout <ms>', 'answer timeout per request before a retry (default: the transport\'s: 300 ms on RTU, 1000 ms on TCP,\n' +
+        'the chip\'s own on UART chips)', intArg('--timeout', 10, 60_000))
     .option('--tcp <host:port>', 'Modbus TCP endpoint, e.g. 127.0.0.1:1502')
     .option('--serial <path>', 'serial port, e.g. /dev/ttyUSB0 (RS-485 adapter)')
     .option('--baud <n>', 'serial baud rate (default: the model\'s factory setting)', intArg('--baud', 300, 4_000_000))

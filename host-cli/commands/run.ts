@@ -12,6 +12,7 @@ import { renderEvent } from '../../device/runtime/console-view.js';
 import { consoleHook } from '../../device/console/console-hook.js';
 import { parseOrigin, runClock } from '../../device/runtime/run-clock.js';
 import { GatewayStore } from '../../device/store/gateway-store.js';
+import { checkStoreReadable } from '../../device/store/open-database.js';
 import { redactUrl } from '../../device/mqtt/connection-options.js';
 import { existsSync } from 'node:fs';
 import { EXIT } from '../exit-codes.js';
@@ -84,6 +85,9 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: memory is flushed and "offline" is publish
         cfg = loadConfig(opts.config!);
         if (opts.data) cfg = { ...cfg, storePath: resolve(opts.data) };
       }
+      // Every page of an existing store is read once before anything polls: a damaged page is refused here with the
+      // recovery steps (exit 2), not met at the first write after the start (docs/gateway-operation.md, Recovery).
+      if (existsSync(join(cfg.storePath, STORE_FILE))) checkStoreReadable(join(cfg.storePath, STORE_FILE));
       const speed = opts.speed !== undefined ? Number(opts.speed) : opts.demo ? 60 : 1;
       // A real gateway keeps real time: a start time would shift every record's timestamp, so it is refused, not ignored.
       if (opts.start && speed === 1 && !opts.demo) {

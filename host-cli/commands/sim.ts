@@ -6,11 +6,26 @@ import { ConfigError } from '../../drivers/errors.js';
 import type { LoadProfileName } from '../../drivers/sim/load-profile.js';
 import { commsExitCode, entryFor, intArg, parityArg } from './read.js';
 
-const RATE_KEYS: Record<string, keyof FaultSpec> = { crc: 'crcErrorRate', timeout: 'timeoutRate', garbage: 'garbageRate' };
+const RATE_KEYS: Record<string, keyof FaultSpec> = {
+  crc: 'crcErrorRate',
+  timeout: 'timeoutRate',
+  garbage: 'garbageRate',
+  'slow-rate': 'slowRate',
+};
 
-/** Parses "crc=0.1,timeout=0.05,garbage=0.01,exception=2,frozen" into a FaultSpec. */
-export function parseFaultSpec(text: string): FaultSpec {
+/** What --fault sets up: the simulator's faults, plus an optional meter reset after some seconds. */
+export interface SimFaults {
+  faults: FaultSpec;
+  /** Real seconds after the start at which the energy registers restart at zero (a replaced or reset meter). */
+  resetAfterS?: number;
+}
+
+const UNDERSTOOD = 'crc=P, timeout=P, garbage=P, slow=MS, slow-rate=P, exception=CODE, frozen or reset=SECONDS';
+
+/** Parses "crc=0.1,timeout=0.05,garbage=0.01,exception=2,frozen,slow=400,slow-rate=0.5,reset=30". */
+export function parseSimFaults(text: string): SimFaults {
   const spec: FaultSpec = {};
+  const out: SimFaults = { faults: spec };
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [key, value] = part.split('=', 2) as [string, string | undefined];
     if (key === 'frozen' && value === undefined) {
@@ -25,12 +40,27 @@ export function parseFaultSpec(text: string): FaultSpec {
       const c = Number(value);
       if (!Number.isInteger(c) || c < 1 || c > 255) throw new ConfigError('option', `--fault exception=${value ?? ''}: expected a Modbus exception code 1..255`);
       spec.exceptionCode = c;
+    } else if (key === 'slow') {
+      const ms = Number(value);
+      if (value === undefined || !Number.isInteger(ms) || ms < 1 || ms > 600_000) {
+        throw new ConfigError('option', `--fault slow=${value ?? ''}: expected the extra reply delay in ms, an integer 1..600000, e.g. slow=400`);
+      }
+      spec.slowMs = ms;
+    } else if (key === 'reset') {
+      const sec = Number(value);
+      if (value === undefined || !Number.isFinite(sec) || sec < 0) {
+        throw new ConfigError('option', `--fault reset=${value ?? ''}: expected seconds after the start (>= 0) at which the energy registers restart at zero, e.g. reset=30`);
+      }
+      out.resetAfterS = sec;
     } else {
-      throw new ConfigError('option', `--fault "${part}" is not understood; expected crc=P, timeout=P, garbage=P, exception=CODE or frozen`);
+      throw new ConfigError('option', `--fault "${part}" is not understood; expected ${UNDERSTOOD}`);
     }
   }
-  return spec;
+  return out;
 }
+
+/** The simulator faults of a --fault text (without the reset schedule). */
+export const parseFaultSpec = (text: string): FaultSpec => parseSimFaults(text).faults;
 
 const PROFILES: LoadProfileName[] = ['ev-charging', 'battery', 'constant'];
 
@@ -57,10 +87,11 @@ interface SimOptions {
   profile: LoadProfileName;
   rating?: number;
   speed: number;
-  fault?: FaultSpec;
+  fault?: SimFaults;
   startImportWh?: number;
   startExportWh?: number;
   wireTiming: boolean;
+  frameInterval?: number;
 }
 
 async function simCommand(modelId: string | undefined, o: SimOptions): Promise<void> {
@@ -76,10 +107,11 @@ async function simCommand(modelId: string | undefined, o: SimOptions): Promise<v
       clock,
       profile: o.profile,
       ratingW: o.rating,
-      faults: o.fault,
+      faults: o.fault?.faults,
       initialImportWh: o.startImportWh,
       initialExportWh: o.startExportWh,
       wireTiming: o.wireTiming,
+      frameIntervalMs: o.frameInterval,
     });
   } catch (e) {
     const code = commsExitCode(e);
@@ -91,13 +123,24 @@ async function simCommand(modelId: string | undefined, o: SimOptions): Promise<v
   const where = 'tcp' in listen ? `tcp ${sim.address}` : `serial ${sim.address}`;
   process.stdout.write(
     `amsgate sim: ${entry.id} (${entry.vendor} ${entry.model}) unit ${o.unit} listening on ${where}\n` +
-      `profile ${o.profile}${o.rating ? ` ${o.rating} W` : ''}, speed x${o.speed}${o.fault ? `, faults ${JSON.stringify(o.fault)}` : ''}; Ctrl-C to stop\n`,
+      `profile ${o.profile}${o.rating ? ` ${o.rating} W` : ''}, speed x${o.speed}${o.fault ? `, faults ${JSON.stringify(o.fault.faults)}` : ''}` +
+      `${o.fault?.resetAfterS !== undefined ? `, meter reset after ${o.fault.resetAfterS} s` : ''}; SIGUSR2 resets the meter; Ctrl-C to stop\n`,
   );
+  const running = sim;
+  const reset = (why: string) => {
+    running.resetRegisters();
+    process.stdout.write(`amsgate sim: meter reset (${why}): energy registers restart at zero\n`);
+  };
+  const onUsr2 = () => reset('SIGUSR2');
+  process.on('SIGUSR2', onUsr2);
+  const resetTimer = o.fault?.resetAfterS !== undefined ? setTimeout(() => reset(`--fault reset=${o.fault!.resetAfterS}`), o.fault.resetAfterS * 1000) : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (resetTimer) clearTimeout(resetTimer);
+  process.off('SIGUSR2', onUsr2);
   await sim.close();
   process.stdout.write('amsgate sim: stopped\n');
 }
@@ -119,10 +162,16 @@ export function register(program: Command): void {
     .option('--profile <name>', `load profile: ${PROFILES.join(', ')}`, profileArg, 'constant' as LoadProfileName)
     .option('--rating <W>', 'peak power of the profile in watts', numberArg('--rating', 0))
     .option('--speed <n>', 'run simulated time n times faster than real time', numberArg('--speed', 0.001), 1)
-    .option('--fault <spec>', 'inject faults: crc=P,timeout=P,garbage=P (probabilities per request), exception=CODE, frozen', parseFaultSpec)
+    .option(
+      '--fault <spec>',
+      'inject faults: crc=P,timeout=P,garbage=P (probabilities per request), exception=CODE, frozen, slow=MS (reply MS later;\n' +
+        'slow-rate=P: only that share of replies), reset=SECONDS (energy registers restart at zero then; SIGUSR2 resets at once)',
+      parseSimFaults,
+    )
     .option('--start-import-wh <n>', 'start the import register here (Wh), e.g. just below a counter wrap', numberArg('--start-import-wh', 0))
     .option('--start-export-wh <n>', 'start the export register here (Wh)', numberArg('--start-export-wh', 0))
     .option('--no-wire-timing', 'on a serial port, reply at once instead of after the simulated wire time')
+    .option('--frame-interval <ms>', 'streaming chips (cse7766): pause between frames (default the chip\'s 50 ms)', numberArg('--frame-interval', 0))
     .addHelpText(
       'after',
       `
@@ -130,6 +179,8 @@ Examples:
   amsgate sim sdm630 --tcp 127.0.0.1:1502
   amsgate sim em340 --tcp 127.0.0.1:1502 --profile ev-charging --speed 60 --start-import-wh 214748354800
   amsgate sim b23 --serial /tmp/meter --parity even --unit 3 --fault crc=0.05,timeout=0.02
+  amsgate sim sdm120 --tcp 127.0.0.1:1502 --fault slow=400,slow-rate=0.5,reset=60
+  amsgate read --model sdm120 --tcp 127.0.0.1:1502 --timeout 1000   (a 400 ms late reply still counts)
   amsgate read --model b23 --serial /tmp/meter --parity even --unit 3
     (/tmp/meter did not exist: the simulator made a socat pty pair and serves on /tmp/meter.sim)`,
     )

@@ -7,6 +7,7 @@ import { ConfigError } from '../../drivers/errors.js';
 import { loadConfig } from '../../device/config/gateway-config.js';
 import { STORE_FILE } from '../../device/runtime/gateway.js';
 import { GatewayStore } from '../../device/store/gateway-store.js';
+import { unreadableStore } from '../../device/store/open-database.js';
 import type { ChainState } from '../../device/records/record-chain.js';
 import { formatKwh } from '../../device/records/record-chain.js';
 import { printJson, table } from '../output.js';
@@ -41,6 +42,9 @@ export function gatewayStatus(storeDir: string, lastIntervals: number) {
         energyKwh: formatKwh(i.energyWh), quality: i.quality, revision: i.revision, seq: i.seq, id: i.recordId,
       })),
     };
+  } catch (err) {
+    // A damaged page behind an intact schema shows only when a query reaches it.
+    throw unreadableStore(err, path);
   } finally {
     s.close();
   }

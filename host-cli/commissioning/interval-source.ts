@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../drivers/errors.js';
 import type { Channel } from '../../device/records/record-types.js';
 import { GatewayStore } from '../../device/store/gateway-store.js';
+import { unreadableStore } from '../../device/store/open-database.js';
 import { STORE_FILE } from '../../device/runtime/gateway.js';
 import { openStore } from '../collector/open-store.js';
 import type { ReceivedInterval } from './proving-test.js';
@@ -44,6 +45,8 @@ export function fromGateway(storePath: string, q: IntervalQuery): ReceivedInterv
       .latestIntervals(q.periodStartMs, q.periodStartMs + 1, q.meter)
       .find((r) => r.channel === q.channel && r.resolution === 'PT30M');
     return row ? { id: row.recordId, energyWh: Number(row.energyWh), revision: row.revision, quality: row.quality, source: `gateway store ${file}` } : null;
+  } catch (err) {
+    throw unreadableStore(err, file);
   } finally {
     store.close();
   }

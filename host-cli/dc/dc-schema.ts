@@ -1,123 +1,52 @@
 // Data collector tables (docs/data-collector.md "Tables"), as numbered migrations: a migration is never edited once
-// released, only followed by a new one. Types are portable between SQLite and PostgreSQL.
+// released, only followed by a new one. Column notation: host-cli/sql/create-table.ts (text NOT NULL unless said);
+// test/host/dc/schema-compat.test.ts holds the tables to the released ones.
+import { createIndex, createTable } from '../sql/create-table.js';
+
 export interface DcMigration {
   version: number;
   what: string;
   sql: string[];
 }
 
+/** The half hour of one AMSID, and the series it belongs to. */
+const AMSID_PERIOD = 'amsid, period_start bigint';
+const SERIES = 'device, meter, channel';
+
 export const DC_MIGRATIONS: DcMigration[] = [
   {
     version: 1,
     what: 'market submissions and their attempts',
     sql: [
-      `CREATE TABLE IF NOT EXISTS dc_submissions (
-        submission_id TEXT PRIMARY KEY,
-        target TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        body_hash TEXT NOT NULL,
-        body TEXT NOT NULL,
-        state TEXT NOT NULL,
-        reason TEXT,
-        attempts INTEGER NOT NULL,
-        document_id TEXT,
-        created_at BIGINT NOT NULL,
-        updated_at BIGINT NOT NULL,
-        UNIQUE (target, subject, body_hash)
-      )`,
-      `CREATE INDEX IF NOT EXISTS dc_submissions_state ON dc_submissions (state)`,
-      `CREATE TABLE IF NOT EXISTS dc_submission_attempts (
-        submission_id TEXT NOT NULL,
-        attempt INTEGER NOT NULL,
-        at BIGINT NOT NULL,
-        document_id TEXT,
-        http_status INTEGER,
-        outcome TEXT NOT NULL,
-        detail TEXT,
-        PRIMARY KEY (submission_id, attempt)
-      )`,
-      `CREATE INDEX IF NOT EXISTS dc_attempts_document ON dc_submission_attempts (document_id)`,
+      createTable('dc_submissions', 'submission_id pk, target, subject, body_hash, body, state, reason?, attempts int, document_id?, created_at bigint, updated_at bigint', ['UNIQUE (target, subject, body_hash)']),
+      createIndex('dc_submissions_state', 'dc_submissions', 'state'),
+      createTable('dc_submission_attempts', 'submission_id, attempt int, at bigint, document_id?, http_status int?, outcome, detail?', ['PRIMARY KEY (submission_id, attempt)']),
+      createIndex('dc_attempts_document', 'dc_submission_attempts', 'document_id'),
     ],
   },
   {
     version: 2,
     what: 'validation outcomes and estimates',
     sql: [
-      `CREATE TABLE IF NOT EXISTS dc_validation (
-        amsid TEXT NOT NULL,
-        period_start BIGINT NOT NULL,
-        device TEXT NOT NULL,
-        meter TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        record_id TEXT,
-        revision INTEGER,
-        verdict TEXT NOT NULL,
-        findings TEXT NOT NULL,
-        validated_at BIGINT NOT NULL,
-        PRIMARY KEY (amsid, period_start)
-      )`,
-      `CREATE INDEX IF NOT EXISTS dc_validation_verdict ON dc_validation (verdict)`,
-      `CREATE TABLE IF NOT EXISTS dc_estimates (
-        amsid TEXT NOT NULL,
-        period_start BIGINT NOT NULL,
-        revision INTEGER NOT NULL,
-        device TEXT NOT NULL,
-        meter TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        energy_wh BIGINT NOT NULL,
-        method TEXT NOT NULL,
-        basis TEXT NOT NULL,
-        state TEXT NOT NULL,
-        replaced_by TEXT,
-        created_at BIGINT NOT NULL,
-        updated_at BIGINT NOT NULL,
-        PRIMARY KEY (amsid, period_start, revision)
-      )`,
-      `CREATE INDEX IF NOT EXISTS dc_estimates_state ON dc_estimates (state)`,
+      createTable('dc_validation', `${AMSID_PERIOD}, ${SERIES}, record_id?, revision int?, verdict, findings, validated_at bigint`, ['PRIMARY KEY (amsid, period_start)']),
+      createIndex('dc_validation_verdict', 'dc_validation', 'verdict'),
+      createTable('dc_estimates', `${AMSID_PERIOD}, revision int, ${SERIES}, energy_wh bigint, method, basis, state, replaced_by?, created_at bigint, updated_at bigint`, ['PRIMARY KEY (amsid, period_start, revision)']),
+      createIndex('dc_estimates_state', 'dc_estimates', 'state'),
     ],
   },
   {
     version: 3,
     what: 'proving tests due and passed, meter technical details issued',
     sql: [
-      `CREATE TABLE IF NOT EXISTS dc_proving_tests (
-        device TEXT NOT NULL,
-        meter TEXT NOT NULL,
-        due_since BIGINT NOT NULL,
-        reason TEXT NOT NULL,
-        state TEXT NOT NULL,
-        passed_at BIGINT,
-        detail TEXT,
-        PRIMARY KEY (device, meter, due_since)
-      )`,
-      `CREATE TABLE IF NOT EXISTS dc_technical_details (
-        device TEXT NOT NULL,
-        meter TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        key_fields TEXT NOT NULL,
-        document TEXT NOT NULL,
-        effective_from BIGINT NOT NULL,
-        created_at BIGINT NOT NULL,
-        PRIMARY KEY (device, meter, version)
-      )`,
+      createTable('dc_proving_tests', 'device, meter, due_since bigint, reason, state, passed_at bigint?, detail?', ['PRIMARY KEY (device, meter, due_since)']),
+      createTable('dc_technical_details', 'device, meter, version int, key_fields, document, effective_from bigint, created_at bigint', ['PRIMARY KEY (device, meter, version)']),
     ],
   },
   {
     version: 4,
     what: 'what each volume allocation run submission sent, per AMSID and settlement date',
     sql: [
-      `CREATE TABLE IF NOT EXISTS dc_run_submissions (
-        run TEXT NOT NULL,
-        settlement_date TEXT NOT NULL,
-        amsid TEXT NOT NULL,
-        values_hash TEXT NOT NULL,
-        period_values TEXT NOT NULL,
-        estimated_periods INTEGER NOT NULL,
-        file_id TEXT NOT NULL,
-        submission_id TEXT,
-        sent_at BIGINT NOT NULL,
-        PRIMARY KEY (run, settlement_date, amsid)
-      )`,
+      createTable('dc_run_submissions', 'run, settlement_date, amsid, values_hash, period_values, estimated_periods int, file_id, submission_id?, sent_at bigint', ['PRIMARY KEY (run, settlement_date, amsid)']),
     ],
   },
 ];

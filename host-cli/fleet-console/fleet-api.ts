@@ -5,7 +5,9 @@ import { ConfigError } from '../../drivers/errors.js';
 import { parseDateOption } from '../collector/registry.js';
 import { REJECT_REASONS, type CollectorStore } from '../collector/store-types.js';
 import { latestRevisions } from '../exports/intervals.js';
+import { ExportRefused } from '../exports/refusal.js';
 import type { FleetEnv } from './fleet-auth.js';
+import type { ExportSettings } from './fleet-exports.js';
 import { deviceDetail, exportRecords, fleetOverview, rejectionList } from './fleet-queries.js';
 import type { StatusWatch } from './status-watch.js';
 
@@ -14,6 +16,8 @@ export interface FleetContext {
   watch: StatusWatch;
   /** Real time (the default end of a window). */
   now: () => number;
+  /** Maps and ids the market exporters need (--export-settings); a format without settings answers 409. */
+  exportSettings: ExportSettings;
 }
 
 const HALF_HOUR = 1_800_000;
@@ -36,7 +40,12 @@ const csvCell = (v: unknown): string => {
 };
 
 export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
-  app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : err instanceof ConfigError ? c.json({ error: err.message }, 400) : c.json({ error: `internal error: ${err.message}` }, 500)));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof ExportRefused) return c.json({ error: err.message }, 422);
+    if (err instanceof ConfigError) return c.json({ error: err.message }, err.code === 'export-not-configured' ? 409 : 400);
+    return c.json({ error: `internal error: ${err.message}` }, 500);
+  });
 
   app.get('/api/v1/fleet', async (c) => {
     const w = windowOf(c, x.now());
@@ -56,13 +65,13 @@ export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
     return c.json({ rejections: await rejectionList(x.store, limit, reason) });
   });
 
-  app.get('/api/v1/exports/:file{intervals\\.(?:csv|json)}', async (c) => {
+  const intervals = async (c: Context<FleetEnv>, kind: 'csv' | 'json') => {
     const w = windowOf(c, x.now());
     const devices = (c.req.query('devices') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
     if (devices.length === 0) return c.json({ error: 'devices is empty; give devices=ID[,ID...]' }, 400);
     const records = latestRevisions((await exportRecords(x.store, devices, w.fromMs, w.toMs)).map((i) => i.payload));
     const name = `intervals-${new Date(w.fromMs).toISOString().slice(0, 10)}-${new Date(w.toMs).toISOString().slice(0, 10)}`;
-    if (c.req.param('file').endsWith('.json')) {
+    if (kind === 'json') {
       c.header('Content-Disposition', `attachment; filename="${name}.json"`);
       return c.json({ window: { from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString() }, devices, records });
     }
@@ -70,5 +79,7 @@ export function registerFleetApi(app: Hono<FleetEnv>, x: FleetContext): void {
     const lines = records.map((r) => [r.dev, r.meter.id, r.amsid, r.channel, r.period.resolution, r.period.start, r.period.end, r.period.settlementDate, r.period.settlementPeriod ?? '', r.energyWh, r.energyKwh, r.quality, r.coveragePermille, r.flags.join(' '), r.revision, r.id].map(csvCell).join(','));
     c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
     return c.body(`${[head.join(','), ...lines].join('\n')}\n`, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  });
+  };
+  app.get('/api/v1/exports/intervals.csv', (c) => intervals(c, 'csv'));
+  app.get('/api/v1/exports/intervals.json', (c) => intervals(c, 'json'));
 }

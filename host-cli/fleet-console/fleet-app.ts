@@ -7,6 +7,7 @@ import { registerAssets } from '../../device/console/console-app.js';
 import type { CollectorStore } from '../collector/store-types.js';
 import { installFleetAuth, type FleetEnv } from './fleet-auth.js';
 import { registerFleetApi, type FleetContext } from './fleet-api.js';
+import { registerMarketExports, type ExportSettings } from './fleet-exports.js';
 import { FLEET_NAV, registerFleetPages } from './fleet-pages.js';
 import { StatusWatch } from './status-watch.js';
 
@@ -21,6 +22,7 @@ export function fleetApp(x: FleetContext, token: string): Hono<FleetEnv> {
   installFleetAuth(app, { token, now: x.now, nav: FLEET_NAV });
   registerAssets(app as unknown as Hono, ['console.css']);
   registerFleetApi(app, x);
+  registerMarketExports(app, x);
   registerFleetPages(app, x);
   return app;
 }
@@ -30,9 +32,9 @@ export interface RunningFleetConsole {
   close(): Promise<void>;
 }
 
-export async function startFleetConsole(o: { store: CollectorStore; token: string; listen: string; port: number; broker: string | null; now?: () => number }): Promise<RunningFleetConsole> {
+export async function startFleetConsole(o: { store: CollectorStore; token: string; listen: string; port: number; broker: string | null; now?: () => number; exportSettings?: ExportSettings }): Promise<RunningFleetConsole> {
   const watch = await StatusWatch.start(o.broker);
-  const app = fleetApp({ store: o.store, watch, now: o.now ?? Date.now }, o.token);
+  const app = fleetApp({ store: o.store, watch, now: o.now ?? Date.now, exportSettings: o.exportSettings ?? {} }, o.token);
   const server = serve({ fetch: app.fetch, hostname: o.listen, port: o.port });
   const addr = await new Promise<AddressInfo>((resolve, reject) => {
     server.once('listening', () => resolve(server.address() as AddressInfo));

@@ -3,8 +3,10 @@
 // JSON API returns these objects as they are and the pages render them.
 import type { IntervalFlag, Quality } from '../../device/records/record-types.js';
 import { findPeriodGaps, type PeriodGap } from '../collector/gaps.js';
-import type { CollectorStore, RegisteredKey, Rejection, StoredInterval } from '../collector/store-types.js';
+import type { CollectorStore, RegisteredKey, Rejection, SeqGap, StoredInterval } from '../collector/store-types.js';
 import { latestRevisions } from '../exports/intervals.js';
+import { activeGatewayAlarms, gatewayAlarmLabel, gatewayAlarmViews, type GatewayAlarmView } from './gateway-alarms.js';
+import { activeAlarmCounts, alarmViews, periodGapResend, seqGapResend, type AlarmView, type ResendState } from './fleet-alarms.js';
 
 export interface DeviceStatus {
   state: 'online' | 'offline';
@@ -21,12 +23,16 @@ export interface DeviceSummary {
   /** Missing periods inside the window plus sequence gaps of the chain. */
   openGaps: number;
   rejected: number;
+  /** Active alarms: the collector's records-missing not followed by `recovered`, plus the gateway's raised ones. */
+  activeAlarms: number;
+  /** One label per active alarm, saying whose: "gateway: meter-comms-failure (charger)", "collector: records-missing". */
+  activeAlarmLabels: string[];
   keys: number;
 }
 
 export interface FleetOverview {
   window: { from: string; to: string };
-  counts: { devices: number; online: number; offline: number; unknown: number; withGaps: number; withRejections: number };
+  counts: { devices: number; online: number; offline: number; unknown: number; withGaps: number; withAlarms: number; withRejections: number };
   devices: DeviceSummary[];
 }
 
@@ -57,8 +63,14 @@ export interface DeviceDetail {
   device: string;
   window: { from: string; to: string };
   halfHours: HalfHour[];
-  gaps: (PeriodGap & { resend: 'not recorded by the store' })[];
-  seqGaps: { from: number; to: number }[];
+  gaps: (PeriodGap & { resend: ResendState })[];
+  seqGaps: (Omit<SeqGap, 'device'> & { resend: ResendState })[];
+  /** The latest seq the gateway announced (heartbeat/status), null when it never did. */
+  tail: { seq: number; seenAt: string } | null;
+  /** The collector's alarms about this device, newest first. */
+  alarms: AlarmView[];
+  /** The gateway's own signed alarm records: the active ones first, then the rest newest first. */
+  gatewayAlarms: GatewayAlarmView[];
   keys: KeyEvent[];
   rejections: RejectionView[];
 }
@@ -68,14 +80,18 @@ export type RejectionView = Omit<Rejection, 'raw' | 'receivedAt'> & { receivedAt
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** Rejections read per request; the store lists the newest first. */
 const REJECTION_SCAN = 5000;
+/** Collector alarms read per overview. */
+const ALARM_SCAN = 5000;
 
 export function rejectionView(r: Rejection): RejectionView {
   return { ...r, receivedAt: iso(r.receivedAt), raw: r.raw.slice(0, 512) };
 }
 
 export async function fleetOverview(store: CollectorStore, statuses: Map<string, DeviceStatus>, fromMs: number, toMs: number): Promise<FleetOverview> {
-  const [keys, intervals, rejections, chain] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport()]);
+  const [keys, intervals, rejections, chain, alarms, gatewayAlarms] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(), store.listAlarms(ALARM_SCAN), store.gatewayAlarms()]);
   const names = new Set<string>([...keys.map((k) => k.device), ...intervals.map((i) => i.device), ...statuses.keys()]);
+  const active = activeAlarmCounts(alarms);
+  const gatewayActive = activeGatewayAlarms(gatewayAlarms);
   const byDevice = new Map<string, StoredInterval[]>();
   for (const i of intervals) (byDevice.get(i.device) ?? byDevice.set(i.device, []).get(i.device)!).push(i);
   const gaps = findPeriodGaps(intervals);
@@ -88,6 +104,7 @@ export async function fleetOverview(store: CollectorStore, statuses: Map<string,
       if (!last || i.payload.period.start > last.payload.period.start) last = i;
     }
     const st = statuses.get(device);
+    const labels = [...gatewayActive.filter((a) => a.device === device).map(gatewayAlarmLabel), ...Array<string>(active.get(device) ?? 0).fill('collector: records-missing')];
     return {
       device,
       lastSeen: seen < 0 ? null : iso(seen),
@@ -95,6 +112,8 @@ export async function fleetOverview(store: CollectorStore, statuses: Map<string,
       latestInterval: last ? { meter: last.payload.meter.id, channel: last.payload.channel, start: last.payload.period.start, energyWh: last.payload.energyWh, quality: last.payload.quality } : null,
       openGaps: gaps.filter((g) => g.device === device).reduce((n, g) => n + g.missing, 0) + chain.gaps.filter((g) => g.device === device).length,
       rejected: rejections.filter((r) => r.device === device).length,
+      activeAlarms: labels.length,
+      activeAlarmLabels: labels,
       keys: keys.filter((k) => k.device === device).length,
     };
   });
@@ -106,6 +125,7 @@ export async function fleetOverview(store: CollectorStore, statuses: Map<string,
       offline: devices.filter((d) => d.status === 'offline').length,
       unknown: devices.filter((d) => d.status === 'unknown').length,
       withGaps: devices.filter((d) => d.openGaps > 0).length,
+      withAlarms: devices.filter((d) => d.activeAlarms > 0).length,
       withRejections: devices.filter((d) => d.rejected > 0).length,
     },
     devices,
@@ -127,16 +147,25 @@ export function keyHistory(keys: RegisteredKey[]): KeyEvent[] {
 }
 
 export async function deviceDetail(store: CollectorStore, device: string, fromMs: number, toMs: number): Promise<DeviceDetail | null> {
-  const [keys, intervals, rejections, chain] = await Promise.all([store.listKeys(device), store.intervals({ device, fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(device)]);
+  const [keys, intervals, rejections, chain, alarmList, tails, gatewayAlarms] = await Promise.all([
+    store.listKeys(device), store.intervals({ device, fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(device), store.listAlarms(ALARM_SCAN, device), store.listTails(device),
+    store.gatewayAlarms(device),
+  ]);
   if (keys.length === 0 && intervals.length === 0) return null;
+  const alarms = alarmViews(alarmList);
+  const tail = tails.find((t) => t.device === device) ?? null;
+  const seqGaps = chain.gaps.filter((g) => g.device === device);
   const latest = latestRevisions(intervals.map((i) => i.payload)).filter((r) => r.period.resolution === 'PT30M');
   return {
     device,
     window: { from: iso(fromMs), to: iso(toMs) },
     halfHours: latest.map((r) => ({ start: r.period.start, meter: r.meter.id, channel: r.channel, energyWh: r.energyWh, quality: r.quality, flags: r.flags, revision: r.revision, recordId: r.id })),
     // Holes between stored periods (as the collector's timed gap check counts them), not the time before the first.
-    gaps: findPeriodGaps(intervals).map((g) => ({ ...g, resend: 'not recorded by the store' as const })),
-    seqGaps: chain.gaps.filter((g) => g.device === device).map((g) => ({ from: g.from, to: g.to })),
+    gaps: findPeriodGaps(intervals).map((g) => ({ ...g, resend: periodGapResend(g, seqGaps, alarms, tail) })),
+    seqGaps: seqGaps.map((g) => ({ from: g.from, to: g.to, where: g.where, resend: seqGapResend(g, alarms, tail) })),
+    tail: tail ? { seq: tail.seq, seenAt: iso(tail.seenAt) } : null,
+    alarms,
+    gatewayAlarms: gatewayAlarmViews(gatewayAlarms),
     keys: keyHistory(keys),
     rejections: rejections.filter((r) => r.device === device).map(rejectionView),
   };

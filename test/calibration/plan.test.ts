@@ -7,6 +7,8 @@ import { COP11_TYPE5_AC, COP11_TYPE5_DC } from '../../calibration/limits/cop11-t
 import { planToText } from '../../calibration/plan/plan-file.js';
 import { phaseDegOf } from '../../calibration/plan/plan-schema.js';
 import { parse } from 'yaml';
+import { assertPlanValid, checkPlanRequest } from '../../calibration/plan/check-plan-request.js';
+import { ConfigError } from '../../drivers/errors.js';
 
 const r = { unV: 230, inA: 6, imaxA: 32 };
 
@@ -78,6 +80,32 @@ test('schema errors name the field', () => {
   const r2 = parsePlan({ format: 'amsgate-bench-plan/1', table: 'x', device: { supply: 'ac' }, points: [] });
   assert.is(r2.plan, null);
   assert.ok(r2.issues.some((i) => i.where.startsWith('device.')));
+});
+
+test('bench plan writes only plans its own --validate accepts, over ratings, supplies, methods and options', () => {
+  let n = 0;
+  for (const [unV, inA, imaxA] of [[230, 6, 32], [230, 5, 65], [400, 0.25, 10], [110, 10, 10.5], [230, 16, 16]] as const) {
+    for (const supply of ['ac', 'dc'] as const) {
+      for (const phases of [1, 3] as const) {
+        for (const extra of [{}, { export: true }, { method: 'pulse' as const, meterConstantImpPerKWh: 1000 }, { additional: true, meterConstantImpPerKWh: 800 }, { repetitions: 5, maxSpreadShare: 0.5 }]) {
+          const req = { unV, inA, imaxA, supply, phases, ...extra };
+          checkPlanRequest(req);
+          const plan = generatePlan(req);
+          const errors = validatePlan(plan).filter((i) => i.severity === 'error');
+          assert.equal(errors, [], JSON.stringify(req));
+          assertPlanValid(plan);
+          n++;
+        }
+      }
+    }
+  }
+  assert.is(n, 100);
+});
+
+test('a plan that fails its own validation is never written: assertPlanValid names the problem', () => {
+  const plan = generatePlan({ ...r, supply: 'ac', phases: 1 });
+  plan.points[0]!.limitPct = 9;
+  assert.throws(() => assertPlanValid(plan), (e: Error) => e instanceof ConfigError && /generated plan fails its own validation/.test(e.message) && /P01/.test(e.message));
 });
 
 test.run();

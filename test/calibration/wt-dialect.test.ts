@@ -23,7 +23,7 @@ test('the simulator: one reply per message, ";"-joined; errors go to the queue',
   const h = new WtCommandHandler(new ReferenceModel({ clock, phases: 1 }));
   assert.is(h.handle(':COMMunicate:HEADer OFF;:STATus:ERRor?'), '0,"No error"');
   assert.is(h.handle(':NUMeric:NORMal:ITEM1 URMS,1;:STATus:ERRor?'), '224,"Illegal parameter value"');
-  assert.is(h.handle(':NUM:ITEM1 WP,1;:INTEG:STAR;:STAT:ERR?'), '0,"No error"');
+  assert.is(h.handle(':NUM:ITEM1 WH,1;:INTEG:STAR;:STAT:ERR?'), '0,"No error"');
   assert.is(h.handle(':INTEGrate:RESet;:STATus:ERRor?'), '813,"Integration is running"');
   assert.match(h.handle(':INTEG:STOP;:NUMeric:NORMal:VALue? 1')!, /^0(\.0+)?(e\+0)?$/);
 });

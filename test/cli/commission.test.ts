@@ -16,6 +16,7 @@ import { commissionCommand, type CommissionCliOptions } from '../../host-cli/com
 import { answerSource } from '../../host-cli/commissioning/answers.js';
 import { runCommissioning } from '../../host-cli/commissioning/commission-run.js';
 import { keyFromCommissioning } from '../../host-cli/collector/registry.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amsgate-commission-'));
 const clock = scaledClock(60);
@@ -53,7 +54,7 @@ test.before(async () => {
   const cfg = parseConfig(raw, configFile);
   gateway = new Gateway({ config: cfg, clock, brokerUrl: broker.url });
   await gateway.start();
-  for (let i = 0; i < 100 && !gateway.client?.connected; i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => gateway.client?.connected === true, 'the gateway to connect to the broker', 30_000);
 });
 
 test.after(async () => {

@@ -137,8 +137,9 @@ test('hand readings against the collector store: pass, and fail when the multipl
 });
 
 test('live: reads the register at the boundaries of the next period and finds the gateway interval', async () => {
-  // Simulated time starts one minute before SP 22 (10:30 GMT) and runs 900x: a period takes 2 s.
-  const clock = scaledClock(900, Date.parse('2026-11-22T10:29:00Z'));
+  // Simulated time starts ten minutes before SP 22 (10:30 GMT) and runs 900x: a period takes 2 s, and the 0.67 s
+  // before it leave room for the gateway's start on a loaded machine.
+  const clock = scaledClock(900, Date.parse('2026-11-22T10:20:00Z'));
   const sim = await catalogEntry('sdm630').startSimulator({ listen: { tcp: '127.0.0.1:0' }, unit: 1, clock, profile: 'constant', ratingW: 7000, wireTiming: false });
   const raw = { deviceId: 'gw-live', meters: [meterConfig(sim.address)], storePath: join(dir, 'live') };
   const file = join(dir, 'live.json');

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseFaultSpec } from '../../host-cli/commands/sim.js';
+import { parseFaultSpec, parseSimFaults } from '../../host-cli/commands/sim.js';
 import { ConfigError } from '../../drivers/errors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +18,14 @@ test('--fault parses rates, exception and frozen', () => {
   });
   assert.throws(() => parseFaultSpec('crc=2'), (e: unknown) => e instanceof ConfigError && /probability 0\.\.1/.test((e as Error).message));
   assert.throws(() => parseFaultSpec('smoke'), /not understood/);
+});
+
+test('--fault parses a slow device and a meter reset', () => {
+  assert.equal(parseSimFaults('slow=400,slow-rate=0.5,reset=30'), { faults: { slowMs: 400, slowRate: 0.5 }, resetAfterS: 30 });
+  assert.equal(parseSimFaults('slow=250'), { faults: { slowMs: 250 } });
+  assert.throws(() => parseSimFaults('slow=-1'), (e: unknown) => e instanceof ConfigError && /slow=-1: expected the extra reply delay in ms/.test((e as Error).message));
+  assert.throws(() => parseSimFaults('slow'), /slow=: expected the extra reply delay/);
+  assert.throws(() => parseSimFaults('reset=soon'), /reset=soon: expected seconds after the start/);
 });
 
 test('sim --help teaches: options and an example', () => {

@@ -63,7 +63,7 @@ export async function startRig(o: { password?: boolean; realNow?: () => number }
 }
 
 /** Waits for `cond` (polled every 25 ms), failing with `what` after `ms`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);

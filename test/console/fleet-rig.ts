@@ -12,13 +12,25 @@ import { newIdentity, SimDevice } from '../../host-cli/collector/sim-device.js';
 import type { CollectorStore, IngestResult, Rejection, VerifiedRecord } from '../../host-cli/collector/store-types.js';
 import { verifyMessage } from '../../host-cli/collector/verify-message.js';
 import { startFleetConsole, type RunningFleetConsole } from '../../host-cli/fleet-console/fleet-app.js';
+import type { ExportSettings } from '../../host-cli/fleet-console/fleet-exports.js';
 import mqtt from 'mqtt';
+import type { AlarmRecord } from '../../device/records/record-types.js';
 
 export const TOKEN = 'fleet-test-token-0123456789';
 export const T0 = Date.parse('2026-06-01T00:00:00Z');
 const HH = 1_800_000;
 
+/** What the market exporters need for gw-a (a charger) and gw-b (a battery); gw-c has no records. */
+export const EXPORT_SETTINGS: ExportSettings = {
+  axle: { assetMap: { 'gw-a': { assetId: '6f1c1a52-8d2e-4c1b-9a57-0b7d6a1e2f30', role: 'charger' }, 'gw-b': { assetId: '0e4b7d9c-2a61-4f3e-8c15-7d2a9b6e4c81', role: 'battery' } } },
+  elering: { meterMap: { 'gw-a': '38ZEE-00000001-A', 'gw-b': '38ZEE-00000002-B' } },
+  volue: { resourceMap: { 'gw-a': { resourceId: 'res-a', locationId: 'loc-a' }, 'gw-b': { resourceId: 'res-b', locationId: 'loc-b' } } },
+  dtc: { fromMpid: 'AMSG', toMpid: 'ELEX' },
+};
+
 export interface FleetRig {
+  /** The store's SQLite file (or PostgreSQL URL). */
+  db: string;
   store: CollectorStore;
   console: RunningFleetConsole;
   devices: Record<string, SimDevice>;
@@ -29,7 +41,8 @@ export interface FleetRig {
 
 export async function startFleetRig(db?: string): Promise<FleetRig> {
   const dir = mkdtempSync(join(tmpdir(), 'amsgate-fleet-'));
-  const store = await openStore(db ?? join(dir, 'collector.sqlite'));
+  const dbPath = db ?? join(dir, 'collector.sqlite');
+  const store = await openStore(dbPath);
   const broker: EmbeddedBroker = await startEmbeddedBroker(0);
   const devices: Record<string, SimDevice> = {};
   for (const [i, name] of ['gw-a', 'gw-b', 'gw-c'].entries()) {
@@ -63,13 +76,35 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
     }
   }
   await deliver(msgs);
+  // gw-a's own signed alarm records (after its intervals, seq 23..27): the charger's meter stopped answering, came
+  // back, stopped again (active); the clock lost sync and regained it (device-wide, cleared).
+  const gwa = devices['gw-a']!;
+  const alarm = (kind: AlarmRecord['alarm'], meter: string | null, state: AlarmRecord['state'], atMs: number, detail: string) => {
+    const at = new Date(atMs).toISOString();
+    return { topic: topics.alarm('gw-a'), compact: gwa.seal<AlarmRecord>({ type: 'alarm', alarm: kind, meter, state, at, detail }, at).compact };
+  };
+  const gw = await deliver([
+    alarm('meter-comms-failure', 'charger', 'raised', T0 + 4 * 3_600_000, 'no Modbus answer from the meter for 60 s'),
+    alarm('meter-comms-failure', 'charger', 'cleared', T0 + 4.5 * 3_600_000, 'the meter answers again'),
+    alarm('clock-unsynchronised', null, 'raised', T0 + 5 * 3_600_000, 'no NTP sync for 3600 s'),
+    alarm('clock-unsynchronised', null, 'cleared', T0 + 6 * 3_600_000, 'NTP synchronised'),
+    alarm('meter-comms-failure', 'charger', 'raised', T0 + 9 * 3_600_000, 'no Modbus answer from the meter for 60 s'),
+  ]);
+  if (gw.accepted !== 5) throw new Error(`rig: gw-a's alarm records were not all stored: ${JSON.stringify(gw)}`);
+  // Recovery's traces in the store: gw-a had records missing and got them (an alarm, then recovered); gw-b announced
+  // seq 49 (48 stored), which is being asked for; gw-c announced seq 5 and none came: an active alarm.
+  await store.addAlarm({ at: T0 + 2 * 3_600_000, device: 'gw-a', kind: 'records-missing', fromSeq: 3, toSeq: 4, detail: '2 record(s) missing in seq 3..4 after 5 resend request(s) over 600 s: the gateway did not send them (offline, or not answering); still asking' });
+  await store.addAlarm({ at: T0 + 3 * 3_600_000, device: 'gw-a', kind: 'recovered', fromSeq: 3, toSeq: 4, detail: 'every record up to the announced tail is stored, after 6 resend request(s)' });
+  await store.noteTails([{ device: 'gw-b', seq: 49, seenAt: T0 + 12 * 3_600_000 }, { device: 'gw-c', seq: 5, seenAt: T0 + 10 * 3_600_000 }]);
+  await store.addAlarm({ at: T0 + 11 * 3_600_000, device: 'gw-c', kind: 'records-missing', fromSeq: 1, toSeq: 5, detail: '5 record(s) missing in seq 1..5 (1..5 before-first) after 5 resend request(s) over 3600 s: the gateway did not send them (offline, or not answering); still asking' });
   // Retained status as the gateways publish it (gw-c has a key but never reported).
   const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
   await pub.publishAsync(topics.status('gw-a'), JSON.stringify({ state: 'online', device: 'gw-a', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
   await pub.publishAsync(topics.status('gw-b'), JSON.stringify({ state: 'offline', device: 'gw-b', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
   await pub.endAsync();
-  const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000 });
+  const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000, exportSettings: EXPORT_SETTINGS });
   return {
+    db: dbPath,
     store,
     console: con,
     devices,

@@ -93,6 +93,10 @@ test('a commissioning run from the console ends in a signed record to download',
   assert.is(record.result, 'pass');
   assert.is(record.deviceId, 'gw-console-1');
   assert.is(record.installer, 'A. Installer, Example Ltd');
+  // Identity read from the live meter on the gateway's connection (an SDM630 reports make and model, no serial;
+  // live-identity.test.ts has a meter that reports one).
+  assert.is(record.meters[0].makeModel, 'Eastron SDM630');
+  assert.is(record.checks.find((c: { id: string }) => c.id === 'identity:charger').status, 'not-applicable');
   const jws = (await download(/JWS/)).trim();
   assert.equal(verifyCompact(jws, loadOrCreateDeviceKey(rig.cfg.keys.dir).publicKey).payload, record);
   assert.match(await download(/HTML page/), /Commissioning PASSED|PASS: commissioned/);

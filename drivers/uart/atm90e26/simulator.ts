@@ -50,7 +50,7 @@ export async function startAtm90e26Simulator(o: Atm90e26SimOptions): Promise<Run
         out = Uint8Array.of(atm90e26WriteAck(req.addr, req.value));
       }
       out = damagedReply(out, fault, sim.random);
-      await sim.sendAfter(sim.replyDelayMs(frame.length + out.length, TURNAROUND_MS), out);
+      await sim.sendAfter(sim.replyDelayMs(frame.length + out.length, TURNAROUND_MS) + sim.slowMs(), out);
     });
   };
 

@@ -73,7 +73,7 @@ export async function startBl0942Simulator(o: Bl0942SimOptions): Promise<Running
       const fault = drawFault(sim.faults, sim.random);
       if (fault === 'timeout' || sim.closed) return;
       const out = damagedReply(make(), fault, sim.random);
-      await sim.sendAfter(sim.replyDelayMs(reqLen + out.length, TURNAROUND_MS), out);
+      await sim.sendAfter(sim.replyDelayMs(reqLen + out.length, TURNAROUND_MS) + sim.slowMs(), out);
     });
   };
 

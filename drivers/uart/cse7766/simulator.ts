@@ -46,8 +46,6 @@ export function cse7766FieldsFor(s: PhysicalState, c: { voltage: number; current
 export interface Cse7766SimOptions extends SimulatorOptions {
   /** Power coefficient of the simulated chip (default CSE7766_SIM_COEFFICIENTS.power). */
   powerCoef?: number;
-  /** Pause between frames (default 50 ms, the chip's rate; 0 for tests that must fill a line quickly). */
-  frameIntervalMs?: number;
 }
 
 export interface RunningCse7766Simulator extends RunningSimulator {

@@ -18,7 +18,7 @@ export function addBenchOptions(c: Command): Command {
     .option('--dut-baud <n>', 'DUT serial baud rate', num('--dut-baud'))
     .addOption(new Option('--dut-parity <p>', 'DUT serial parity').choices(['none', 'even', 'odd']))
     .option('--dut-unit <n>', 'DUT Modbus unit id', num('--dut-unit'))
-    .option('--setup <file>', 'bench setup file (YAML): instrument ports and command dialects, e.g. reference: {port: /dev/ttyUSB2, dialect: yokogawa-wt300e}')
+    .option('--setup <file>', 'bench setup file (YAML): instrument ports and command dialects, e.g. reference: {port: /dev/ttyUSB2, dialect: yokogawa-wt300e}, source: {dialect: keysight-ac6800b}, load: {port: ...}')
     .option('--source <port>', 'serial port of the programmable source')
     .option('--reference <port|manual>', 'serial port of the reference standard, or "manual" to type its readings')
     .option('--temperature <C>', 'ambient temperature, deg C, when no instrument on the bench measures it', num('--temperature'))
@@ -75,6 +75,7 @@ export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
       referenceNoise: o.refNoise,
       sourceError: o.sourceError,
       referenceDialect: file?.reference.dialect,
+      sourceDialect: file?.source.dialect,
     });
   }
   o = { ...o, source: o.source ?? file?.source.port, reference: o.reference ?? file?.reference.port };
@@ -86,7 +87,7 @@ export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
     rl ??= createInterface({ input: process.stdin, output: process.stderr });
     return rl.question(q);
   };
-  const setup = await realSetup({
+  const setup = await realSetup(plan, {
     dutModel: o.dutModel,
     dutConn: parseConnection({ tcp: o.dutTcp, serial: o.dutSerial, baud: o.dutBaud, parity: o.dutParity }),
     dutUnit: o.dutUnit,
@@ -95,7 +96,8 @@ export async function openBench(plan: Plan, o: BenchOpts): Promise<BenchSetup> {
     baudRate: file?.baud ?? o.instrumentBaud,
     ask,
     referenceDialect: file?.reference.dialect,
-    phases: plan.device.phases,
+    sourceDialect: file?.source.dialect,
+    load: file?.load?.port,
   });
   return { ...setup, close: async () => { (rl as ReturnType<typeof createInterface> | null)?.close(); await setup.close(); } };
 }

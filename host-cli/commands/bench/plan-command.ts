@@ -20,6 +20,7 @@ export function addPlanCommand(bench: Command): void {
     .addOption(new Option('--phases <n>', 'number of phases').choices(['1', '3']).default('1'))
     .option('--fn <Hz>', 'nominal frequency (a.c.)', num('--fn'), 50)
     .option('--reps <n>', 'repetitions per point (>= 3)', num('--reps'), 3)
+    .option('--max-spread-share <share>', 'repeatability acceptance: a point whose standard deviation exceeds this share of its limit is not accepted (default 0.2, a bench choice)', num('--max-spread-share'))
     .option('--model <id>', 'DUT model to note in the plan')
     .addOption(new Option('--method <m>', 'register: read the DUT\'s energy register; pulse: count its test output pulses (coarse registers)').choices(['register', 'pulse']).default('register'))
     .option('--additional', 'also run starting current, no-load (creep) and meter constant tests (IEC 62053-21 style, additional to CoP11)')
@@ -39,7 +40,7 @@ Examples:
                                              pulse method for a meter with a coarse register (EM340, B23)
   amsgate bench plan --validate plan.yaml    exit 0 when it can run, 2 with one line per problem`,
     )
-    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; model?: string; method: 'register' | 'pulse'; meterConstant?: number; additional?: boolean; export?: boolean; out?: string; validate?: string; json?: boolean }) => {
+    .action((o: { un?: number; in?: number; imax?: number; supply?: 'ac' | 'dc'; phases: string; fn: number; reps: number; maxSpreadShare?: number; model?: string; method: 'register' | 'pulse'; meterConstant?: number; additional?: boolean; export?: boolean; out?: string; validate?: string; json?: boolean }) => {
       if (o.validate) {
         const parsed = parsePlan(readPlanData(o.validate));
         const issues = parsed.plan ? validatePlan(parsed.plan) : parsed.issues;
@@ -55,7 +56,7 @@ Examples:
       if (o.un === undefined || o.in === undefined || o.imax === undefined || !o.supply) {
         throw new ConfigError('plan-options', 'give --un, --in, --imax and --supply ac|dc (or --validate FILE)');
       }
-      const req = { unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export, method: o.method, meterConstantImpPerKWh: o.meterConstant, additional: o.additional };
+      const req = { unV: o.un, inA: o.in, imaxA: o.imax, supply: o.supply, phases: Number(o.phases) as 1 | 3, fnHz: o.fn, repetitions: o.reps, model: o.model, export: o.export, method: o.method, meterConstantImpPerKWh: o.meterConstant, additional: o.additional, maxSpreadShare: o.maxSpreadShare };
       checkPlanRequest(req);
       const plan = generatePlan(req);
       assertPlanValid(plan);

@@ -1,12 +1,16 @@
-// GB working days: Monday to Friday except bank holidays. The bank holiday list is data, with its status.
+// GB working days: Monday to Friday except bank holidays. The bank holiday list is data, with its status per year.
 //
-// STATUS [U]: England and Wales bank holidays 2025-2029 written from general knowledge (New Year, Good Friday, Easter
-// Monday, early May, spring, summer, Christmas, Boxing Day, with substitute days when they fall on a weekend); not
-// yet checked against https://www.gov.uk/bank-holidays.json. Scotland and Northern Ireland differ; settlement uses
-// the England and Wales list [U]. Check and extend this table; nothing else needs to change.
+// STATUS: 2025-2028 [V] GOV.UK bank-holidays.json, division england-and-wales (fixtures/calendar/ holds the dates
+// and where they were read; test/host/dc/estimation.test.ts holds this table to them). 2029 [U]: not yet published
+// there; derived from the usual rules (New Year, Good Friday, Easter Monday, first and last Monday of May, last
+// Monday of August, Christmas, Boxing Day, substitute days for weekends). Scotland and Northern Ireland differ;
+// settlement uses the England and Wales list [U]. Check and extend this table; nothing else needs to change.
 import { ConfigError } from '../../../drivers/errors.js';
 
-export const GB_BANK_HOLIDAYS_SOURCE = { status: '[U]', source: 'general knowledge; to check against gov.uk/bank-holidays.json (england-and-wales)' } as const;
+export const GB_BANK_HOLIDAYS_SOURCE = [
+  { years: '2025-2028', status: '[V]', source: 'gov.uk/bank-holidays.json england-and-wales (cached copy of 2026-08-07, fixtures/calendar/gov-uk-bank-holidays-england-and-wales.json)' },
+  { years: '2029', status: '[U]', source: 'not yet published by GOV.UK when checked; derived from the usual rules' },
+] as const;
 
 export const GB_BANK_HOLIDAYS: readonly string[] = [
   '2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26',

@@ -5,10 +5,13 @@
 // more accurate data has become available.
 //
 // STATUS of the offsets [U]: the working-day offsets below are the long-standing SVA timetable as remembered (II about
-// 5, SF 16, R1 39, R2 84, R3 154, RF 292 working days; DF ad hoc, about 28 months). Elexon's glossary [V] only says R2
-// comes "approximately one quarter after" R1. The published settlement calendar (Elexon Portal > Operational Data >
-// Settlement Calendars) is authoritative, and market-wide half-hourly settlement changes the timetable: check and
-// correct this table, nothing else needs to change.
+// 5, SF 16, R1 39, R2 84, R3 154, RF 292 working days; DF ad hoc, about 28 months). Checked (2026-12-03) and not
+// found in the sources the search tools hold (Elexon glossary, BSC documents, Elexon articles); what they do say [V]:
+// the Elexon glossary puts R2 "approximately one quarter after" R1, and Elexon publishes the SVAA Settlement Calendar
+// on the Elexon Portal (Operational Data > Settlement Calendars), re-aligned when bank holidays change (Elexon article
+// "Changes to Settlement Calendars due to additional Bank Holiday on 19 Sept 2022"). That calendar is authoritative,
+// and market-wide half-hourly settlement changes the timetable: check and correct this table, nothing else needs to
+// change.
 import { ConfigError } from '../../../drivers/errors.js';
 import { addWorkingDays } from '../calendar/working-days.js';
 
@@ -24,13 +27,13 @@ export interface RunSpec {
 }
 
 export const RUN_CALENDAR: readonly RunSpec[] = [
-  { run: 'II', name: 'Interim Information', workingDays: 5, status: '[U]', source: 'SVA timetable from memory' },
-  { run: 'SF', name: 'Initial Settlement', workingDays: 16, status: '[U]', source: 'SVA timetable from memory; seeds/003 [V] makes it the HHDC deadline' },
-  { run: 'R1', name: 'First Reconciliation', workingDays: 39, status: '[U]', source: 'SVA timetable from memory' },
-  { run: 'R2', name: 'Second Reconciliation', workingDays: 84, status: '[U]', source: 'SVA timetable from memory; Elexon glossary [V]: about a quarter after R1' },
-  { run: 'R3', name: 'Third Reconciliation', workingDays: 154, status: '[U]', source: 'SVA timetable from memory' },
-  { run: 'RF', name: 'Final Reconciliation', workingDays: 292, status: '[U]', source: 'SVA timetable from memory (about 14 months)' },
-  { run: 'DF', name: 'Dispute Final', workingDays: 587, status: '[U]', source: 'ad hoc in practice; about 28 months, from memory' },
+  { run: 'II', name: 'Interim Information', workingDays: 5, status: '[U]', source: 'SVA timetable from memory; not in the sources searched' },
+  { run: 'SF', name: 'Initial Settlement', workingDays: 16, status: '[U]', source: 'SVA timetable from memory, not in the sources searched; seeds/003 [V] makes SF the HHDC deadline' },
+  { run: 'R1', name: 'First Reconciliation', workingDays: 39, status: '[U]', source: 'SVA timetable from memory; not in the sources searched' },
+  { run: 'R2', name: 'Second Reconciliation', workingDays: 84, status: '[U]', source: 'SVA timetable from memory; Elexon glossary "2nd Reconciliation" [V]: about one quarter after R1' },
+  { run: 'R3', name: 'Third Reconciliation', workingDays: 154, status: '[U]', source: 'SVA timetable from memory; not in the sources searched' },
+  { run: 'RF', name: 'Final Reconciliation', workingDays: 292, status: '[U]', source: 'SVA timetable from memory (about 14 months); not in the sources searched' },
+  { run: 'DF', name: 'Dispute Final', workingDays: 587, status: '[U]', source: 'ad hoc in practice; about 28 months, from memory; not in the sources searched' },
 ];
 
 /** seeds/003 [V]: an AMHHDC sends to the HHDC three working days before the run (stated for SF; applied to all runs [D]). */

@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'amsgate-stopstatus-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting for condition');

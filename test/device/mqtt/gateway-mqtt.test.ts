@@ -16,7 +16,7 @@ import { FakeMeter } from '../runtime/fake-meter.js';
 const root = mkdtempSync(join(tmpdir(), 'amsgate-gwmqtt-'));
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting for condition');

@@ -26,7 +26,7 @@ async function subscriber(url: string, got: string[]): Promise<MqttClient> {
   return sub;
 }
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting for condition');

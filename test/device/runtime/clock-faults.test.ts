@@ -9,7 +9,7 @@ import { ManualClock, type Clock } from '../../../drivers/clock.js';
 import { Gateway } from '../../../device/runtime/gateway.js';
 import type { IntervalRecord } from '../../../device/records/record-types.js';
 import { FakeMeter } from './fake-meter.js';
-import { audit, faultConfig, root, run } from './fault-helpers.js';
+import { audit, faultConfig, fillStore, freeStore, root, run } from './fault-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
@@ -79,6 +79,46 @@ test('clock stepped back 2 minutes while running: no energy lost, affected perio
   assert.is(a.sumWh, Math.floor((7000 * (lastEndWall + 2 * MIN - T0)) / 3_600_000) - 19);
   assert.equal(unflaggedOdd(a.intervals, 3500), []);
   assert.ok(a.alarms.includes('clock-stepped:raised'), a.alarms.join(','));
+});
+
+test('clock stepped 25 minutes forward while running: no energy lost, every period the step spans flagged', async () => {
+  const { cfg, truth, wall, gateway } = setup(7000);
+  const gw = gateway();
+  await gw.start();
+  await run(truth, 20 * MIN);
+  wall.offsetMs = 25 * MIN; // wall 00:20 -> 00:45: the step's energy is spread over 00:20-00:45 by wall time
+  await run(truth, 60 * MIN);
+  await gw.stop();
+  const a = audit(cfg.storePath);
+  const lastEndWall = Date.parse(a.intervals[a.intervals.length - 1]!.period.end);
+  assert.is(a.sumWh, a.spanWh);
+  assert.is(a.sumWh, Math.floor((7000 * (lastEndWall - 25 * MIN - T0)) / 3_600_000) - 19);
+  assert.ok(a.alarms.includes('clock-stepped:raised'), a.alarms.join(','));
+  const spanned = a.intervals.filter((r) => r.period.start === '2026-01-05T00:00:00Z' || r.period.start === '2026-01-05T00:30:00Z');
+  assert.is(spanned.length, 2);
+  for (const r of spanned) assert.ok(r.flags.includes('clock-unsynchronised'), `${r.period.start}: ${JSON.stringify(r.flags)}`);
+  const after = a.intervals.filter((r) => Date.parse(r.period.start) >= Date.parse('2026-01-05T01:00:00Z'));
+  assert.ok(after.every((r) => !r.flags.includes('clock-unsynchronised')), 'periods after the step are not flagged');
+});
+
+test('clock stepped forward while the store is full: the flag survives the rolled-back samples', async () => {
+  const { cfg, truth, wall, gateway } = setup(7000);
+  const gw = gateway();
+  await gw.start();
+  await run(truth, 20 * MIN);
+  fillStore(gw);
+  wall.offsetMs = 25 * MIN;
+  await run(truth, 3 * MIN);
+  freeStore(gw);
+  await run(truth, 60 * MIN);
+  await gw.stop();
+  const a = audit(cfg.storePath);
+  assert.is(a.sumWh, a.spanWh);
+  const stepped = a.intervals.find((r) => r.period.start === '2026-01-05T00:30:00Z')!;
+  assert.ok(stepped.flags.includes('clock-unsynchronised'), JSON.stringify(stepped.flags));
+  assert.ok(a.alarms.includes('storage-write-failed:raised'), a.alarms.join(','));
+  // The step was seen while nothing could be written: its alarm is recorded once space returns, once.
+  assert.is(a.alarms.filter((x) => x === 'clock-stepped:raised').length, 1, a.alarms.join(','));
 });
 
 test('a read stamped before a stall: the forward step is counted, flagged implausible-advance, alarm pulsed', async () => {

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManualClock } from '../../../drivers/clock.js';
+import type { Gateway } from '../../../device/runtime/gateway.js';
 import { demoConfig, type GatewayConfig } from '../../../device/config/gateway-config.js';
 import { GatewayStore } from '../../../device/store/gateway-store.js';
 import { decodeCompactUnverified } from '../../../device/signing/jws.js';
@@ -69,4 +70,27 @@ export function audit(storePath: string, periodMs = 1_800_000): Audit {
   const spanWh = intervals.length ? Number(intervals[intervals.length - 1]!.register.end) - Number(intervals[0]!.register.start) : 0;
   const alarms = records.filter((r) => r.type === 'alarm').map((r) => (r.type === 'alarm' ? `${r.alarm}:${r.state}` : ''));
   return { records, intervals, sumWh, spanWh, alarms };
+}
+
+/** Fills every free byte of the database under its page limit, so that the next write needing space fails. */
+export function fillStore(gw: Gateway): void {
+  const db = gw.store.db;
+  db.exec('CREATE TABLE IF NOT EXISTS test_filler (b BLOB)');
+  db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+  for (let size = 4096; size >= 1; size = Math.floor(size / 2)) {
+    for (;;) {
+      try {
+        db.prepare('INSERT INTO test_filler VALUES (?)').run(Buffer.alloc(size));
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
+        break;
+      }
+    }
+  }
+}
+
+/** Gives the store its space back after fillStore. */
+export function freeStore(gw: Gateway): void {
+  gw.store.db.pragma('max_page_count = 1073741823');
+  gw.store.db.exec('DROP TABLE test_filler');
 }

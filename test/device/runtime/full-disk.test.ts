@@ -7,27 +7,10 @@ import { rmSync } from 'node:fs';
 import { ManualClock } from '../../../drivers/clock.js';
 import { Gateway } from '../../../device/runtime/gateway.js';
 import { FakeMeter } from './fake-meter.js';
-import { audit, faultConfig, root, run } from './fault-helpers.js';
+import { audit, faultConfig, fillStore, root, run } from './fault-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 const MIN = 60_000;
-
-/** Fills every free byte of the database under its page limit, so that the next write needing space fails. */
-function fillStore(gw: Gateway): void {
-  const db = gw.store.db;
-  db.exec('CREATE TABLE IF NOT EXISTS test_filler (b BLOB)');
-  db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
-  for (let size = 4096; size >= 1; size = Math.floor(size / 2)) {
-    for (;;) {
-      try {
-        db.prepare('INSERT INTO test_filler VALUES (?)').run(Buffer.alloc(size));
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
-        break;
-      }
-    }
-  }
-}
 
 test('70 minutes of full disk: every period closes once space returns, exact to the meter', async () => {
   const cfg = faultConfig();

@@ -7,22 +7,45 @@ import { SerialPort } from 'serialport';
 import { MemoryRegisterBank } from '../../../drivers/modbus/memory-bank.js';
 import { encodeMbapRequest } from '../../../drivers/modbus/mbap.js';
 import { encodeRtuFrame, encodeRtuRequest } from '../../../drivers/modbus/rtu-frame.js';
-import { startModbusRtuServer } from '../../../drivers/modbus/rtu-server.js';
+import { startModbusRtuServer, type RunningModbusServer, type ServerStats } from '../../../drivers/modbus/rtu-server.js';
 import { startModbusTcpServer } from '../../../drivers/modbus/tcp-server.js';
 import type { LineSettings } from '../../../drivers/sim/wire-timing.js';
 import { openPtyPair } from '../../helpers/pty-pair.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const line: LineSettings = { baud: 19200, dataBits: 8, parity: 'even', stopBits: 1 };
 
-/** Sends raw bytes and collects whatever comes back within `ms`. */
-async function exchange(port: SerialPort, bytes: Uint8Array, ms: number): Promise<number[]> {
+/** Sends raw bytes and resolves with the reply once `n` bytes came back. */
+async function exchange(port: SerialPort, bytes: Uint8Array, n: number): Promise<number[]> {
   const got: number[] = [];
   const on = (c: Buffer) => got.push(...c);
   port.on('data', on);
-  port.write(Buffer.from(bytes));
-  await new Promise((r) => setTimeout(r, ms));
-  port.off('data', on);
-  return got;
+  try {
+    port.write(Buffer.from(bytes));
+    await waitFor(() => got.length >= n, `a ${n}-byte reply (got ${got.length})`);
+    return got;
+  } finally {
+    port.off('data', on);
+  }
+}
+
+/**
+ * Sends raw bytes and resolves with what came back once the server has dealt with them (`handled` holds on its
+ * stats) without scheduling a reply: replies are counted when scheduled, so an unchanged count means silence.
+ */
+async function silence(port: SerialPort, server: RunningModbusServer, bytes: Uint8Array, handled: (s: ServerStats) => boolean): Promise<number[]> {
+  const got: number[] = [];
+  const on = (c: Buffer) => got.push(...c);
+  const replies = server.stats().replies;
+  port.on('data', on);
+  try {
+    port.write(Buffer.from(bytes));
+    await waitFor(() => handled(server.stats()), 'the server to handle the request');
+    assert.is(server.stats().replies, replies, 'no reply was scheduled');
+    return got;
+  } finally {
+    port.off('data', on);
+  }
 }
 
 test('RTU server: silent to damaged frames and other units, exception 1 to unknown functions, broadcasts executed', async () => {
@@ -35,25 +58,28 @@ test('RTU server: silent to damaged frames and other units, exception 1 to unkno
   await new Promise((r) => port.once('open', r));
   try {
     const good = encodeRtuRequest(5, { fc: 4, address: 0, count: 2 });
-    assert.equal(await exchange(port, good, 60), [...encodeRtuFrame(5, Uint8Array.of(4, 4, 0x43, 0x66, 0, 0))]);
+    const answer = [...encodeRtuFrame(5, Uint8Array.of(4, 4, 0x43, 0x66, 0, 0))];
+    assert.equal(await exchange(port, good, answer.length), answer);
 
+    // A damaged frame is dropped byte by byte until the line falls silent; the stats show when it is all gone.
     const damaged = good.slice();
     damaged[3] ^= 0x01;
-    assert.equal(await exchange(port, damaged, 60), [], 'a frame with a bad CRC gets no reply');
-    assert.ok(server.stats().frameErrors >= 1);
+    const errorsBefore = server.stats().frameErrors;
+    assert.equal(await silence(port, server, damaged, (s) => s.frameErrors > errorsBefore), [], 'a frame with a bad CRC gets no reply');
 
-    assert.equal(await exchange(port, encodeRtuRequest(9, { fc: 4, address: 0, count: 2 }), 60), [], 'another unit gets no reply');
-    assert.is(server.stats().ignored, 1);
+    const ignored = (s: ServerStats) => s.ignored === 1;
+    assert.equal(await silence(port, server, encodeRtuRequest(9, { fc: 4, address: 0, count: 2 }), ignored), [], 'another unit gets no reply');
 
     const fc43 = encodeRtuFrame(5, Uint8Array.of(0x2b, 0x0e, 1, 0)); // read device identification: not supported
-    assert.equal(await exchange(port, fc43, 80), [...encodeRtuFrame(5, Uint8Array.of(0xab, 1))]);
+    const refusal = [...encodeRtuFrame(5, Uint8Array.of(0xab, 1))];
+    assert.equal(await exchange(port, fc43, refusal.length), refusal);
 
-    assert.equal(await exchange(port, encodeRtuRequest(0, { fc: 6, address: 1, value: 77 }), 60), [], 'broadcasts are not answered');
-    assert.is(bank.get(5, 'holding', 1), 77, '...but executed');
+    const broadcast = encodeRtuRequest(0, { fc: 6, address: 1, value: 77 });
+    assert.equal(await silence(port, server, broadcast, () => bank.get(5, 'holding', 1) === 77), [], 'broadcasts are not answered, but executed');
 
     // Garbage in front of a request is skipped and the request still answered.
     const withJunk = Uint8Array.from([0xff, 0x00, ...good]);
-    assert.equal((await exchange(port, withJunk, 60)).length, 9);
+    assert.equal(await exchange(port, withJunk, answer.length), answer);
   } finally {
     await new Promise((r) => port.close(r));
     await server.close();
@@ -82,13 +108,20 @@ test('RTU server fault injection is deterministic for a seeded random', async ()
     // Compare the whole reply stream: how it splits into per-request windows depends on machine load.
     const got: number[] = [];
     port.on('data', (c: Buffer) => got.push(...c));
+    const request = encodeRtuRequest(1, { fc: 4, address: 0, count: 2 });
     try {
       for (let i = 0; i < 12; i++) {
-        port.write(Buffer.from(encodeRtuRequest(1, { fc: 4, address: 0, count: 2 })));
-        await new Promise((r) => setTimeout(r, 20));
+        port.write(Buffer.from(request));
+        await waitFor(() => server.stats().requests === i + 1, `request ${i + 1} to be handled`);
       }
-      await new Promise((r) => setTimeout(r, 100));
-      return { bytes: Buffer.from(got).toString('hex'), stats: server.stats() };
+      const stats = server.stats();
+      // Replies go out in order: once a fault-free last reply has arrived, every reply before it has too.
+      server.setFaults({});
+      const last = Buffer.from(encodeRtuFrame(1, Uint8Array.of(4, 4, 0, 1, 0, 2))).toString('hex');
+      port.write(Buffer.from(request));
+      await waitFor(() => Buffer.from(got).toString('hex').endsWith(last), 'the fault-free last reply');
+      const bytes = Buffer.from(got).toString('hex');
+      return { bytes: bytes.slice(0, bytes.length - last.length), stats };
     } finally {
       await new Promise((r) => port.close(r));
       await server.close();
@@ -113,8 +146,7 @@ test('TCP server answers pipelined requests in order and closes a stream that lo
     const got: number[] = [];
     s.on('data', (c) => got.push(...c));
     s.write(Buffer.concat([0, 1, 2].map((i) => Buffer.from(encodeMbapRequest(100 + i, 1, { fc: 4, address: i, count: 1 })))));
-    const deadline = Date.now() + 2000;
-    while (got.length < 33 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => got.length >= 33, 'three 11-byte replies', 30_000);
     assert.is(got.length, 33);
     for (let i = 0; i < 3; i++) {
       const f = got.slice(11 * i, 11 * i + 11);

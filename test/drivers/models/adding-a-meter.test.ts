@@ -25,7 +25,7 @@ const commands = commandBlock!.body.trim().split('\n').map((l) => l.trim().split
 const fileName = commands[0]![commands[0]!.indexOf('--model-file') + 1]!;
 const docAddress = commands[0]![commands[0]!.indexOf('--tcp') + 1]!;
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -8,7 +8,7 @@ import { registeredDevice, tempSqlite } from './helpers.js';
 
 const T = Date.parse('2026-06-01T00:00:00Z');
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error('condition not reached in time');
@@ -126,8 +126,8 @@ test('a failing database commit is retried and nothing is acknowledged until it 
     for (let i = 0; i < 5; i++) await pub.publishAsync('amsgate/v1/gw1/interval', dev.interval({ start: T + i * 1800_000, energyWh: 1 }).compact, { qos: 1 });
     await until(() => col.stats.storeErrors >= 1);
     assert.is(col.stats.acked, 0);
-    await until(async () => (await store.counts()).intervals === 5, 8000);
-    await until(() => col.stats.acked === 5, 8000);
+    await until(async () => (await store.counts()).intervals === 5, 30_000);
+    await until(() => col.stats.acked === 5, 30_000);
     assert.ok(logs.some((l) => l.event === 'store-error'));
   } finally {
     await pub.endAsync();

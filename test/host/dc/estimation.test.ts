@@ -2,14 +2,14 @@
 // from nothing. Actual data replaces an estimate as a revision in dc_estimates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteDcDb } from '../../../host-cli/dc/dc-db.js';
 import { estimates, replaceByActual, saveEstimates } from '../../../host-cli/dc/dc-tables.js';
 import { estimateSeries } from '../../../host-cli/dc/estimation/estimate.js';
 import { seriesOf } from '../../../host-cli/dc/series.js';
-import { isWorkingDay, addWorkingDays } from '../../../host-cli/dc/calendar/working-days.js';
+import { GB_BANK_HOLIDAYS, isWorkingDay, addWorkingDays } from '../../../host-cli/dc/calendar/working-days.js';
 import { dayRecords, energyAt } from '../exports/dataset.js';
 
 // 2026-06-01 is a Monday; 8 days of half hours with a continuous register (1 Wh per count).
@@ -91,6 +91,11 @@ test('working days: weekends and the bank holiday table', () => {
   assert.is(addWorkingDays('2026-06-08', -3), '2026-06-03');
   assert.throws(() => isWorkingDay('2031-01-02'), /outside the bank holiday table/);
   assert.is(isWorkingDay('2028-01-03'), false); // New Year's Day substitute
+});
+
+test('bank holiday table 2025-2028 is exactly GOV.UK\'s england-and-wales list (fixtures/calendar)', () => {
+  const gov = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'calendar', 'gov-uk-bank-holidays-england-and-wales.json'), 'utf8')) as { events: { date: string }[] };
+  assert.equal(GB_BANK_HOLIDAYS.filter((d) => d < '2029'), gov.events.map((e) => e.date));
 });
 
 test.run();

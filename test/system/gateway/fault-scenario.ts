@@ -5,7 +5,8 @@
 // it (whole Wh, round half away), computed here from the simulator's physics and never from the gateway.
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogEntry } from '../../../drivers/catalog.js';
@@ -82,6 +83,11 @@ export class Scenario {
     while (this.tl.clock.now() < until) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, (until - this.tl.clock.now()) / this.speed))));
   }
 
+  /** Waits until the shared timeline reaches `simMs`. */
+  async simWaitUntil(simMs: number): Promise<void> {
+    await this.simWait(simMs - this.tl.clock.now());
+  }
+
   /** Waits for a condition on what the head-end holds (bounded; the message names what did not happen). */
   async until(what: string, ok: () => boolean, realMs = 60_000): Promise<void> {
     const deadline = Date.now() + realMs;
@@ -95,19 +101,35 @@ export class Scenario {
     this.sim.physical.force(on ? null : IDLE);
   }
 
-  /** Started, then three polls of simulated time: the first reading of the idle register is in the store. */
+  /** Readings in the gateway's store (0 while it has none or cannot be read yet). */
+  storedReadings(): number {
+    const storePath = (JSON.parse(readFileSync(this.config, 'utf8')) as { storePath: string }).storePath;
+    try {
+      const db = new Database(join(storePath, 'gateway.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM readings').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Started, and the first reading of the idle register is in the store (however slow the machine). */
   async firstReading(gw: ChildProcess): Promise<void> {
     await this.started(gw);
-    await this.simWait(3 * 60_000);
+    await this.until('the first reading in the store', () => this.storedReadings() > 0);
   }
 
   /**
    * Ends the run: no load, a whole period closed after that, a clean stop; then every sequence number, every
-   * period and the exact energy are checked.
+   * period and the exact energy are checked. `gatewayAheadMs`: how far the gateway's wall clock runs ahead of the
+   * timeline (a stepped clock), so that the closing period is one the gateway starts after the load is off.
    */
-  async finish(gw: ChildProcess | null, respawn = false): Promise<ScenarioResult> {
+  async finish(gw: ChildProcess | null, respawn = false, gatewayAheadMs = 0): Promise<ScenarioResult> {
     this.load(false);
-    const idleFrom = Math.ceil((this.tl.clock.now() + 60_000) / PERIOD) * PERIOD;
+    const idleFrom = Math.ceil((this.tl.clock.now() + Math.max(0, gatewayAheadMs) + 60_000) / PERIOD) * PERIOD;
     let child = gw;
     if (respawn || !child || child.exitCode !== null || child.signalCode !== null) child = this.spawn();
     await this.until(`an interval starting at or after ${new Date(idleFrom).toISOString()}`, () =>
@@ -129,6 +151,18 @@ export class Scenario {
     assert.is(sumWh, spanWh, `${this.name}: intervals sum to the register span`);
     assert.is(sumWh, simAdvanceWh, `${this.name}: delivered energy equals the simulator's advance\n${this.log}`);
     return { intervals: ivs, sumWh, spanWh, simAdvanceWh, records: v.records, summary };
+  }
+
+  /** Alarm records received, as "kind:state" in arrival order (first delivery of each). */
+  alarms(): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const r of this.head.received) {
+      if (r.payload.type !== 'alarm' || seen.has(r.payload.id)) continue;
+      seen.add(r.payload.id);
+      out.push(`${r.payload.alarm}:${r.payload.state}`);
+    }
+    return out;
   }
 
   async close(): Promise<void> {
