@@ -79,9 +79,10 @@ async function collectorWith(start: string, energyWh: number): Promise<string> {
 async function liveProve(model: string, ratingW: number, board?: Record<string, string | number>) {
   // The physics: ratingW for half an hour.
   const db = await collectorWith('2026-11-22T10:30:00Z', ratingW / 2);
-  // Simulated time starts two minutes before SP 22 (10:30 GMT) and runs 300x: the period takes 6 s. Faster, the
+  // Simulated time starts 15 minutes before SP 22 (10:30 GMT; 3 s real, room for a loaded machine to start the
+  // simulator) and runs 300x: the period takes 6 s. Faster, the
   // event loop's few ms between a reply and its time stamp become more than 1 % of the period.
-  const clock: Clock = scaledClock(300, Date.parse('2026-11-22T10:28:00Z'));
+  const clock: Clock = scaledClock(300, Date.parse('2026-11-22T10:15:00Z'));
   const sim = await catalogEntry(model).startSimulator({ listen: { serial: pty() }, clock, profile: 'constant', ratingW, wireTiming: false, ...(board ? { board } : {}) });
   try {
     const config = join(dir, `gw${++n}.json`);
