@@ -4,7 +4,7 @@
 // checks nothing was lost or doubled.
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4] [--store postgres|sqlite]
-//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 10000] [--inflight 25000]
+//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--inflight 60000]
 //                          [--chain-auth on|off] [--broker URL]
 //
 // Its own Mosquitto runs the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on a free loopback
@@ -32,8 +32,8 @@ const ALG = arg('alg', 'ES256');
 const KILL_AT = Number(arg('kill-at', '0.4'));
 const STORE = arg('store', 'postgres') as 'postgres' | 'sqlite';
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
-const BATCH = arg('batch', '10000');
-const INFLIGHT = arg('inflight', '25000');
+const BATCH = arg('batch', '25000');
+const INFLIGHT = arg('inflight', '60000');
 const CHAIN = arg('chain-auth', 'on') !== 'off';
 const RUN = Date.now().toString(36);
 const T0 = Date.parse('2026-06-01T00:00:00Z');

@@ -19,6 +19,7 @@ import { openCatalogMeter, type MeterOpener, type OpenedMeter } from './open-met
 import { RecordWriter } from './record-writer.js';
 import { resendIntervals, resendRecords } from './resend.js';
 import { isStoreError, StorageWatch } from './storage-watch.js';
+import { FaultMarker } from '../store/fault-marker.js';
 import type { GatewayEvent } from './gateway-events.js';
 import { ClockMonitor } from './clock-monitor.js';
 import { startupChecks } from './startup-checks.js';
@@ -26,7 +27,7 @@ import { BoundedReads } from './bounded-read.js';
 import { GatewayLink } from './gateway-link.js';
 import { Housekeeping } from './housekeeping.js';
 import { meterLoop, type MeterLoopDeps } from './meter-loop.js';
-import { STORE_FILE } from './store-file.js';
+import { STORAGE_FAULT_FILE, STORE_FILE } from './store-file.js';
 
 export { STORE_FILE } from './store-file.js';
 export type { GatewayEvent } from './gateway-events.js';
@@ -77,7 +78,7 @@ export class Gateway {
       this.link.kick();
     });
     this.meters = this.cfg.meters.map((m) => new MeterRuntime(m, this.cfg, this.store, this.writer, this.alarms));
-    this.storage = new StorageWatch(this.alarms);
+    this.storage = new StorageWatch(this.alarms, FaultMarker.open(join(this.cfg.storePath, STORAGE_FAULT_FILE)));
     this.clockMonitor = new ClockMonitor(this.alarms, mono, Math.max(2000, this.cfg.pollIntervalMs), (fn) => this.store.transaction(fn));
     this.housekeeper = new Housekeeping({
       cfg: this.cfg,

@@ -1,8 +1,18 @@
 // Tells a store that cannot take writes (full file system, SQLite page limit, I/O error) from a meter fault, and
 // records it once writes succeed again: the alarm record itself needs space, so it is raised late, stamped with
 // the time writes started failing. Nothing is lost meanwhile: memory stays at what the store holds, and the next
-// sample counts the whole register advance from there.
+// sample counts the whole register advance from there. The failure is also kept in a FaultMarker, so that a process
+// killed before space returns hands it to the next one.
 import type { AlarmManager } from '../alarms/alarm-manager.js';
+import type { FaultMarker } from '../store/fault-marker.js';
+
+interface Fault {
+  sinceMs: number;
+  lastMs: number;
+  code: string;
+  message: string;
+  failures: number;
+}
 
 /** better-sqlite3 throws SqliteError with an SQLite result code such as SQLITE_FULL or SQLITE_IOERR_WRITE. */
 export function isStoreError(err: unknown): err is Error & { code: string } {
@@ -11,9 +21,14 @@ export function isStoreError(err: unknown): err is Error & { code: string } {
 }
 
 export class StorageWatch {
-  private fault: { sinceMs: number; lastMs: number; code: string; message: string; failures: number } | null = null;
+  private fault: Fault | null;
 
-  constructor(private readonly alarms: AlarmManager) {}
+  constructor(
+    private readonly alarms: AlarmManager,
+    private readonly marker: FaultMarker | null = null,
+  ) {
+    this.fault = marker?.read<Fault>() ?? null;
+  }
 
   get failing(): boolean {
     return this.fault !== null;
@@ -25,6 +40,7 @@ export class StorageWatch {
       this.fault.lastMs = nowMs;
       this.fault.failures++;
     } else this.fault = { sinceMs: nowMs, lastMs: nowMs, code: err.code, message: err.message, failures: 1 };
+    this.marker?.write(this.fault);
   }
 
   /**
@@ -45,6 +61,7 @@ export class StorageWatch {
         nowMs,
       );
       this.fault = null;
+      this.marker?.clear();
     } catch (err) {
       if (!isStoreError(err)) throw err;
     }

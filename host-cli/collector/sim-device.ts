@@ -1,7 +1,7 @@
 // A simulated gateway's signed record stream for the collector's tests and the fleet bench: the payloads are
 // sealed by the gateway's own code (device/records/record-chain.ts, device/signing), so the head-end is tested
 // against exactly what a gateway emits.
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution } from '../../device/records/record-types.js';
 import { sealRecord, type RecordBody } from '../../device/records/record-chain.js';
 import { deviceKeyFromPrivate, jwkThumbprint, publicJwkOf, type DeviceKey } from '../../device/signing/device-key.js';
@@ -19,8 +19,17 @@ export interface SimIdentity {
 }
 
 export function newIdentity(device: string, alg: 'ES256' | 'EdDSA' = 'EdDSA'): SimIdentity {
-  const { privateKey, publicKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  // The pair comes out encoded and is imported again: exporting a JWK from the KeyObject generateKeyPairSync returned
+  // can deadlock Node 20 for good (ExportJWKEcKey holds the key's mutex while allocating; a GC then destroys the
+  // finished KeyGenJob, whose destructor takes the same mutex). The fleet bench hung there, making 10 000 keys.
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
+  const pair: { publicKey: Buffer; privateKey: Buffer } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding })
+      : generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
+  const privateKey = createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' });
+  const publicKey = createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' });
   const publicJwk = publicJwkOf(publicKey);
   return { device, alg, privateKey, publicKey, publicJwk, kid: jwkThumbprint(publicJwk) };
 }

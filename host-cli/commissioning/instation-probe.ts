@@ -39,20 +39,31 @@ export class InstationProbe {
       ...options,
       clientId: `amsgate-commission-${randomUUID().slice(0, 8)}`,
     });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`no CONNACK from ${url} within ${timeoutMs} ms`)), timeoutMs);
-      const fail = (e: Error): void => {
-        clearTimeout(timer);
-        client.end(true);
-        reject(e);
-      };
-      client.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
+    // One 'error' listener for the client's whole life: a second error (a reset after a refused connect, the broker
+    // going away while the probe is open) would otherwise be an unhandled 'error' event and end the process.
+    // Errors that matter reject below (connect) or show as a missing reply (ping, test alarm).
+    client.on('error', () => {});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`no CONNACK from ${url} within ${timeoutMs} ms`)), timeoutMs);
+        const done = (e?: Error): void => {
+          clearTimeout(timer);
+          client.off('connect', onConnect);
+          client.off('error', onError);
+          if (e) reject(e);
+          else resolve();
+        };
+        const onConnect = (): void => done();
+        const onError = (e: Error): void => done(e);
+        client.on('connect', onConnect);
+        client.on('error', onError);
       });
-      client.once('error', fail);
-    });
-    await client.subscribeAsync([topics.reply(device), topics.alarm(device)], { qos: 1 });
+      await client.subscribeAsync([topics.reply(device), topics.alarm(device)], { qos: 1 });
+    } catch (err) {
+      // Ended here whatever failed (CONNACK, SUBACK): no client is left reconnecting or holding a socket.
+      await client.endAsync(true).catch(() => {});
+      throw err;
+    }
     return new InstationProbe(client, device, clock);
   }
 

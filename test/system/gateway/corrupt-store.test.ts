@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayStore } from '../../../device/store/gateway-store.js';
-import { runCli } from '../e2e/harness.js';
+import { runCli, setLogDir } from '../e2e/harness.js';
 import { writeConfig } from './campaign-helpers.js';
 
 /** A real store with enough rows to span many pages, closed cleanly. */
@@ -34,6 +34,9 @@ const damages: Record<string, (file: string) => void> = {
     closeSync(fd);
   },
 };
+
+// The harness is shared within one uvu process: an earlier file may have left its log folder set (and removed).
+test.before(() => setLogDir(null));
 
 for (const [name, damage] of Object.entries(damages)) {
   test(`run refuses a ${name} gateway.db: exit 2, the path, recovery steps, nothing touched`, async () => {
