@@ -26,7 +26,7 @@ function startSim(args: string[]): Promise<{ child: ChildProcess; address: strin
   return new Promise((resolve, reject) => {
     const child = amsgate(['sim', ...args]);
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`sim did not start: ${out}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`sim did not start within 60 s: ${out}`)), 60_000); // an upper bound: tsx start-up on a loaded machine takes seconds
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (?:tcp|serial) (\S+)/.exec(out);

@@ -31,7 +31,7 @@ function startSim(args: string[]): Promise<Sim> {
     const child = amsgate(['sim', ...args]);
     let out = '';
     const watchers: { re: RegExp; done: () => void }[] = [];
-    const timer = setTimeout(() => reject(new Error(`sim did not start: ${out}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`sim did not start within 60 s: ${out}`)), 60_000); // an upper bound: tsx start-up on a loaded machine takes seconds
     const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
     child.stdout!.on('data', (d) => {
       out += d;

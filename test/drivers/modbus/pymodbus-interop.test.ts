@@ -38,7 +38,7 @@ const expectedFromPyClient = {
   badAddressException: 2,
 };
 
-function run(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(PYTHON, args, { timeout: timeoutMs }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -71,7 +71,7 @@ async function startPyServer(args: string[]): Promise<{ ready: string; stop(): P
   try {
     const ready = await new Promise<string>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`pymodbus server did not report READY within 10 s; stderr: ${stderr}`)), 10000);
+      const timer = setTimeout(() => reject(new Error(`pymodbus server did not report READY within 60 s; stderr: ${stderr}`)), 60_000);
       child.stdout.on('data', (c) => {
         out += c;
         const m = /READY (\S+)/.exec(out);

@@ -29,7 +29,7 @@ function amsgate(args: string[]): { child: ChildProcess; output: () => string } 
 }
 
 /** Resolves when `cond` holds on the process's output, rejects when it exits first or after `ms`. */
-function waitFor(p: ReturnType<typeof amsgate>, cond: (out: string) => boolean, what: string, ms = 25_000): Promise<void> {
+function waitFor(p: ReturnType<typeof amsgate>, cond: (out: string) => boolean, what: string, ms = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (!cond(p.output())) return;

@@ -3,23 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { Collector } from '../../../host-cli/collector/collector.js';
 import { startBroker } from './broker.js';
 import { registeredDevice, tempSqlite } from './helpers.js';
+import { closedPort } from '../../helpers/closed-port.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('amsgate collect with an unreachable broker exits 3 with the reason after its connection attempts', async () => {
   const { path, cleanup } = await tempSqlite();
