@@ -29,6 +29,8 @@ export function fleetApp(x: FleetContext, token: string): Hono<FleetEnv> {
 
 export interface RunningFleetConsole {
   url: string;
+  /** How many gateways' retained status has arrived (they come after the subscription, asynchronously). */
+  statusesSeen(): number;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startFleetConsole(o: { store: CollectorStore; token: strin
   });
   return {
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
+    statusesSeen: () => watch.statuses.size,
     close: async () => {
       (server as import('node:http').Server).closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));

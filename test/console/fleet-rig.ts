@@ -1,6 +1,7 @@
 // A collector store (SQLite, or PostgreSQL when given a URL) filled the way the collector fills it: simulated
 // gateways' signed records verified by verifyMessage and ingested; retained status on an in-process broker; the
 // fleet console on a free loopback port with a fixed clock.
+import { waitFor } from '../helpers/wait-for.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,8 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
   await pub.publishAsync(topics.status('gw-b'), JSON.stringify({ state: 'offline', device: 'gw-b', at: new Date(T0).toISOString() }), { qos: 1, retain: true });
   await pub.endAsync();
   const con = await startFleetConsole({ store, token: TOKEN, listen: '127.0.0.1', port: 0, broker: broker.url, now: () => T0 + 12 * 3_600_000 + 600_000, exportSettings: EXPORT_SETTINGS });
+  // Retained messages arrive after the subscription: the rig is ready once both are in.
+  await waitFor(() => con.statusesSeen() === 2, 'the console to receive the two retained statuses');
   return {
     db: dbPath,
     store,
