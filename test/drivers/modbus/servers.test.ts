@@ -117,7 +117,9 @@ test('RTU server fault injection is deterministic for a seeded random', async ()
       const stats = server.stats();
       // Replies go out in order: once a fault-free last reply has arrived, every reply before it has too.
       server.setFaults({});
-      const last = Buffer.from(encodeRtuFrame(1, Uint8Array.of(4, 4, 0, 1, 0, 2))).toString('hex');
+      // A value no earlier reply carries, so its arrival cannot be mistaken for a pending reply's.
+      bank.set(1, 'input', 0, [3, 4]);
+      const last = Buffer.from(encodeRtuFrame(1, Uint8Array.of(4, 4, 0, 3, 0, 4))).toString('hex');
       port.write(Buffer.from(request));
       await waitFor(() => Buffer.from(got).toString('hex').endsWith(last), 'the fault-free last reply');
       const bytes = Buffer.from(got).toString('hex');
