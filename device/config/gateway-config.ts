@@ -14,6 +14,7 @@ import { amsidProblem } from './amsid.js';
 import { checkCompensation } from './compensation-checks.js';
 import { parseConfigText } from './config-text.js';
 import { gatewaySchema } from './config-schema.js';
+import { isKnownTimeZone } from '../settlement/periods.js';
 
 export { demoConfig } from './demo-config.js';
 
@@ -128,9 +129,7 @@ function semanticProblems(cfg: GatewayConfig, checkFiles: boolean): string[] {
   const bad = (path: string, what: string, fix: string): void => void out.push(`${path}: ${what}; ${fix}`);
 
   if (!ID_RE.test(cfg.deviceId)) bad('deviceId', `"${cfg.deviceId}" is not a valid id`, ID_FIX);
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: cfg.timeZone });
-  } catch {
+  if (!isKnownTimeZone(cfg.timeZone)) {
     bad('timeZone', `"${cfg.timeZone}" is not an IANA time zone`, 'use e.g. "Europe/London" (GB settlement days are Europe/London)');
   }
 

@@ -1,7 +1,9 @@
 // Settlement periods: fixed-length intervals aligned to UTC multiples of their length, labelled with the GB
 // settlement date (the local Europe/London day of the period start) and, for PT30M, the settlement period number
-// counted from local midnight (standards.md §1.2). Pure functions; time zone offsets come from Intl.
+// counted from local midnight (standards.md §1.2). Pure functions; time zone offsets come from the built-in
+// EU/UK rule (zone-rules.ts) where it applies, else from Intl.
 import { ConfigError } from '../../drivers/errors.js';
+import { hasBuiltInRule, ruleOffsetMs } from './zone-rules.js';
 import type { Resolution } from '../records/record-types.js';
 
 export type { Resolution };
@@ -65,6 +67,11 @@ interface LocalParts {
 }
 
 function localParts(atMs: number, tz: string): LocalParts {
+  const offset = ruleOffsetMs(atMs, tz);
+  if (offset !== undefined) {
+    const t = new Date(Math.floor(atMs / 1000) * 1000 + offset);
+    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
+  }
   const out: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(atMs))) {
     if (p.type !== 'literal') out[p.type] = Number(p.value);
@@ -74,6 +81,17 @@ function localParts(atMs: number, tz: string): LocalParts {
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 const dateText = (y: number, m: number, d: number): string => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+
+/** True when tz names a time zone this Node knows (the built-in rule zones need no Intl). */
+export function isKnownTimeZone(tz: string): boolean {
+  if (hasBuiltInRule(tz)) return true;
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Offset of local time from UTC at atMs, in ms (3 600 000 during BST). */
 export function tzOffsetMs(atMs: number, tz: string = DEFAULT_TZ): number {

@@ -1,9 +1,10 @@
-// Entry of the gateway child process in system tests: only `amsgate run`, bundled once per test run so that
-// a restart costs Node's start-up and not a TypeScript transform of the whole CLI.
+// Entry of the gateway child process in system tests and benches: only `amsgate run`, bundled once per test run so
+// that a restart costs Node's start-up and not a TypeScript transform of the whole CLI. It loads `run` through the
+// command registry, as the installed command does, so the gateway's V8 settings (host-cli/gateway-v8.ts) apply.
 // AMSGATE_TEST_STORE_MAX_PAGES (test only): the store's connection gets SQLite's max_page_count, so a test can fill
 // the file from outside and make every write that needs a new page fail, where a small file system cannot be mounted.
 import { Command } from 'commander';
-import { register } from '../../../host-cli/commands/run.js';
+import { commandNamed } from '../../../host-cli/command-registry.js';
 import { GatewayStore } from '../../../device/store/gateway-store.js';
 
 const maxPages = process.env.AMSGATE_TEST_STORE_MAX_PAGES;
@@ -17,5 +18,5 @@ if (maxPages) {
 }
 
 const program = new Command('amsgate');
-register(program);
+(await commandNamed(['run'])!.load()).register(program);
 await program.parseAsync(process.argv);
