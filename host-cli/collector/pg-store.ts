@@ -4,12 +4,12 @@ import pg from 'pg';
 import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
-  ChainReport, CollectorAlarm, DeviceTail, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
+  ChainReport, CollectorAlarm, DeviceTail, CollectorStore, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, ResendRequest, StoreCounts,
   StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
 import { gatewayAlarmFromRow, type GatewayAlarm, type GatewayAlarmRow } from './gateway-alarm-rows.js';
-import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
+import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, RESEND_REQUEST_COLUMNS, resendRequestFromRow, resendRequestRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 import { ConfigError } from '../../drivers/errors.js';
 
 const ROWS_PER_INSERT = 5000;
@@ -248,12 +248,34 @@ export class PgStore implements CollectorStore {
   }
 
   // Gateway alarm records, read back for the fleet console (self-contained block).
-  async gatewayAlarms(device?: string): Promise<GatewayAlarm[]> {
+  async gatewayAlarms(limit: number, device?: string): Promise<GatewayAlarm[]> {
     const r = device
-      ? await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = $1 ORDER BY device, seq`, [device])
-      : await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY device, seq`);
+      ? await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = $1 ORDER BY seq DESC LIMIT $2`, [device, limit])
+      : await this.pool.query<GatewayAlarmRow>(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY received_at DESC, device, seq DESC LIMIT $1`, [limit]);
     return r.rows.map(gatewayAlarmFromRow);
   }
+
+  // The recovery's resend requests (self-contained block).
+  async noteResendRequest(r: ResendRequest): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO resend_requests (${RESEND_REQUEST_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (device) DO UPDATE SET ranges = EXCLUDED.ranges, first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at,
+           next_at = EXCLUDED.next_at, attempts = EXCLUDED.attempts, why = EXCLUDED.why`,
+      resendRequestRow(r),
+    );
+  }
+
+  async clearResendRequest(device: string): Promise<void> {
+    await this.pool.query(`DELETE FROM resend_requests WHERE device = $1`, [device]);
+  }
+
+  async listResendRequests(device?: string): Promise<ResendRequest[]> {
+    const r = device
+      ? await this.pool.query<Record<string, unknown>>(`SELECT * FROM resend_requests WHERE device = $1`, [device])
+      : await this.pool.query<Record<string, unknown>>(`SELECT * FROM resend_requests ORDER BY device`);
+    return r.rows.map(resendRequestFromRow);
+  }
+
 
   /** Drops the schema named in the URL (tests use a throw-away schema per run). */
   async dropSchema(): Promise<void> {

@@ -1,8 +1,10 @@
 // Recovery of missing records: every tick, the store's missing sequence numbers (from 1 up to each gateway's
 // announced tail, chainReport) are asked for again by sequence range, with a back-off per device, until they arrive
 // or an alarm says why not. It does not rely on the broker having kept anything: the gateway's store is the source.
+// Each device's request state is kept in the store (resend_requests): a restarted collector goes on counting and
+// backing off where the last one stopped, and the fleet console shows how often and when it asked.
 import type { Clock } from '../../drivers/clock.js';
-import type { CollectorStore, SeqGap } from './store-types.js';
+import type { CollectorStore, ResendRequest, SeqGap } from './store-types.js';
 
 /** The resend command this collector sends (docs/mqtt-topics.md): seqs fromSeq..toSeq inclusive, every record type. */
 export interface SeqResendCommand {
@@ -37,6 +39,9 @@ interface DeviceState {
   /** Why the last request did not help, from the gateway's reply. */
   why: string | null;
   gaps: SeqGap[];
+  /** When the last request went out (0: none yet) and what it asked for. */
+  lastAt: number;
+  ranges: string;
 }
 
 export interface RecoveryTick {
@@ -52,6 +57,7 @@ export class Recovery {
   private readonly state = new Map<string, DeviceState>();
   private readonly sent = new Map<string, { device: string; gap: SeqGap }>();
   private readonly log: (e: Record<string, unknown>) => void;
+  private restored = false;
 
   constructor(private readonly o: RecoveryOptions) {
     this.log = o.log ?? (() => undefined);
@@ -60,6 +66,7 @@ export class Recovery {
   /** One pass: re-reads what is missing, asks where due, raises or clears alarms. */
   async tick(): Promise<RecoveryTick> {
     const now = this.o.clock.now();
+    if (!this.restored) await this.restore();
     const report = await this.o.store.chainReport();
     const byDevice = new Map<string, SeqGap[]>();
     for (const g of report.gaps) {
@@ -71,6 +78,7 @@ export class Recovery {
     for (const [device, st] of this.state) {
       if (byDevice.has(device)) continue;
       this.state.delete(device);
+      await this.o.store.clearResendRequest(device);
       if (st.alarmed) {
         const from = Math.min(...st.gaps.map((g) => g.from));
         const to = Math.max(...st.gaps.map((g) => g.to));
@@ -81,7 +89,7 @@ export class Recovery {
     const graceMs = this.o.graceMs ?? 60_000;
     for (const [device, gaps] of byDevice) {
       let st = this.state.get(device);
-      if (!st) this.state.set(device, (st = { firstSeen: now, attempts: 0, nextAt: now + graceMs, alarmed: false, why: null, gaps }));
+      if (!st) this.state.set(device, (st = { firstSeen: now, attempts: 0, nextAt: now + graceMs, alarmed: false, why: null, gaps, lastAt: 0, ranges: '' }));
       st.gaps = gaps;
       if (now < st.nextAt) continue;
       for (const gap of gaps.slice(0, this.o.maxRanges ?? 20)) {
@@ -96,7 +104,9 @@ export class Recovery {
       }
       st.attempts++;
       st.nextAt = now + Math.min((this.o.backoffMs ?? 30_000) * 2 ** (st.attempts - 1), this.o.maxBackoffMs ?? 3600_000);
-      this.log({ event: 'resend-requested', device, ranges: gaps.map((g) => `${g.from}..${g.to}`).join(','), attempt: st.attempts });
+      const ranges = gaps.map((g) => `${g.from}..${g.to}`).join(',');
+      await this.persist(device, st, now, ranges);
+      this.log({ event: 'resend-requested', device, ranges, attempt: st.attempts });
       if (!st.alarmed && (st.attempts >= (this.o.alarmAfter ?? 5) || st.why !== null)) {
         await this.raise(device, st, now);
         out.alarms++;
@@ -122,7 +132,26 @@ export class Recovery {
     const st = this.state.get(device);
     if (!why || !st) return;
     st.why = why;
+    await this.persist(device, st, this.o.clock.now());
     if (!st.alarmed) await this.raise(device, st, this.o.clock.now());
+  }
+
+  /** Takes over the request state a previous collector left in the store. */
+  private async restore(): Promise<void> {
+    this.restored = true;
+    const alarmAfter = this.o.alarmAfter ?? 5;
+    for (const r of await this.o.store.listResendRequests()) {
+      this.state.set(r.device, { firstSeen: r.firstAt, attempts: r.attempts, nextAt: r.nextAt, alarmed: r.attempts >= alarmAfter || r.why !== null, why: r.why, gaps: [], lastAt: r.lastAt, ranges: r.ranges });
+    }
+  }
+
+  private async persist(device: string, st: DeviceState, now: number, ranges?: string): Promise<void> {
+    if (ranges !== undefined) {
+      st.lastAt = now;
+      st.ranges = ranges;
+    }
+    const r: ResendRequest = { device, ranges: st.ranges, firstAt: st.firstSeen, lastAt: st.lastAt, nextAt: st.nextAt, attempts: st.attempts, why: st.why };
+    await this.o.store.noteResendRequest(r);
   }
 
   private async raise(device: string, st: DeviceState, now: number): Promise<void> {

@@ -17,6 +17,9 @@ export function schemaSql(d: Dialect): string[] {
     // Appended (collector branch): announced chain tails and the recovery alarms. Add new statements after these.
     createTable('device_tails', 'device pk, seq bigint, seen_at bigint', [], d),
     createTable('collector_alarms', 'aid serial, at bigint, device, kind, from_seq bigint, to_seq bigint, detail', [], d),
+    // Appended (fleet console): the recovery's resend requests, and the gateways' alarm records newest first.
+    createTable('resend_requests', 'device pk, ranges, first_at bigint, last_at bigint, next_at bigint, attempts bigint, why?', [], d),
+    `CREATE INDEX IF NOT EXISTS records_alarm ON records (received_at) WHERE type = 'alarm'`,
   ];
 }
 

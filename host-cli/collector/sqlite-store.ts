@@ -3,12 +3,12 @@ import Database from 'better-sqlite3';
 import { applyIngestRules } from './ingest-rules.js';
 import { RECORD_COLUMNS, recordRow, schemaSql } from './schema.js';
 import type {
-  ChainReport, CollectorAlarm, CollectorStore, DeviceTail, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, StoreCounts,
+  ChainReport, CollectorAlarm, CollectorStore, DeviceTail, IngestResult, IngestTx, IntervalFilter, RegisteredKey, Rejection, ResendRequest, StoreCounts,
   StoredInterval, StoredLink, VerifiedRecord,
 } from './store-types.js';
 import { seqKey } from './store-types.js';
 import { gatewayAlarmFromRow, type GatewayAlarm, type GatewayAlarmRow } from './gateway-alarm-rows.js';
-import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
+import { alarmFromRow, chainAnomalySql, chainFromAnomalies, intervalFromRow, keyFromRow, RESEND_REQUEST_COLUMNS, resendRequestFromRow, resendRequestRow, tailFromRow, tailGapSql, type KeyRow } from './store-rows.js';
 
 const CHUNK = 400;
 
@@ -181,10 +181,27 @@ export class SqliteStore implements CollectorStore {
   }
 
   // Gateway alarm records, read back for the fleet console (self-contained block).
-  async gatewayAlarms(device?: string): Promise<GatewayAlarm[]> {
+  async gatewayAlarms(limit: number, device?: string): Promise<GatewayAlarm[]> {
     const rows = (device
-      ? this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = ? ORDER BY device, seq`).all(device)
-      : this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY device, seq`).all()) as GatewayAlarmRow[];
+      ? this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' AND device = ? ORDER BY seq DESC LIMIT ?`).all(device, limit)
+      : this.db.prepare(`SELECT device, seq, compact FROM records WHERE type = 'alarm' ORDER BY received_at DESC, device, seq DESC LIMIT ?`).all(limit)) as GatewayAlarmRow[];
     return rows.map(gatewayAlarmFromRow);
   }
+
+  // The recovery's resend requests (self-contained block).
+  async noteResendRequest(r: ResendRequest): Promise<void> {
+    this.db.prepare(`INSERT OR REPLACE INTO resend_requests (${RESEND_REQUEST_COLUMNS}) VALUES (?,?,?,?,?,?,?)`).run(...resendRequestRow(r));
+  }
+
+  async clearResendRequest(device: string): Promise<void> {
+    this.db.prepare(`DELETE FROM resend_requests WHERE device = ?`).run(device);
+  }
+
+  async listResendRequests(device?: string): Promise<ResendRequest[]> {
+    const rows = (device
+      ? this.db.prepare(`SELECT * FROM resend_requests WHERE device = ?`).all(device)
+      : this.db.prepare(`SELECT * FROM resend_requests ORDER BY device`).all()) as Record<string, unknown>[];
+    return rows.map(resendRequestFromRow);
+  }
+
 }

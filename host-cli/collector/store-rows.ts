@@ -1,6 +1,6 @@
 // Row <-> object conversions shared by both backends (PostgreSQL returns BIGINT as strings).
 import type { JsonWebKey } from 'node:crypto';
-import type { ChainReport, CollectorAlarm, DeviceTail, RegisteredKey, StoredInterval } from './store-types.js';
+import type { ChainReport, CollectorAlarm, DeviceTail, RegisteredKey, ResendRequest, StoredInterval } from './store-types.js';
 
 export interface KeyRow {
   device: string; kid: string; alg: string; jwk: string;
@@ -92,5 +92,18 @@ export function alarmFromRow(r: Record<string, unknown>): CollectorAlarm {
   return {
     at: Number(r.at), device: String(r.device), kind: r.kind as CollectorAlarm['kind'],
     fromSeq: Number(r.from_seq), toSeq: Number(r.to_seq), detail: String(r.detail),
+  };
+}
+
+export const RESEND_REQUEST_COLUMNS = 'device, ranges, first_at, last_at, next_at, attempts, why';
+
+export function resendRequestRow(r: ResendRequest): (string | number | null)[] {
+  return [r.device, r.ranges, r.firstAt, r.lastAt, r.nextAt, r.attempts, r.why];
+}
+
+export function resendRequestFromRow(r: Record<string, unknown>): ResendRequest {
+  return {
+    device: String(r.device), ranges: String(r.ranges), firstAt: Number(r.first_at), lastAt: Number(r.last_at),
+    nextAt: Number(r.next_at), attempts: Number(r.attempts), why: r.why === null || r.why === undefined ? null : String(r.why),
   };
 }

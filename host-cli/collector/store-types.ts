@@ -140,6 +140,20 @@ export interface CollectorAlarm {
   detail: string;
 }
 
+/** The state of the collector's resend requests for one device's missing seqs (recovery.ts), kept in the store so
+ * that a restarted collector goes on with its back-off and the fleet console can show how often it asked. */
+export interface ResendRequest {
+  device: string;
+  /** The ranges last asked for: "from..to", comma-separated. */
+  ranges: string;
+  firstAt: number;
+  lastAt: number;
+  nextAt: number;
+  attempts: number;
+  /** Why the requests did not help, from the gateway's reply or the publish; null while none is known. */
+  why: string | null;
+}
+
 export interface CollectorStore {
   readonly kind: 'sqlite' | 'postgres';
   init(): Promise<void>;
@@ -168,8 +182,13 @@ export interface CollectorStore {
   addAlarm(a: CollectorAlarm): Promise<void>;
   /** Newest first. */
   listAlarms(limit: number, device?: string): Promise<CollectorAlarm[]>;
-  /** The gateways' own signed alarm records (type 'alarm'), ordered by device, seq. */
-  gatewayAlarms(device?: string): Promise<GatewayAlarm[]>;
+  /** The newest `limit` of the gateways' own signed alarm records (type 'alarm'), newest first. */
+  gatewayAlarms(limit: number, device?: string): Promise<GatewayAlarm[]>;
+  /** Records a device's resend request state (replacing the previous one). */
+  noteResendRequest(r: ResendRequest): Promise<void>;
+  /** Forgets a device's resend requests: every record asked for is stored. */
+  clearResendRequest(device: string): Promise<void>;
+  listResendRequests(device?: string): Promise<ResendRequest[]>;
 }
 
 /** What a stored record tells about its predecessor: the hash it links to, and the key it was signed with. */

@@ -39,7 +39,8 @@ ${rows.map((r) => html`<tr><td>${r.receivedAt}</td><td>${r.device ? html`<a href
 }
 
 function resendCell(r: ResendState): Html {
-  return html`<td><span class="${r.state === 'alarm' ? 'bad' : r.state === 'requesting' ? 'warn' : 'muted'}">${r.state}</span>${r.since ? ` since ${r.since}` : ''}<br><span class="muted">${r.detail}</span></td>`;
+  const count = r.state === 'not-sealed' ? '' : ` (${r.requests} request${r.requests === 1 ? '' : 's'})`;
+  return html`<td><span class="${r.state === 'alarm' ? 'bad' : r.state === 'requesting' ? 'warn' : 'muted'}">${r.state}</span>${count}${r.since ? ` since ${r.since}` : ''}<br><span class="muted">${r.detail}</span></td>`;
 }
 
 /** The gateway's signed alarm records: active first, then the history (each record raised or cleared at `at`). */

@@ -82,13 +82,16 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const REJECTION_SCAN = 5000;
 /** Collector alarms read per overview. */
 const ALARM_SCAN = 5000;
+/** Gateway alarm records read: the newest this many of the fleet (overview) or of one device (its page). */
+export const GATEWAY_ALARM_SCAN = 5000;
+export const DEVICE_GATEWAY_ALARM_SCAN = 500;
 
 export function rejectionView(r: Rejection): RejectionView {
   return { ...r, receivedAt: iso(r.receivedAt), raw: r.raw.slice(0, 512) };
 }
 
 export async function fleetOverview(store: CollectorStore, statuses: Map<string, DeviceStatus>, fromMs: number, toMs: number): Promise<FleetOverview> {
-  const [keys, intervals, rejections, chain, alarms, gatewayAlarms] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(), store.listAlarms(ALARM_SCAN), store.gatewayAlarms()]);
+  const [keys, intervals, rejections, chain, alarms, gatewayAlarms] = await Promise.all([store.listKeys(), store.intervals({ fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(), store.listAlarms(ALARM_SCAN), store.gatewayAlarms(GATEWAY_ALARM_SCAN)]);
   const names = new Set<string>([...keys.map((k) => k.device), ...intervals.map((i) => i.device), ...statuses.keys()]);
   const active = activeAlarmCounts(alarms);
   const gatewayActive = activeGatewayAlarms(gatewayAlarms);
@@ -147,10 +150,11 @@ export function keyHistory(keys: RegisteredKey[]): KeyEvent[] {
 }
 
 export async function deviceDetail(store: CollectorStore, device: string, fromMs: number, toMs: number): Promise<DeviceDetail | null> {
-  const [keys, intervals, rejections, chain, alarmList, tails, gatewayAlarms] = await Promise.all([
+  const [keys, intervals, rejections, chain, alarmList, tails, gatewayAlarms, requests] = await Promise.all([
     store.listKeys(device), store.intervals({ device, fromMs, toMs }), store.listRejections(REJECTION_SCAN), store.chainReport(device), store.listAlarms(ALARM_SCAN, device), store.listTails(device),
-    store.gatewayAlarms(device),
+    store.gatewayAlarms(DEVICE_GATEWAY_ALARM_SCAN, device), store.listResendRequests(device),
   ]);
+  const req = requests[0] ?? null;
   if (keys.length === 0 && intervals.length === 0) return null;
   const alarms = alarmViews(alarmList);
   const tail = tails.find((t) => t.device === device) ?? null;
@@ -161,8 +165,8 @@ export async function deviceDetail(store: CollectorStore, device: string, fromMs
     window: { from: iso(fromMs), to: iso(toMs) },
     halfHours: latest.map((r) => ({ start: r.period.start, meter: r.meter.id, channel: r.channel, energyWh: r.energyWh, quality: r.quality, flags: r.flags, revision: r.revision, recordId: r.id })),
     // Holes between stored periods (as the collector's timed gap check counts them), not the time before the first.
-    gaps: findPeriodGaps(intervals).map((g) => ({ ...g, resend: periodGapResend(g, seqGaps, alarms, tail) })),
-    seqGaps: seqGaps.map((g) => ({ from: g.from, to: g.to, where: g.where, resend: seqGapResend(g, alarms, tail) })),
+    gaps: findPeriodGaps(intervals).map((g) => ({ ...g, resend: periodGapResend(g, seqGaps, alarms, tail, req) })),
+    seqGaps: seqGaps.map((g) => ({ from: g.from, to: g.to, where: g.where, resend: seqGapResend(g, alarms, tail, req) })),
     tail: tail ? { seq: tail.seq, seenAt: iso(tail.seenAt) } : null,
     alarms,
     gatewayAlarms: gatewayAlarmViews(gatewayAlarms),

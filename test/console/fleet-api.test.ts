@@ -60,6 +60,12 @@ test('with the bearer token the API answers JSON the overview and device pages a
   const c = await json(get(rig, '/api/v1/devices/gw-c', bearer));
   assert.equal(c.seqGaps.map((g: { from: number; to: number; resend: { state: string; since: string } }) => [g.from, g.to, g.resend.state, g.resend.since]), [[1, 5, 'alarm', '2026-06-01T11:00:00.000Z']]);
   assert.equal(c.alarms.map((x: { kind: string; active: boolean }) => [x.kind, x.active]), [['records-missing', true]]);
+  // How often the collector asked, when last and when next (the store's resend_requests, written by recovery).
+  const r = c.seqGaps[0].resend;
+  assert.equal([r.requests, r.lastAsked, r.nextDue], [5, '2026-06-01T11:00:00.000Z', '2026-06-01T12:30:00.000Z']);
+  assert.match(r.detail, /asked 5 times, last at 2026-06-01T11:00:00\.000Z, next at 2026-06-01T12:30:00\.000Z/);
+  // gw-b's tail gap is inside the grace: not asked yet.
+  assert.equal([b.seqGaps[0].resend.requests, b.seqGaps[0].resend.lastAsked], [0, null]);
   assert.is((await get(rig, '/api/v1/devices/nobody', bearer)).status, 404);
   assert.is((await get(rig, '/api/v1/fleet?from=2026-06-02&to=2026-06-01', bearer)).status, 400);
 });
@@ -92,9 +98,12 @@ test('the same answers from a PostgreSQL store', async () => {
     assert.equal(await counts(pg), await counts(rig));
     const labels = async (r: FleetRig) => (await json(get(r, '/api/v1/fleet', bearer))).devices.map((d: { device: string; activeAlarms: number; activeAlarmLabels: string[] }) => [d.device, d.activeAlarms, d.activeAlarmLabels]);
     assert.equal(await labels(pg), await labels(rig));
-    // The store method itself, on PostgreSQL: decoded from the stored signed strings, by device and seq.
-    assert.equal((await pg.store.gatewayAlarms('gw-a')).map((x) => [x.seq, x.alarm, x.meter, x.state]), [[23, 'meter-comms-failure', 'charger', 'raised'], [24, 'meter-comms-failure', 'charger', 'cleared'], [25, 'clock-unsynchronised', null, 'raised'], [26, 'clock-unsynchronised', null, 'cleared'], [27, 'meter-comms-failure', 'charger', 'raised']]);
-    assert.equal(await pg.store.gatewayAlarms(), await rig.store.gatewayAlarms());
+    // The store method itself, on PostgreSQL: decoded from the stored signed strings, newest first, at most `limit`.
+    assert.equal((await pg.store.gatewayAlarms(10, 'gw-a')).map((x) => [x.seq, x.alarm, x.meter, x.state]), [[27, 'meter-comms-failure', 'charger', 'raised'], [26, 'clock-unsynchronised', null, 'cleared'], [25, 'clock-unsynchronised', null, 'raised'], [24, 'meter-comms-failure', 'charger', 'cleared'], [23, 'meter-comms-failure', 'charger', 'raised']]);
+    assert.equal((await pg.store.gatewayAlarms(2, 'gw-a')).map((x) => x.seq), [27, 26]);
+    assert.equal((await rig.store.gatewayAlarms(2, 'gw-a')).map((x) => x.seq), [27, 26]);
+    assert.equal(await pg.store.gatewayAlarms(100), await rig.store.gatewayAlarms(100));
+    assert.equal(await pg.store.listResendRequests(), await rig.store.listResendRequests());
     for (const d of ['gw-a', 'gw-b', 'gw-c']) {
       const pick = async (r: FleetRig) => {
         const x = await json(get(r, `/api/v1/devices/${d}`, bearer));

@@ -75,11 +75,12 @@ test('a device page shows its half-hourly chart (estimated visible), gaps and ke
   await b.shot('fleet-device');
   await page.goto(`${rig.console.url}/devices/gw-b`);
   assert.ok((await page.locator('svg.chart rect.export').count()) > 0, 'export bars drawn');
-  assert.match(await page.locator('h2:has-text("Gaps") + div table').innerText(), /seq 49.*requesting/s);
+  assert.match(await page.locator('h2:has-text("Gaps") + div table').innerText(), /seq 49.*requesting \(0 requests\).*not asked yet/s);
   await b.shot('fleet-device-battery');
   await page.goto(`${rig.console.url}/devices/gw-c`);
   const gapC = await page.locator('h2:has-text("Gaps") + div table').innerText();
-  assert.match(gapC, /record chain \(before-first\)\tseq 1\tseq 5\t5 records\talarm since 2026-06-01T11:00:00.000Z/);
+  assert.match(gapC, /record chain \(before-first\)\tseq 1\tseq 5\t5 records\talarm \(5 requests\) since 2026-06-01T11:00:00.000Z/);
+  assert.match(gapC, /asked 5 times, last at 2026-06-01T11:00:00.000Z, next at 2026-06-01T12:30:00.000Z/);
   const alarmsC = await page.locator('h2:has-text("Collector alarms") + div table').innerText();
   assert.match(alarmsC, /records-missing\t1\.\.5\tactive/);
   await b.shot('fleet-device-alarm');

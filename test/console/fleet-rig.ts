@@ -97,6 +97,8 @@ export async function startFleetRig(db?: string): Promise<FleetRig> {
   await store.addAlarm({ at: T0 + 2 * 3_600_000, device: 'gw-a', kind: 'records-missing', fromSeq: 3, toSeq: 4, detail: '2 record(s) missing in seq 3..4 after 5 resend request(s) over 600 s: the gateway did not send them (offline, or not answering); still asking' });
   await store.addAlarm({ at: T0 + 3 * 3_600_000, device: 'gw-a', kind: 'recovered', fromSeq: 3, toSeq: 4, detail: 'every record up to the announced tail is stored, after 6 resend request(s)' });
   await store.noteTails([{ device: 'gw-b', seq: 49, seenAt: T0 + 12 * 3_600_000 }, { device: 'gw-c', seq: 5, seenAt: T0 + 10 * 3_600_000 }]);
+  // The recovery's request state for gw-c: five requests so far, the next due at 12:30.
+  await store.noteResendRequest({ device: 'gw-c', ranges: '1..5', firstAt: T0 + 10 * 3_600_000, lastAt: T0 + 11 * 3_600_000, nextAt: T0 + 12.5 * 3_600_000, attempts: 5, why: null });
   await store.addAlarm({ at: T0 + 11 * 3_600_000, device: 'gw-c', kind: 'records-missing', fromSeq: 1, toSeq: 5, detail: '5 record(s) missing in seq 1..5 (1..5 before-first) after 5 resend request(s) over 3600 s: the gateway did not send them (offline, or not answering); still asking' });
   // Retained status as the gateways publish it (gw-c has a key but never reported).
   const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });

@@ -125,4 +125,36 @@ test('recovery: a short reply raises the alarm at once with the gateway\'s reaso
   }
 });
 
+test('recovery: the request state is kept in the store; a restarted collector goes on counting and backing off, and forgets it once all came', async () => {
+  const { store, cleanup } = await tempSqlite();
+  try {
+    const d = await registeredDevice(store, 'gw-p');
+    const ring = KeyRing.from(await store.listKeys());
+    const all = [0, 1, 2].map((i) => verifyMessage('amsgate/v1/gw-p/interval', d.interval({ start: T + i * H, energyWh: i }).compact, ring, T));
+    await store.ingest([ok(all[0]!)], []);
+    await store.noteTails([{ device: 'gw-p', seq: 3, seenAt: T }]);
+    const clock = fakeClock(T);
+    const sent: number[] = [];
+    const opts = { store, clock, newId: () => 'id', graceMs: 0, backoffMs: 1000, maxBackoffMs: 8000, alarmAfter: 10, publish: async () => void sent.push(clock.now()) };
+    const first = new Recovery(opts);
+    await first.tick(); // attempt 1 at T, next at T+1000
+    clock.advance(1000);
+    await first.tick(); // attempt 2 at T+1000, next at T+3000
+    assert.equal(await store.listResendRequests('gw-p'), [{ device: 'gw-p', ranges: '2..3', firstAt: T, lastAt: T + 1000, nextAt: T + 3000, attempts: 2, why: null }]);
+    // A new collector process over the same store: no request before T+3000, then attempt 3 with a 4 s back-off.
+    const second = new Recovery(opts);
+    clock.advance(1000);
+    assert.is((await second.tick()).requests, 0);
+    clock.advance(1000);
+    assert.is((await second.tick()).requests, 1);
+    assert.equal((await store.listResendRequests()).map((r) => [r.attempts, r.lastAt - T, r.nextAt - T]), [[3, 3000, 7000]]);
+    await store.ingest([ok(all[1]!), ok(all[2]!)], []);
+    await second.tick();
+    assert.equal(await store.listResendRequests(), []);
+    assert.equal(sent.map((t) => t - T), [0, 1000, 3000]);
+  } finally {
+    await cleanup();
+  }
+});
+
 test.run();
