@@ -16,8 +16,19 @@ export interface LineOptions {
 
 type Waiter = { check: () => boolean; timer: NodeJS.Timeout; reject: (e: Error) => void };
 
+/**
+ * A timeout timer that fires this much later than asked says the process was not running (a loaded machine): the
+ * reply may be sitting in the kernel's buffer, behind the timer in the event loop's order. Such a timeout is
+ * checked once more after a short grace instead of being taken as silence (and a retry then reading that reply as
+ * the answer to the next request, one request late).
+ */
+export const LATE_TIMER_MS = 20;
+const LATE_GRACE_MS = 50;
+
 export class SerialLine {
   private buf: Buffer = Buffer.alloc(0);
+  /** performance.now() until which a reply to a timed-out read may still arrive (0: none pending). */
+  private lateUntil = 0;
   private waiter: Waiter | null = null;
   private listeners: ((chunk: Buffer) => void)[] = [];
   private closed = false;
@@ -57,10 +68,24 @@ export class SerialLine {
 
   async write(bytes: Uint8Array): Promise<void> {
     if (this.closed) throw new TransportError('closed', `serial port ${this.options.path} is closed`);
+    await this.outwaitLateReply();
     await new Promise<void>((resolve, reject) =>
       this.port.write(Buffer.from(bytes), (err) => (err ? reject(new TransportError('write', `write to ${this.options.path} failed: ${err.message}`)) : resolve())),
     );
     await new Promise<void>((resolve) => this.port.drain(() => resolve()));
+  }
+
+  /**
+   * After a read timed out, the reply may still come: the next request waits until one more timeout has passed
+   * since then and drops what arrived, so that a reply up to one timeout late is never taken for the next
+   * request's answer (the Modbus RTU client does the same, rtu-client.ts). A reply later still cannot be told apart.
+   */
+  private async outwaitLateReply(): Promise<void> {
+    if (this.lateUntil === 0) return;
+    const wait = this.lateUntil - performance.now();
+    this.lateUntil = 0;
+    if (wait > 0) await lineDelay(wait);
+    this.flushInput();
   }
 
   /** Drops unread input (before a new request, so that a late reply cannot be taken for the next one). */
@@ -84,9 +109,26 @@ export class SerialLine {
   readUntil(complete: (b: Uint8Array) => number | null, timeoutMs: number, what: string): Promise<Uint8Array> {
     if (this.waiter) throw new TransportError('busy', `a read is already pending on ${this.options.path}`);
     return new Promise<Uint8Array>((resolve, reject) => {
+      const started = performance.now();
+      let graced = false;
       const done = (): void => {
         clearTimeout(w.timer);
         this.waiter = null;
+      };
+      const expire = (): void => {
+        const lateMs = performance.now() - started - timeoutMs;
+        if (!graced && lateMs > LATE_TIMER_MS) {
+          graced = true;
+          w.timer = setTimeout(expire, LATE_GRACE_MS);
+          return;
+        }
+        done();
+        this.lateUntil = performance.now() + timeoutMs;
+        reject(
+          new TimeoutError('timeout', `no complete ${what} from ${this.options.path} within ${timeoutMs} ms (${this.buf.length} bytes arrived)`, {
+            received: this.buf.length,
+          }),
+        );
       };
       const w: Waiter = {
         check: () => {
@@ -98,14 +140,7 @@ export class SerialLine {
           resolve(out);
           return true;
         },
-        timer: setTimeout(() => {
-          done();
-          reject(
-            new TimeoutError('timeout', `no complete ${what} from ${this.options.path} within ${timeoutMs} ms (${this.buf.length} bytes arrived)`, {
-              received: this.buf.length,
-            }),
-          );
-        }, timeoutMs),
+        timer: setTimeout(expire, timeoutMs),
         reject: (e) => {
           done();
           reject(e);
