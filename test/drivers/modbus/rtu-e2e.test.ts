@@ -97,8 +97,9 @@ test('9600 8N1 two-register read takes about the wire time', async () => {
     const wire = wireTimeMs(8 + 9, line9600); // 17.7 ms of bytes on the line
     const floor = wire + 2 * t35Ms(line9600); // 25.0 ms with both silences
     assert.ok(times[0]! >= wire, `a transaction took ${times[0]!.toFixed(1)} ms, less than the ${wire.toFixed(1)} ms wire time`);
-    // Generous: shared CI machines are noisy. The 10 % budget is measured by the bench, not here.
-    assert.ok(median < floor * 2, `median transaction ${median.toFixed(1)} ms; expected about ${floor.toFixed(1)} ms`);
+    // The fastest of 15, not the median: a loaded machine delays some transactions, never all. The 10 % budget is
+    // measured by the bench, not here.
+    assert.ok(times[0]! < floor * 2, `fastest transaction ${times[0]!.toFixed(1)} ms (median ${median.toFixed(1)} ms); expected about ${floor.toFixed(1)} ms`);
   } finally {
     await r.close();
   }

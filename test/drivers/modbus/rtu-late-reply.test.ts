@@ -70,8 +70,9 @@ test('the stale reply to the first attempt arrives while the retry waits: the re
 });
 
 test('after a transaction that timed out altogether, its late replies do not answer the next one', async () => {
-  // The first reply is so late that every attempt times out; the slave answers all three requests afterwards.
-  const r = await rig(600, 100);
+  // The first reply is so late that every attempt times out (3 x ~216 ms); the slave answers all three requests
+  // afterwards. Budgets twice the first test's leave a loaded machine room for the slave's ordinary replies.
+  const r = await rig(1200, 200);
   try {
     await r.client.readRegisters(1, 4, 0, 1).then(
       () => assert.unreachable('expected a timeout'),
