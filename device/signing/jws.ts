@@ -134,3 +134,8 @@ export function recordHash(compact: string): string {
   // One-shot hash(): about a quarter of createHash's cost per call (the collector hashes every record).
   return hash('sha256', Buffer.from(compact.trim(), 'ascii'), 'base64url');
 }
+
+/** recordHash of a compact JWS given as its (ASCII, untrimmed-free) bytes, as a message carried it. */
+export function recordHashOfBytes(compact: Buffer): string {
+  return hash('sha256', compact, 'base64url');
+}

@@ -14,7 +14,7 @@
 // the hash of a stored predecessor proves nothing (that hash is public), so it is never taken as authentic for it.
 import type { KeyRing } from './key-ring.js';
 import { seqKey, type Rejection, type StoredLink, type VerifiedRecord } from './store-types.js';
-import { verifyMessage, type Verdict } from './verify-message.js';
+import { confirmSignature, verifyMessage, type Verdict } from './verify-message.js';
 
 export interface Incoming {
   topic: string;
@@ -93,7 +93,7 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
           continue;
         }
         stats.signatures++;
-        const full = verifyMessage(batch[i]!.topic, batch[i]!.payload, ring, batch[i]!.receivedAt);
+        const full = confirmSignature(batch[i]!.topic, batch[i]!.payload, verdicts[i]!);
         verdicts[i] = full;
         if (full.ok) authentic.add(i);
       }
