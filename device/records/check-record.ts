@@ -3,7 +3,7 @@
 // for the same reasons. Chain rules (seq, prev) need neighbours and stay with each caller.
 import type { KeyObject } from 'node:crypto';
 import { SignatureError } from '../signing/errors.js';
-import { checkHeader, parseCompact, recordHash, recordHashOfBytes, verifyParsed, type ParsedJws } from '../signing/jws.js';
+import { checkHeader, parseCompact, recordHash, recordHashOfBytes, verifyParsed, verifyParsedAsync, type ParsedJws } from '../signing/jws.js';
 import { expectedRecordId } from './record-chain.js';
 import { checkPayload } from './record-shape.js';
 import type { SignedRecordPayload } from './record-types.js';
@@ -53,14 +53,28 @@ export interface CheckOptions {
   bytes?: Buffer;
 }
 
+function signatureRefusal(e: unknown, parsed: ParsedJws, payload: SignedRecordPayload): RefusedRecord {
+  if (!(e instanceof SignatureError)) throw e;
+  return { ok: false, code: e.reason === 'malformed' ? 'malformed' : e.reason, reason: e.message, payload, parsed };
+}
+
 /** The last rule, the signature, on its own (checkRecord's final step; chain-auth.ts calls it later for some). */
 export function checkSignature(parsed: ParsedJws, key: KeyObject, payload: SignedRecordPayload): RefusedRecord | null {
   try {
     verifyParsed(parsed, key);
     return null;
   } catch (e) {
-    if (!(e instanceof SignatureError)) throw e;
-    return { ok: false, code: e.reason === 'malformed' ? 'malformed' : e.reason, reason: e.message, payload, parsed };
+    return signatureRefusal(e, parsed, payload);
+  }
+}
+
+/** checkSignature with the maths on the thread pool: the same verdicts. */
+export async function checkSignatureAsync(parsed: ParsedJws, key: KeyObject, payload: SignedRecordPayload): Promise<RefusedRecord | null> {
+  try {
+    await verifyParsedAsync(parsed, key);
+    return null;
+  } catch (e) {
+    return signatureRefusal(e, parsed, payload);
   }
 }
 

@@ -34,7 +34,7 @@ export async function verifyPending(batch: Incoming[], c: BatchVerifyContext): P
       pre = undefined; // verifyForStore checks again and turns the fault into rejections
     }
   }
-  const v = verifyForStore(batch, c.ring, c.chain, stored, pre);
+  const v = await verifyForStore(batch, c.ring, c.chain, stored, pre);
   c.stats.signatures += v.stats.signatures;
   c.stats.linked += v.stats.linked;
   c.stats.linkedByStore += v.stats.linkedByStore;

@@ -1,7 +1,7 @@
 // Turns one MQTT message into a verified record or a rejection with its reason. Never throws on bad input. The record
 // rules are device/records/check-record.ts, the same as `amsgate verify`; only the topic and the registry's key
 // windows are the collector's own.
-import { checkRecord, checkSignature, type CheckedRecord, type KeyLookup, type RecordRuleFailure } from '../../device/records/check-record.js';
+import { checkRecord, checkSignature, checkSignatureAsync, type CheckedRecord, type KeyLookup, type RecordRuleFailure, type RefusedRecord } from '../../device/records/check-record.js';
 import type { SignedRecordPayload } from '../../device/records/record-types.js';
 import { deviceOfTopic } from '../../device/mqtt/topics.js';
 import { keyValidAt, type KeyRing } from './key-ring.js';
@@ -74,7 +74,16 @@ export function verifyMessage(topic: string, message: Buffer | string, ring: Key
  */
 export function confirmSignature(topic: string, message: Buffer | string, v: Verdict): Verdict {
   if (!v.ok || !v.unsigned) return v;
-  const bad = checkSignature(v.unsigned.parsed, v.unsigned.key, v.record.payload as SignedRecordPayload);
+  return confirmed(topic, message, v, checkSignature(v.unsigned.parsed, v.unsigned.key, v.record.payload as SignedRecordPayload));
+}
+
+/** confirmSignature with the signature maths on the thread pool: the same verdict. */
+export async function confirmSignatureAsync(topic: string, message: Buffer | string, v: Verdict): Promise<Verdict> {
+  if (!v.ok || !v.unsigned) return v;
+  return confirmed(topic, message, v, await checkSignatureAsync(v.unsigned.parsed, v.unsigned.key, v.record.payload as SignedRecordPayload));
+}
+
+function confirmed(topic: string, message: Buffer | string, v: Verdict & { ok: true }, bad: RefusedRecord | null): Verdict {
   if (!bad) return { ok: true, record: v.record };
   return refuse(topic, v.record.device, asText(message), v.record.receivedAt, REASON[bad.code], bad.reason, v.record.id);
 }
