@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       child = await spawnCollector({
         broker: broker.url, db: bs.dbFor(tag), group, clientId: `${group}-${member}`, args: collectorArgs, nodeArgs,
         onEvent: (e) => {
+          if (process.env.FLEET_TRACE && e.event !== 'rejected') console.log(`  [${s1(t() - start)} s ${tag}] ${JSON.stringify(e)}`);
           if (e.event === 'batch') {
             storedByEvents += Number(e.accepted);
             const now = t() - start;
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
           } else if ((e.event === 'stats' || e.event === 'stopped') && child) last.set(child, e as unknown as Stats);
         },
       });
+      if (process.env.FLEET_TRACE) console.log(`  [${s1(t() - start)} s ${tag}] started (pid ${child.pid})`);
       return child;
     };
     enter('starting collectors');

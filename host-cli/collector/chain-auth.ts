@@ -36,6 +36,21 @@ export function precheck(batch: Incoming[], ring: KeyRing): Verdict[] {
   return batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
 }
 
+const PRECHECK_SLICE = 500;
+
+/**
+ * precheck, giving the event loop a turn after each 500 messages: the previous batch's transaction, whose statements
+ * each need this thread for a moment, goes on meanwhile instead of waiting for the whole batch (about a second).
+ */
+export async function precheckYielding(batch: Incoming[], ring: KeyRing): Promise<Verdict[]> {
+  const out: Verdict[] = [];
+  for (let i = 0; i < batch.length; i += PRECHECK_SLICE) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const m of batch.slice(i, i + PRECHECK_SLICE)) out.push(verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+  }
+  return out;
+}
+
 /**
  * The (device, seq + 1) a stored successor would sit at, for each passing record whose successor is not in the batch
  * and for which `worth(device, seq)` says one may exist (the collector asks only below the gateway's announced tail).
