@@ -251,6 +251,12 @@ export class Collector {
   }
 
   private ackBatch(batch: Pending[]): void {
+    // One write for the batch's PUBACKs instead of one per message: corked until this tick ends.
+    const stream = (this.client as unknown as { stream?: { cork?: () => void; uncork?: () => void } } | null)?.stream;
+    if (stream?.cork && stream.uncork) {
+      stream.cork();
+      process.nextTick(() => stream.uncork!());
+    }
     for (const p of batch) {
       if (p.ack) {
         if (p.gen === this.gen) {
