@@ -3,7 +3,7 @@
 // for the same reasons. Chain rules (seq, prev) need neighbours and stay with each caller.
 import type { KeyObject } from 'node:crypto';
 import { SignatureError } from '../signing/errors.js';
-import { checkHeader, parseCompact, recordHash, verifyParsed, type ParsedJws } from '../signing/jws.js';
+import { checkHeader, parseCompact, recordHash, recordHashOfBytes, verifyParsed, verifyParsedAsync, type ParsedJws } from '../signing/jws.js';
 import { expectedRecordId } from './record-chain.js';
 import { checkPayload } from './record-shape.js';
 import type { SignedRecordPayload } from './record-types.js';
@@ -33,6 +33,8 @@ export interface CheckedRecord {
   compact: string;
   /** False when the caller asked to skip the signature (it authenticates the record another way: chain-auth.ts). */
   signatureChecked: boolean;
+  /** When the signature was skipped: what checkSignature needs to verify it later without parsing again. */
+  unsigned?: { parsed: ParsedJws; key: KeyObject };
 }
 
 export interface RefusedRecord {
@@ -47,6 +49,33 @@ export interface RefusedRecord {
 export interface CheckOptions {
   /** Skip only the signature verification; every other rule still applies. */
   skipSignature?: boolean;
+  /** `raw` as bytes, when the caller has them (hashed as they are instead of encoding `raw` again). */
+  bytes?: Buffer;
+}
+
+function signatureRefusal(e: unknown, parsed: ParsedJws, payload: SignedRecordPayload): RefusedRecord {
+  if (!(e instanceof SignatureError)) throw e;
+  return { ok: false, code: e.reason === 'malformed' ? 'malformed' : e.reason, reason: e.message, payload, parsed };
+}
+
+/** The last rule, the signature, on its own (checkRecord's final step; chain-auth.ts calls it later for some). */
+export function checkSignature(parsed: ParsedJws, key: KeyObject, payload: SignedRecordPayload): RefusedRecord | null {
+  try {
+    verifyParsed(parsed, key);
+    return null;
+  } catch (e) {
+    return signatureRefusal(e, parsed, payload);
+  }
+}
+
+/** checkSignature with the maths on the thread pool: the same verdicts. */
+export async function checkSignatureAsync(parsed: ParsedJws, key: KeyObject, payload: SignedRecordPayload): Promise<RefusedRecord | null> {
+  try {
+    await verifyParsedAsync(parsed, key);
+    return null;
+  } catch (e) {
+    return signatureRefusal(e, parsed, payload);
+  }
 }
 
 /**
@@ -84,12 +113,12 @@ export function checkRecord(raw: string, lookup: (kid: string, payload: SignedRe
   const k = lookup(p.kid, p);
   if ('refuse' in k) return { ok: false, code: k.refuse, reason: k.why, payload: p, parsed };
   if (!o.skipSignature) {
-    try {
-      verifyParsed(parsed, k.key);
-    } catch (e) {
-      if (!(e instanceof SignatureError)) throw e;
-      return { ok: false, code: e.reason === 'malformed' ? 'malformed' : e.reason, reason: e.message, payload: p, parsed };
-    }
+    const bad = checkSignature(parsed, k.key, p);
+    if (bad) return bad;
   }
-  return { ok: true, payload: p, hash: recordHash(parsed.compact), compact: parsed.compact, signatureChecked: !o.skipSignature };
+  // The compact string is ASCII (strict base64url and dots), so untrimmed bytes are the very bytes recordHash covers.
+  const hash = o.bytes && parsed.compact.length === o.bytes.length ? recordHashOfBytes(o.bytes) : recordHash(parsed.compact);
+  const done: CheckedRecord = { ok: true, payload: p, hash, compact: parsed.compact, signatureChecked: !o.skipSignature };
+  if (o.skipSignature) done.unsigned = { parsed, key: k.key };
+  return done;
 }

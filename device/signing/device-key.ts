@@ -90,6 +90,21 @@ export function parsePublicKey(text: string): KeyObject {
 }
 
 /**
+ * A new private key as PKCS#8 PEM, encoded by the key generation itself. Never a KeyObject from generateKeyPairSync:
+ * exporting a JWK from that object (or from a public key derived from it, which shares its lock) can deadlock Node 20
+ * for good (ExportJWKEcKey holds the key's mutex while it allocates; a garbage collection then destroys the finished
+ * KeyGenJob, whose destructor takes the same mutex: the fleet bench hung so, docs/collector.md). A key imported from
+ * this text has a lock of its own.
+ */
+export function newPrivateKeyPem(alg: SigningAlgorithm): string {
+  const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
+  return alg === 'EdDSA'
+    ? generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding }).privateKey
+    : generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding }).privateKey;
+}
+
+/**
  * Loads `<dir>/device-key.pem`, creating it (mode 0600, with a public copy) when absent. Refuses a key
  * file that group or others can read, and a key whose algorithm differs from the one asked for.
  */
@@ -97,15 +112,11 @@ export function loadOrCreateDeviceKey(dir: string, alg?: SigningAlgorithm): Devi
   const file = join(dir, PRIVATE_KEY_FILE);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair =
-      (alg ?? 'ES256') === 'EdDSA'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const pem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = newPrivateKeyPem(alg ?? 'ES256');
     // 'wx' so that two processes starting at once cannot overwrite each other's key.
     writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600); // the umask may have narrowed it further, never widened; make it exact
-    const key = deviceKeyFromPrivate(pair.privateKey);
+    const key = deviceKeyFromPrivate(pem);
     writeFileSync(join(dir, PUBLIC_KEY_FILE), publicKeyPem(key), { mode: 0o644 });
     return key;
   }

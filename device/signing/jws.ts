@@ -92,8 +92,8 @@ export function checkHeader(parsed: ParsedJws): 'ES256' | 'EdDSA' {
   return alg;
 }
 
-/** Checks the signature of a parsed JWS with one public key (header rules included); throws SignatureError. */
-export function verifyParsed(parsed: ParsedJws, publicKey: KeyObject): void {
+/** The header and key rules before the signature maths; what the verification then needs. Throws SignatureError. */
+function signatureInputs(parsed: ParsedJws, publicKey: KeyObject): { alg: 'ES256' | 'EdDSA'; data: Buffer } {
   const alg = checkHeader(parsed);
   const keyAlg = algorithmOfKey(publicKey);
   if (keyAlg !== alg) {
@@ -104,9 +104,38 @@ export function verifyParsed(parsed: ParsedJws, publicKey: KeyObject): void {
   if (sig.length !== expectedLen) {
     throw new SignatureError('bad-signature', `JWS signature is ${sig.length} bytes; expected ${expectedLen} for ${alg} (ES256 must be raw r||s, not DER)`);
   }
-  const data = Buffer.from(parsed.signingInput, 'ascii');
+  return { alg, data: Buffer.from(parsed.signingInput, 'ascii') };
+}
+
+const doesNotVerify = (parsed: ParsedJws): SignatureError =>
+  new SignatureError('bad-signature', `JWS signature does not verify with key ${parsed.header.kid}; the record was altered or signed by another key`);
+
+/** Checks the signature of a parsed JWS with one public key (header rules included); throws SignatureError. */
+export function verifyParsed(parsed: ParsedJws, publicKey: KeyObject): void {
+  const { alg, data } = signatureInputs(parsed, publicKey);
+  const sig = parsed.signature;
   const ok = alg === 'ES256' ? verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig) : verify(null, data, publicKey, sig);
-  if (!ok) throw new SignatureError('bad-signature', `JWS signature does not verify with key ${parsed.header.kid}; the record was altered or signed by another key`);
+  if (!ok) throw doesNotVerify(parsed);
+}
+
+/** verifyParsed with the signature maths on libuv's thread pool (other cores), the same rules and errors. */
+export function verifyParsedAsync(parsed: ParsedJws, publicKey: KeyObject): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let inputs;
+    try {
+      inputs = signatureInputs(parsed, publicKey);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const done = (err: Error | null, ok: boolean): void => {
+      if (err) reject(err); // as verify() would throw it
+      else if (!ok) reject(doesNotVerify(parsed));
+      else resolve();
+    };
+    if (inputs.alg === 'ES256') verify('sha256', inputs.data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, parsed.signature, done);
+    else verify(null, inputs.data, publicKey, parsed.signature, done);
+  });
 }
 
 function toKeyObject(publicKey: KeyObject | JsonWebKey): KeyObject {
@@ -133,4 +162,9 @@ export function verifyCompact(
 export function recordHash(compact: string): string {
   // One-shot hash(): about a quarter of createHash's cost per call (the collector hashes every record).
   return hash('sha256', Buffer.from(compact.trim(), 'ascii'), 'base64url');
+}
+
+/** recordHash of a compact JWS given as its (ASCII, untrimmed-free) bytes, as a message carried it. */
+export function recordHashOfBytes(compact: Buffer): string {
+  return hash('sha256', compact, 'base64url');
 }

@@ -1,6 +1,6 @@
 // One batch of queued messages through the record rules and the hash chain (chain-auth.ts), with the stored
 // successors looked up first where one may exist.
-import { precheck, successorKeys, verifyForStore, type Incoming } from './chain-auth.js';
+import { precheckYielding, successorKeys, verifyForStore, type Incoming } from './chain-auth.js';
 import type { CollectorStats } from './collector-types.js';
 import type { KeyRing } from './key-ring.js';
 import type { CollectorStore, Rejection, StoredLink, VerifiedRecord } from './store-types.js';
@@ -26,7 +26,7 @@ export async function verifyPending(batch: Incoming[], c: BatchVerifyContext): P
   let stored: Map<string, StoredLink> | undefined;
   if (c.chain) {
     try {
-      pre = precheck(batch, c.ring);
+      pre = await precheckYielding(batch, c.ring);
       const keys = successorKeys(pre, (device, seq) => c.tailOf(device) > seq);
       // Without the look-up (store error) each such record is verified by its own signature: slower, same verdict.
       if (keys.length > 0 && c.store.linksAt) stored = await c.store.linksAt(keys).catch(() => undefined);
@@ -34,7 +34,7 @@ export async function verifyPending(batch: Incoming[], c: BatchVerifyContext): P
       pre = undefined; // verifyForStore checks again and turns the fault into rejections
     }
   }
-  const v = verifyForStore(batch, c.ring, c.chain, stored, pre);
+  const v = await verifyForStore(batch, c.ring, c.chain, stored, pre);
   c.stats.signatures += v.stats.signatures;
   c.stats.linked += v.stats.linked;
   c.stats.linkedByStore += v.stats.linkedByStore;

@@ -14,7 +14,7 @@
 // the hash of a stored predecessor proves nothing (that hash is public), so it is never taken as authentic for it.
 import type { KeyRing } from './key-ring.js';
 import { seqKey, type Rejection, type StoredLink, type VerifiedRecord } from './store-types.js';
-import { verifyMessage, type Verdict } from './verify-message.js';
+import { confirmSignature, confirmSignatureAsync, verifyMessage, type Verdict } from './verify-message.js';
 
 export interface Incoming {
   topic: string;
@@ -36,6 +36,21 @@ export function precheck(batch: Incoming[], ring: KeyRing): Verdict[] {
   return batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
 }
 
+const PRECHECK_SLICE = 500;
+
+/**
+ * precheck, giving the event loop a turn after each 500 messages: the previous batch's transaction, whose statements
+ * each need this thread for a moment, goes on meanwhile instead of waiting for the whole batch (about a second).
+ */
+export async function precheckYielding(batch: Incoming[], ring: KeyRing): Promise<Verdict[]> {
+  const out: Verdict[] = [];
+  for (let i = 0; i < batch.length; i += PRECHECK_SLICE) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const m of batch.slice(i, i + PRECHECK_SLICE)) out.push(verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+  }
+  return out;
+}
+
 /**
  * The (device, seq + 1) a stored successor would sit at, for each passing record whose successor is not in the batch
  * and for which `worth(device, seq)` says one may exist (the collector asks only below the gateway's announced tail).
@@ -55,16 +70,11 @@ export function successorKeys(verdicts: Verdict[], worth: (device: string, seq: 
   return out;
 }
 
-/**
- * Verdicts in the order of `batch`; `stats` counts how each accepted record was authenticated. `stored` holds
- * stored records by seqKey(device, seq) (StoredLink: their prev and kid), looked up with successorKeys.
- */
-export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): { verdicts: Verdict[]; stats: ChainAuthStats } {
-  const stats: ChainAuthStats = { signatures: 0, linked: 0, linkedByStore: 0 };
-  if (!chain) return { verdicts: batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt)), stats: { signatures: batch.length, linked: 0, linkedByStore: 0 } };
-  const verdicts = pre ? [...pre] : precheck(batch, ring);
-  // device -> seq -> indexes of candidates (a redelivery or a fork can put two at one seq)
-  const byDevice = new Map<string, Map<number, number[]>>();
+type Runs = Map<string, Map<number, number[]>>;
+
+/** device -> seq -> indexes of the passing candidates (a redelivery or a fork can put two at one seq). */
+function runsOf(verdicts: Verdict[]): Runs {
+  const byDevice: Runs = new Map();
   verdicts.forEach((v, i) => {
     if (!v.ok) return;
     let m = byDevice.get(v.record.device);
@@ -73,40 +83,90 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
     if (l) l.push(i);
     else m.set(v.record.seq, [i]);
   });
+  return byDevice;
+}
+
+/**
+ * One pass over every device's records, newest first (a record's successor is decided before the record). A record
+ * no authentic successor vouches for needs its own signature: its verdict comes from `checked`, or, not checked yet,
+ * it is listed in `need` and taken as authentic for this pass. Taking more records as authentic can only vouch for
+ * more, so every record in `need` is one whose signature the final verdicts need as well; the callers check them and
+ * pass again until nothing is needed, and end with the verdicts of checking one signature at a time newest first.
+ */
+function chainPass(pre: Verdict[], runs: Runs, stored: Map<string, StoredLink> | undefined, checked: Map<number, Verdict>): { verdicts: Verdict[]; need: number[]; linked: number; linkedByStore: number } {
+  const verdicts = [...pre];
+  const need: number[] = [];
+  let linked = 0;
+  let linkedByStore = 0;
   const authentic = new Set<number>();
-  for (const [device, seqs] of byDevice) {
-    // Newest first: a record's successor is decided before the record itself.
+  for (const [device, seqs] of runs) {
     for (const seq of [...seqs.keys()].sort((x, y) => y - x)) {
       const next = seqs.get(seq + 1) ?? [];
       for (const i of seqs.get(seq)!) {
-        const r = (verdicts[i] as { record: VerifiedRecord }).record;
+        const r = (pre[i] as { record: VerifiedRecord }).record;
         const vouched = next.some((j) => {
           if (!authentic.has(j)) return false;
-          const s = (verdicts[j] as { record: VerifiedRecord }).record;
+          const s = (pre[j] as { record: VerifiedRecord }).record;
           return s.prev === r.hash && s.kid === r.kid;
         });
         const st = vouched ? undefined : stored?.get(seqKey(device, seq + 1));
         if (vouched || (st && st.prev === r.hash && st.kid === r.kid)) {
           authentic.add(i);
-          stats.linked++;
-          if (!vouched) stats.linkedByStore++;
+          linked++;
+          if (!vouched) linkedByStore++;
           continue;
         }
-        stats.signatures++;
-        const full = verifyMessage(batch[i]!.topic, batch[i]!.payload, ring, batch[i]!.receivedAt);
-        verdicts[i] = full;
-        if (full.ok) authentic.add(i);
+        const full = checked.get(i);
+        if (!full) need.push(i);
+        else verdicts[i] = full;
+        if (!full || full.ok) authentic.add(i);
       }
     }
   }
-  return { verdicts, stats };
+  return { verdicts, need, linked, linkedByStore };
+}
+
+export interface ChainVerdicts {
+  verdicts: Verdict[];
+  stats: ChainAuthStats;
+}
+
+/**
+ * Verdicts in the order of `batch`; `stats` counts how each accepted record was authenticated. `stored` holds
+ * stored records by seqKey(device, seq) (StoredLink: their prev and kid), looked up with successorKeys.
+ */
+export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): ChainVerdicts {
+  if (!chain) return { verdicts: batch.map((m) => verifyMessage(m.topic, m.payload, ring, m.receivedAt)), stats: { signatures: batch.length, linked: 0, linkedByStore: 0 } };
+  const first = pre ?? precheck(batch, ring);
+  const runs = runsOf(first);
+  const checked = new Map<number, Verdict>();
+  for (;;) {
+    const p = chainPass(first, runs, stored, checked);
+    if (p.need.length === 0) return { verdicts: p.verdicts, stats: { signatures: checked.size, linked: p.linked, linkedByStore: p.linkedByStore } };
+    for (const i of p.need) checked.set(i, confirmSignature(batch[i]!.topic, batch[i]!.payload, first[i]!));
+  }
+}
+
+/** verifyBatchWithChain with the signatures of each pass verified at once on the thread pool: the same result. */
+export async function verifyBatchWithChainAsync(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): Promise<ChainVerdicts> {
+  const first = pre ?? precheck(batch, ring);
+  const confirm = (i: number): Promise<Verdict> => confirmSignatureAsync(batch[i]!.topic, batch[i]!.payload, first[i]!);
+  if (!chain) return { verdicts: await Promise.all(first.map((_v, i) => confirm(i))), stats: { signatures: batch.length, linked: 0, linkedByStore: 0 } };
+  const runs = runsOf(first);
+  const checked = new Map<number, Verdict>();
+  for (;;) {
+    const p = chainPass(first, runs, stored, checked);
+    if (p.need.length === 0) return { verdicts: p.verdicts, stats: { signatures: checked.size, linked: p.linked, linkedByStore: p.linkedByStore } };
+    const done = await Promise.all(p.need.map(confirm));
+    p.need.forEach((i, k) => checked.set(i, done[k]!));
+  }
 }
 
 /** The batch split into records to store and rejections; a throw (never expected) refuses the batch, not the daemon. */
-export function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): { records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats } {
-  let r: { verdicts: Verdict[]; stats: ChainAuthStats };
+export async function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats }> {
+  let r: ChainVerdicts;
   try {
-    r = verifyBatchWithChain(batch, ring, chain, stored, pre);
+    r = await verifyBatchWithChainAsync(batch, ring, chain, stored, pre);
   } catch (e) {
     const detail = `internal error while verifying: ${(e as Error).message}`;
     r = {

@@ -12,7 +12,9 @@ export interface CollectorOptions {
   /** Use a shared subscription ($share/<group>/...); default true. */
   shared?: boolean;
   batchSize?: number;
+  /** A batch is cut once it is full, or no message came for flushMs (default 5), or its oldest waited maxWaitMs (500). */
   flushMs?: number;
+  maxWaitMs?: number;
   keyRefreshMs?: number;
   ackMode?: 'deferred' | 'serial';
   clock?: Clock;
@@ -55,6 +57,8 @@ export interface Pending {
   messageId: number | undefined;
   gen: number;
   receivedAt: number;
+  /** performance.now() on arrival (batch cutting; receivedAt follows the injected clock). */
+  at: number;
   puback?: unknown;
   ack?: () => void;
 }

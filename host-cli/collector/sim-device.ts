@@ -1,10 +1,10 @@
 // A simulated gateway's signed record stream for the collector's tests and the fleet bench: the payloads are
 // sealed by the gateway's own code (device/records/record-chain.ts, device/signing), so the head-end is tested
 // against exactly what a gateway emits.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { AlarmRecord, Channel, IntervalRecord, Quality, Resolution } from '../../device/records/record-types.js';
 import { sealRecord, type RecordBody } from '../../device/records/record-chain.js';
-import { deviceKeyFromPrivate, jwkThumbprint, publicJwkOf, type DeviceKey } from '../../device/signing/device-key.js';
+import { deviceKeyFromPrivate, jwkThumbprint, newPrivateKeyPem, publicJwkOf, type DeviceKey } from '../../device/signing/device-key.js';
 import { formatKwh } from '../exports/kwh.js';
 import { periodAt } from '../../device/settlement/periods.js';
 import { RESOLUTION_MS } from './gaps.js';
@@ -19,17 +19,8 @@ export interface SimIdentity {
 }
 
 export function newIdentity(device: string, alg: 'ES256' | 'EdDSA' = 'EdDSA'): SimIdentity {
-  // The pair comes out encoded and is imported again: exporting a JWK from the KeyObject generateKeyPairSync returned
-  // can deadlock Node 20 for good (ExportJWKEcKey holds the key's mutex while allocating; a GC then destroys the
-  // finished KeyGenJob, whose destructor takes the same mutex). The fleet bench hung there, making 10 000 keys.
-  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
-  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
-  const pair: { publicKey: Buffer; privateKey: Buffer } =
-    alg === 'ES256'
-      ? generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding })
-      : generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
-  const privateKey = createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' });
+  // From PEM text, never from generateKeyPairSync's own KeyObject (a Node 20 deadlock: newPrivateKeyPem).
+  const { privateKey, publicKey } = deviceKeyFromPrivate(newPrivateKeyPem(alg));
   const publicJwk = publicJwkOf(publicKey);
   return { device, alg, privateKey, publicKey, publicJwk, kid: jwkThumbprint(publicJwk) };
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../../../drivers/errors.js';
 import {
   jwkThumbprint,
   loadOrCreateDeviceKey,
+  newPrivateKeyPem,
   parsePublicKey,
   PRIVATE_KEY_FILE,
   publicKeyPem,
@@ -98,6 +99,20 @@ test('refuses a key file that is not a PEM private key', () => {
   const dir = tmp();
   writeFileSync(join(dir, PRIVATE_KEY_FILE), 'not a key', { mode: 0o600 });
   assert.throws(() => loadOrCreateDeviceKey(dir), /is not a PEM private key/);
+});
+
+test('a new key is made as PEM text and imported from it: the returned key is the file\'s, not the generator\'s object', () => {
+  // Node 20 can deadlock exporting a JWK from generateKeyPairSync's own KeyObject (docs/collector.md, "Why it hung").
+  for (const alg of ['ES256', 'EdDSA'] as const) {
+    const pem = newPrivateKeyPem(alg);
+    assert.type(pem, 'string');
+    assert.ok(pem.startsWith('-----BEGIN PRIVATE KEY-----\n'), 'PKCS#8 PEM');
+    const dir = tmp();
+    const k = loadOrCreateDeviceKey(dir, alg);
+    const file = readFileSync(join(dir, PRIVATE_KEY_FILE), 'utf8');
+    assert.is(k.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), file);
+    assert.is(k.kid, jwkThumbprint(createPublicKey(file).export({ format: 'jwk' })));
+  }
 });
 
 test.run();

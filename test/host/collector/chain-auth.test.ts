@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deviceKeyFromPrivate } from '../../../device/signing/device-key.js';
 import { signCompact } from '../../../device/signing/jws.js';
-import { precheck, successorKeys, verifyBatchWithChain, type Incoming } from '../../../host-cli/collector/chain-auth.js';
+import { precheck, successorKeys, verifyBatchWithChain, verifyBatchWithChainAsync, type Incoming } from '../../../host-cli/collector/chain-auth.js';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { seqKey, type StoredLink } from '../../../host-cli/collector/store-types.js';
@@ -122,6 +122,31 @@ test('a stored successor vouches only for the record it links to: a forgery at i
   assert.equal(verifyBatchWithChain([ra[2]!], ring, true, other).stats, { signatures: 1, linked: 0, linkedByStore: 0 });
   // A stored predecessor proves nothing about a new record: seq 4 alone, its seq 3 stored, is verified by its own signature.
   assert.equal(verifyBatchWithChain([ra[3]!], ring, true, storedOf([ra[2]!])).stats, { signatures: 1, linked: 0, linkedByStore: 0 });
+});
+
+test('the thread-pool variant gives the same verdicts and counts, forged records included (three passes here)', async () => {
+  const ra = run(a, 6);
+  const rb = run(b, 4);
+  const forge = (m: Incoming): Incoming => {
+    const [h, p, sig] = String(m.payload).split('.') as [string, string, string];
+    const obj = JSON.parse(Buffer.from(p, 'base64url').toString()) as { rawCounts: string };
+    obj.rawCounts = `${obj.rawCounts}0`;
+    return { ...m, payload: `${h}.${Buffer.from(JSON.stringify(obj)).toString('base64url')}.${sig}` };
+  };
+  const cases: [string, Incoming[], ReturnType<typeof storedOf> | undefined][] = [
+    ['two runs interleaved', ra.flatMap((m, i) => [m, ...(rb[i] ? [rb[i]!] : [])]), undefined],
+    ['newest and a middle record forged', [...ra.slice(0, 2), forge(ra[2]!), ...ra.slice(3, 5), forge(ra[5]!)], undefined],
+    ['resent run, successor stored', ra.slice(1, 4), storedOf(ra.slice(4))],
+  ];
+  for (const [what, batch, stored] of cases) {
+    const sync = verifyBatchWithChain(batch, ring, true, stored);
+    const pooled = await verifyBatchWithChainAsync(batch, ring, true, stored);
+    assert.equal(pooled, sync, what);
+    assert.equal(pooled.verdicts.map((v) => (v.ok ? 'ok' : v.rejection.reason)), batch.map(one), what);
+  }
+  const forged = cases[1]![1];
+  assert.equal(verifyBatchWithChain(forged, ring).stats, { signatures: 4, linked: 2, linkedByStore: 0 }, 'seq 6 refused, 5 signed, 4 linked, 3 refused, 2 signed, 1 linked');
+  assert.equal(await verifyBatchWithChainAsync(ra, ring, false), verifyBatchWithChain(ra, ring, false), '--no-chain-auth');
 });
 
 test.run();

@@ -2,7 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KeyRing } from '../../../host-cli/collector/key-ring.js';
-import { PgStore } from '../../../host-cli/collector/pg-store.js';
+import pg from 'pg';
+import { parsePgUrl, PgStore } from '../../../host-cli/collector/pg-store.js';
+import { RECORD_COLUMNS, recordRow } from '../../../host-cli/collector/schema.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { deviceKeyFromPrivate } from '../../../device/signing/device-key.js';
 import { signCompact } from '../../../device/signing/jws.js';
@@ -81,6 +83,37 @@ test('postgres: two collectors storing the same batch at once store each record 
     assert.is((await store.counts()).intervals, 40);
   } finally {
     await other.close();
+    await cleanup();
+  }
+});
+
+test('postgres: a record stored by another session while the batch is copied sends the batch through INSERT; it counts as a duplicate', async () => {
+  const { store, url, cleanup } = await tempPg('copyclash');
+  const { connectionString, schema } = parsePgUrl(url);
+  const other = new pg.Client({ connectionString, options: `-c search_path=${schema}` });
+  await other.connect();
+  try {
+    const d = await dev(store, 'gw-c', 'EdDSA');
+    const compacts = [0, 1, 2, 3].map((i) => d.interval({ start: T + i * 1800_000, energyWh: i }).compact);
+    const { recs } = await verifyAll(store, compacts, 'gw-c');
+    // Another session inserts seq 3 and holds its transaction open: the batch's look-ups do not see it, its COPY
+    // waits on the unique index and fails once that transaction commits.
+    const holder = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await other.query('BEGIN');
+    await other.query(`INSERT INTO records (${RECORD_COLUMNS.join(',')}) VALUES (${RECORD_COLUMNS.map((_c, i) => `$${i + 1}`).join(',')})`, recordRow(recs[2]!));
+    const ingesting = store.ingest(recs, []);
+    for (let i = 0; ; i++) {
+      const w = await other.query(`SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [holder]);
+      if (w.rowCount) break;
+      if (i > 2000) throw new Error('the batch never waited for the held row');
+      await new Promise((r) => setImmediate(r));
+    }
+    await other.query('COMMIT');
+    const r = await ingesting;
+    assert.equal({ accepted: r.accepted, duplicates: r.duplicates, rejections: r.rejections.length, fallbacks: store.copyFallbacks }, { accepted: 3, duplicates: 1, rejections: 0, fallbacks: 1 });
+    assert.equal((await store.intervals({})).map((x) => x.seq), [1, 2, 3, 4]);
+  } finally {
+    await other.end();
     await cleanup();
   }
 });
