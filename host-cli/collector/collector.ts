@@ -18,6 +18,7 @@ import { AnnouncedTails, readControl } from './control-messages.js';
 import { cutWaitMs } from './batch-cut.js';
 import { firstConnect } from './first-connect.js';
 import { KeyRing } from './key-ring.js';
+import { releaseAcks, type AckContext } from './puback-release.js';
 import type { Rejection, VerifiedRecord } from './store-types.js';
 
 export type { CollectorOptions, CollectorStats } from './collector-types.js';
@@ -263,28 +264,8 @@ export class Collector {
   }
 
   private ackBatch(batch: Pending[]): void {
-    // One write for the batch's PUBACKs instead of one per message: corked until this tick ends.
-    const stream = (this.client as unknown as { stream?: { cork?: () => void; uncork: () => void } } | null)?.stream;
-    if (stream?.cork) {
-      stream.cork();
-      process.nextTick(() => stream.uncork());
-    }
-    for (const p of batch) {
-      if (p.ack) {
-        if (p.gen === this.gen) {
-          p.ack();
-          this.stats.acked++;
-        }
-        continue;
-      }
-      if (p.messageId === undefined) continue;
-      const held = this.byMessageId.get(p.messageId);
-      if (held === p) this.byMessageId.delete(p.messageId);
-      if (p.gen === this.gen && p.puback && this.origSend) {
-        this.origSend(p.puback as { cmd: string; messageId?: number });
-        this.stats.acked++;
-      }
-    }
+    const stream = (this.client as unknown as { stream?: AckContext['stream'] } | null)?.stream;
+    releaseAcks(batch, { gen: this.gen, byMessageId: this.byMessageId, origSend: this.origSend, stats: this.stats, stream });
   }
 
   /**
