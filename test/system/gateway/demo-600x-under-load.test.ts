@@ -118,15 +118,14 @@ test('600x demo next to two busy loops: every forward step counted, no reset, in
 
     // Every charger half-hour after the first (partial) one against the simulator's integral over that half-hour.
     const charger = series.get('charger/import')!.slice(1);
-    const start = Date.parse(charger[0]!.period.start);
-    const s0 = Math.floor(start / (24 * H)) * 24 * H + 18 * H;
-    assert.is(start, s0, 'the first whole charger half-hour starts at 18:00, when the ramp starts');
+    // The demo day's 18:00 (a slow start-up under load may put the first whole half-hour later than that).
+    const s0 = Math.floor(Date.parse(charger[0]!.period.start) / (24 * H)) * 24 * H + 18 * H;
+    assert.ok(Date.parse(charger[charger.length - 1]!.period.end) <= s0 + 5.5 * H, 'every period lies before the session ends at 23:30');
     // Linear apportioning is exact at steady power only: at 18:00 the ramp's first energy (up to what the profile
     // delivers between the readings either side of 18:00) can fall on either side.
     const stamps = (db.prepare("SELECT at FROM readings WHERE meter = 'charger' AND channel = 'import' ORDER BY at").all() as { at: number }[]).map((r) => Number(r.at));
-    const before = Math.max(...stamps.filter((t) => t < s0));
-    const after = Math.min(...stamps.filter((t) => t >= s0));
-    const rampBracketWh = profileWh(s0, before, after);
+    const before = stamps.filter((t) => t < s0);
+    const rampBracketWh = before.length ? profileWh(s0, Math.max(...before), Math.min(...stamps.filter((t) => t >= s0))) : 0;
     let maxErr = 0;
     const errs: string[] = [];
     for (const r of charger) {
@@ -135,7 +134,8 @@ test('600x demo next to two busy loops: every forward step counted, no reset, in
       const err = r.energyWh - truth;
       maxErr = Math.max(maxErr, Math.abs(err));
       errs.push(`${r.period.start.slice(11, 16)} ${err >= 0 ? '+' : ''}${err.toFixed(2)}`);
-      const tol = TOLERANCE_WH + (a === s0 ? SIM_HOLD_WH + rampBracketWh : 0);
+      const onRamp = a < s0 + RAMP_MS && Date.parse(r.period.end) > s0;
+      const tol = TOLERANCE_WH + (onRamp ? SIM_HOLD_WH : 0) + (a === s0 ? rampBracketWh : 0);
       assert.ok(Math.abs(err) <= tol, `charger ${r.period.start}: ${r.energyWh} Wh published, ${truth.toFixed(2)} Wh integrated by the simulator (error ${err.toFixed(2)} Wh, tolerance ${tol.toFixed(2)} Wh)`);
     }
     const battery = series.get('battery/export') ?? [];
