@@ -50,7 +50,10 @@ export interface UnavailableValue {
 }
 
 export interface MeterSample {
-  /** Clock time (ms since epoch) at which the read completed. */
+  /**
+   * Clock time (ms since epoch) at which the reply carrying the energy registers arrived, taken by the driver or its
+   * transport at that moment, not after the rest of the read (docs/gateway-operation.md, "When a reading is stamped").
+   */
   at: number;
   energy: Partial<Record<EnergyDirection, EnergyRegister>>;
   /**

@@ -82,6 +82,7 @@ export async function openModbusClient(conn: ConnectionSpec, opts: OpenClientOpt
   const c = s.client;
   return {
     readRegisters: (unit: number, fc: ReadFunctionCode, address: number, count: number) => c.readRegisters(unit, fc, address, count),
+    readRegistersStamped: (unit: number, fc: ReadFunctionCode, address: number, count: number) => c.readRegistersStamped(unit, fc, address, count),
     writeRegister: (unit: number, address: number, value: number) => c.writeRegister(unit, address, value),
     writeRegisters: (unit: number, address: number, values: readonly number[]) => c.writeRegisters(unit, address, values),
     /** Counters of the whole bus (shared by every handle on it). */

@@ -19,10 +19,10 @@ import type { Clock } from '../clock.js';
 import { ConfigError, FrameError, TimeoutError, TransportError } from '../errors.js';
 import { openSerialPort } from '../serial-port.js';
 import { t35Ms, wireTimeMs, type LineSettings } from '../sim/wire-timing.js';
-import { hex, type ModbusRequest, type ModbusResponse } from './pdu.js';
+import { hex, type ModbusRequest } from './pdu.js';
 import { decodeRtuResponse, encodeRtuRequest, MAX_RTU_FRAME, scanRtuResponse } from './rtu-frame.js';
 import { sleepUntil } from './precise-timer.js';
-import { TransactionClient } from './transaction-client.js';
+import { TransactionClient, type ReceivedResponse } from './transaction-client.js';
 import type { BackoffPolicy } from './unit-health.js';
 
 export interface RtuClientOptions {
@@ -48,7 +48,7 @@ interface Pending {
   /** The request as sent: RS-485 adapters with local echo hand it back first. */
   request: Uint8Array;
   onDamaged?: () => void;
-  resolve(frame: Uint8Array): void;
+  resolve(r: { frame: Uint8Array; receivedAt: number }): void;
   reject(err: Error): void;
 }
 
@@ -101,7 +101,7 @@ export class RtuClient extends TransactionClient {
     }
   }
 
-  protected async transact(unit: number, req: ModbusRequest): Promise<ModbusResponse | null> {
+  protected async transact(unit: number, req: ModbusRequest): Promise<ReceivedResponse | null> {
     this.checkUnit(unit, req);
     const frame = encodeRtuRequest(unit, req); // validates the request before it queues
     if (this.closed) throw new TransportError('client-closed', `Modbus RTU client on ${this.path} is closed`);
@@ -115,7 +115,10 @@ export class RtuClient extends TransactionClient {
         return null;
       }
       // A port that failed below the protocol is not retried; a damaged frame shows the unit is alive.
-      return this.withRetries(unit, async () => decodeRtuResponse(await this.attempt(frame, unit, req), unit, req.fc, req), {
+      return this.withRetries(unit, async () => {
+        const got = await this.attempt(frame, unit, req);
+        return { response: decodeRtuResponse(got.frame, unit, req.fc, req), receivedAt: got.receivedAt };
+      }, {
         other: () => 'throw',
         damagedMeansAlive: true,
       });
@@ -167,14 +170,14 @@ export class RtuClient extends TransactionClient {
     this.rx = Buffer.alloc(0);
   }
 
-  private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<Uint8Array> {
+  private async attempt(frame: Uint8Array, unit: number, req: ModbusRequest): Promise<{ frame: Uint8Array; receivedAt: number }> {
     await this.passLateReply(unit);
     // A candidate frame with a bad CRC is final once the line stays quiet: do not wait for the timeout.
     // The quiet time is long enough for a genuine reply that starts right after the damaged bytes.
     const gapMs = Math.max(20, 2 * t35Ms(this.line) + wireTimeMs(responseLength(req), this.line));
     let silence: NodeJS.Timeout | null = null;
     let pending!: Pending;
-    const result = new Promise<Uint8Array>((resolve, reject) => {
+    const result = new Promise<{ frame: Uint8Array; receivedAt: number }>((resolve, reject) => {
       pending = { unit, fc: req.fc, request: frame, resolve, reject };
     });
     result.catch(() => {}); // if the write itself fails, nobody awaits this
@@ -229,7 +232,8 @@ export class RtuClient extends TransactionClient {
     if (scan.kind === 'frame') {
       if (scan.start > 0) this.counters.frameErrors++; // garbage on the line before the answer
       this.pending = null;
-      p.resolve(Uint8Array.prototype.slice.call(this.rx, from + scan.start, from + scan.end));
+      // Stamped as the frame completes, before decoding (the reading's time: docs/gateway-operation.md).
+      p.resolve({ frame: Uint8Array.prototype.slice.call(this.rx, from + scan.start, from + scan.end), receivedAt: this.clock.now() });
       return;
     }
     if (scan.damaged > 0) p.onDamaged?.();

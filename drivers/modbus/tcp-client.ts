@@ -8,8 +8,8 @@ import { Socket } from 'node:net';
 import type { Clock } from '../clock.js';
 import { ConfigError, TimeoutError, TransportError } from '../errors.js';
 import { decodeMbapHeader, decodeMbapResponse, encodeMbapRequest } from './mbap.js';
-import type { ModbusRequest, ModbusResponse } from './pdu.js';
-import { TransactionClient } from './transaction-client.js';
+import type { ModbusRequest } from './pdu.js';
+import { TransactionClient, type ReceivedResponse } from './transaction-client.js';
 import type { BackoffPolicy } from './unit-health.js';
 
 export interface TcpClientOptions {
@@ -39,7 +39,7 @@ interface Pending {
   transactionId: number;
   unit: number;
   request: ModbusRequest;
-  resolve(r: ModbusResponse): void;
+  resolve(r: ReceivedResponse): void;
   reject(e: Error): void;
 }
 
@@ -66,7 +66,7 @@ export class TcpClient extends TransactionClient {
     this.drop();
   }
 
-  protected async transact(unit: number, request: ModbusRequest): Promise<ModbusResponse> {
+  protected async transact(unit: number, request: ModbusRequest): Promise<ReceivedResponse> {
     if (!Number.isInteger(unit) || unit < 0 || unit > 255) {
       throw new ConfigError('modbus-unit', `unit id ${unit} is invalid; expected 0..255 (1..247 behind a gateway, often 1 or 255 for a TCP device)`);
     }
@@ -123,11 +123,11 @@ export class TcpClient extends TransactionClient {
     return this.connecting;
   }
 
-  private async attempt(unit: number, request: ModbusRequest): Promise<ModbusResponse> {
+  private async attempt(unit: number, request: ModbusRequest): Promise<ReceivedResponse> {
     const socket = await this.connect();
     const transactionId = this.nextTid;
     this.nextTid = (this.nextTid + 1) & 0xffff;
-    const result = new Promise<ModbusResponse>((resolve, reject) => {
+    const result = new Promise<ReceivedResponse>((resolve, reject) => {
       this.pending = { transactionId, unit, request, resolve, reject };
     });
     const timer = setTimeout(() => {
@@ -150,6 +150,8 @@ export class TcpClient extends TransactionClient {
 
   private onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
+    // The reply is stamped when its last chunk is handed over, before decoding (and before the caller resumes).
+    const receivedAt = this.clock.now();
     this.rx = this.rx.length === 0 ? chunk : Buffer.concat([this.rx, chunk]);
     for (;;) {
       let header;
@@ -168,7 +170,7 @@ export class TcpClient extends TransactionClient {
       if (!p || header.transactionId !== p.transactionId) continue; // a late answer to an abandoned request
       this.pending = null;
       try {
-        p.resolve(decodeMbapResponse(frame, { transactionId: p.transactionId, unit: p.unit, fc: p.request.fc, request: p.request }).response);
+        p.resolve({ response: decodeMbapResponse(frame, { transactionId: p.transactionId, unit: p.unit, fc: p.request.fc, request: p.request }).response, receivedAt });
       } catch (err) {
         p.reject(err as Error);
       }

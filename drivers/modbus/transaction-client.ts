@@ -2,8 +2,8 @@
 // per-unit back-off (unit-health.ts) and the retry loop. Each transport supplies one attempt on its wire and
 // says what its own transport errors mean.
 import type { Clock } from '../clock.js';
-import { FrameError, TimeoutError } from '../errors.js';
-import type { ModbusClient, ReadFunctionCode } from '../modbus-client.js';
+import { FrameError, TimeoutError, TransportError } from '../errors.js';
+import type { ModbusClient, ReadFunctionCode, StampedRegisters } from '../modbus-client.js';
 import { emptyStats, type ModbusStats } from './client-stats.js';
 import { ModbusExceptionError } from './exception.js';
 import type { ModbusRequest, ModbusResponse } from './pdu.js';
@@ -15,6 +15,12 @@ export const DEFAULT_RETRIES = 2;
 /** What to do after an attempt failed with an error that is neither a timeout, a damaged frame nor an exception. */
 export type OtherErrorAction = 'throw' | 'retry' | 'stop';
 
+/** A response and the clock time its frame was complete on the wire side of the client (before decoding). */
+export interface ReceivedResponse {
+  response: ModbusResponse;
+  receivedAt: number;
+}
+
 export abstract class TransactionClient implements ModbusClient {
   protected readonly queue = new SerialQueue();
   protected readonly health: UnitHealth;
@@ -22,19 +28,25 @@ export abstract class TransactionClient implements ModbusClient {
   protected readonly retries: number;
   protected closed = false;
 
-  protected constructor(clock: Clock, retries: number | undefined, backoff: Partial<BackoffPolicy> | undefined) {
+  protected constructor(protected readonly clock: Clock, retries: number | undefined, backoff: Partial<BackoffPolicy> | undefined) {
     this.retries = retries ?? DEFAULT_RETRIES;
     this.health = new UnitHealth(clock, { ...DEFAULT_BACKOFF, ...backoff });
   }
 
   /** One logical transaction (null for a broadcast, which gets no answer). */
-  protected abstract transact(unit: number, req: ModbusRequest): Promise<ModbusResponse | null>;
+  protected abstract transact(unit: number, req: ModbusRequest): Promise<ReceivedResponse | null>;
   /** Releases the port or socket once the queue is idle. */
   protected abstract release(): Promise<void>;
 
   async readRegisters(unit: number, fc: ReadFunctionCode, address: number, count: number): Promise<Uint16Array> {
+    return (await this.readRegistersStamped(unit, fc, address, count)).registers;
+  }
+
+  async readRegistersStamped(unit: number, fc: ReadFunctionCode, address: number, count: number): Promise<StampedRegisters> {
     const r = await this.transact(unit, { fc, address, count });
-    return r && (r.fc === 3 || r.fc === 4) ? r.registers : new Uint16Array(0);
+    // Only a broadcast gets no reply, and reads are never broadcast (the transports refuse them).
+    if (!r) throw new TransportError('no-reply', `read of unit ${unit} got no reply`);
+    return { registers: r.response.fc === 3 || r.response.fc === 4 ? r.response.registers : new Uint16Array(0), receivedAt: r.receivedAt };
   }
 
   async writeRegister(unit: number, address: number, value: number): Promise<void> {
@@ -77,11 +89,11 @@ export abstract class TransactionClient implements ModbusClient {
    * transaction that ends in a timeout counts against the unit; one that ends in a damaged frame clears the
    * unit's failures when `damagedMeansAlive`.
    */
-  protected async withRetries(
+  protected async withRetries<T>(
     unit: number,
-    attempt: () => Promise<ModbusResponse>,
+    attempt: () => Promise<T>,
     policy: { other(err: Error): OtherErrorAction; damagedMeansAlive: boolean },
-  ): Promise<ModbusResponse> {
+  ): Promise<T> {
     const retries = this.health.retriesFor(unit, this.retries);
     let last: Error = new TimeoutError('modbus-timeout', 'no attempt made');
     for (let n = 0; n <= retries; n++) {

@@ -1,5 +1,8 @@
 // The one driver for every declarative Modbus meter model: plan the reads once, then each sample() reads every
 // planned block, decodes, and either returns a complete fresh sample or throws. It never returns old values.
+// The blocks holding energy registers are read first, and the sample is stamped with the time the last of their
+// replies arrived: the later instantaneous blocks never delay the stamp (issue 9: under load the stamp taken after
+// the whole read lagged the energy, and the boundary apportioning put energy in the wrong half-hour).
 import type { Clock } from '../clock.js';
 import type { MeterDriver, MeterIdentity, MeterSample } from '../meter-driver.js';
 import type { ModbusClient } from '../modbus-client.js';
@@ -19,17 +22,24 @@ export interface ModbusMeterDriverOptions {
   quantities?: readonly Quantity[];
 }
 
-/** The reads one sample of `model` takes. */
-export function planForModel(model: MeterModel): PlannedRead[] {
-  return planReads(
-    sampleRegisters(model).map((r) => ({ address: r.address, count: REGISTER_WIDTH[r.type] })),
+/** A planned read, and whether its reply carries an energy register (the sample's time comes from those replies). */
+export interface SampleRead extends PlannedRead {
+  energy: boolean;
+}
+
+/** The reads one sample of `model` takes, in order: those carrying energy registers first, each group by address. */
+export function planForModel(model: MeterModel): SampleRead[] {
+  const wanted = sampleRegisters(model);
+  const reads = planReads(
+    wanted.map((r) => ({ address: r.address, count: REGISTER_WIDTH[r.type] })),
     { functionCode: model.functionCode, maxCount: model.maxRegistersPerRead, maxGap: model.maxGap, holes: model.holes },
-  );
+  ).map((r) => ({ ...r, energy: r.covers.some((i) => wanted[i]!.quantity.startsWith('energy_')) }));
+  return [...reads.filter((r) => r.energy), ...reads.filter((r) => !r.energy)];
 }
 
 export class ModbusMeterDriver implements MeterDriver {
   readonly modelId: string;
-  readonly plan: readonly PlannedRead[];
+  readonly plan: readonly SampleRead[];
   /** The model restricted to the quantities this driver reads. */
   private readonly sampled: MeterModel;
 
@@ -52,14 +62,17 @@ export class ModbusMeterDriver implements MeterDriver {
     const model = this.sampled;
     const before = client.stats();
     const image = new Map<number, number>();
+    let at: number | null = null;
     for (const r of this.plan) {
-      const words = await client.readRegisters(unit, r.functionCode, r.address, r.count);
+      const { registers: words, receivedAt } = await client.readRegistersStamped(unit, r.functionCode, r.address, r.count);
       if (words.length !== r.count) {
         throw new FrameError('short-read', `read of ${r.count} registers at 0x${r.address.toString(16)} returned ${words.length}`);
       }
       words.forEach((w, k) => image.set(r.address + k, w));
+      if (r.energy) at = receivedAt;
     }
-    const at = clock.now();
+    // A reading restricted to instantaneous quantities has no energy reply: it is stamped when the read completed.
+    at ??= clock.now();
     const decoded = decodeSample(model, image);
     const after = client.stats();
     return {

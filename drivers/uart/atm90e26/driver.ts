@@ -46,6 +46,8 @@ export class Atm90e26Driver implements MeterDriver {
     // Energy first, and added at once: a failure later in the sample loses nothing.
     this.importCounts += BigInt(await this.readEnergy(ATM90E26_REG.APenergy, 'import'));
     this.exportCounts += BigInt(await this.readEnergy(ATM90E26_REG.ANenergy, 'export'));
+    // The reading's time: the last energy reply has just arrived; the five instantaneous reads after it do not count.
+    const at = this.o.clock.now();
     const urms = await c.readRegister(ATM90E26_REG.Urms);
     const irms = await c.readRegister(ATM90E26_REG.Irms);
     const pmean = await c.readRegister(ATM90E26_REG.Pmean);
@@ -57,7 +59,7 @@ export class Atm90e26Driver implements MeterDriver {
     this.reported = { frameErrors: c.stats.frameErrors, retries: c.stats.retries };
     const powerW = atm90e26Watts(pmean);
     return {
-      at: this.o.clock.now(),
+      at,
       energy: {
         import: { value: this.importCounts, whPerCount, counterBits: null, floatUlpWh: null, accumulatedByDriver: true },
         export: { value: this.exportCounts, whPerCount, counterBits: null, floatUlpWh: null, accumulatedByDriver: true },

@@ -42,8 +42,8 @@ export class Bl0942Driver implements MeterDriver {
     return new Bl0942Driver(line, o);
   }
 
-  /** One read-all packet, with retries; returns the packet and the errors met on the way. */
-  async readPacket(): Promise<{ packet: Bl0942Packet; frameErrors: number; retries: number }> {
+  /** One read-all packet, with retries; returns the packet, the clock when it arrived, and the errors met on the way. */
+  async readPacket(): Promise<{ packet: Bl0942Packet; receivedAt: number; frameErrors: number; retries: number }> {
     const attempts = 1 + (this.o.retries ?? 2);
     let frameErrors = 0;
     let lastErr: AmsgateError | null = null;
@@ -52,7 +52,9 @@ export class Bl0942Driver implements MeterDriver {
       await this.line.write(encodeBl0942ReadRequest(undefined, this.addr));
       try {
         const raw = await this.line.read(BL0942_FRAME_LENGTH, this.o.timeoutMs ?? 200, 'BL0942 packet');
-        return { packet: decodeBl0942Packet(raw, this.addr), frameErrors, retries: i };
+        // The reading's time: the packet (CF_CNT with the rest) has just arrived, before it is decoded.
+        const receivedAt = this.o.clock.now();
+        return { packet: decodeBl0942Packet(raw, this.addr), receivedAt, frameErrors, retries: i };
       } catch (e) {
         if (e instanceof FrameError) {
           frameErrors++;
@@ -69,10 +71,10 @@ export class Bl0942Driver implements MeterDriver {
   }
 
   async sample(): Promise<MeterSample> {
-    const { packet, frameErrors, retries } = await this.readPacket();
+    const { packet, receivedAt, frameErrors, retries } = await this.readPacket();
     const v = bl0942Instant(packet, this.board);
     return {
-      at: this.o.clock.now(),
+      at: receivedAt,
       energy: {},
       absoluteEnergy: { value: BigInt(packet.cfCnt), whPerCount: bl0942WhPerCount(this.board), counterBits: 24, floatUlpWh: null },
       instant: {

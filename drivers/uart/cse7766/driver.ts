@@ -21,14 +21,16 @@ export interface Cse7766DriverOptions {
 export class Cse7766Driver implements MeterDriver {
   readonly modelId = 'cse7766';
   readonly parser: Cse7766StreamParser;
-  private waiting: ((f: Cse7766Frame) => void)[] = [];
+  private waiting: ((f: Cse7766Frame, receivedAt: number) => void)[] = [];
   private resyncsReported = 0;
 
   private constructor(private readonly line: SerialLine, private readonly o: Cse7766DriverOptions) {
     this.parser = new Cse7766StreamParser((f) => {
+      // The reading's time: the frame's last byte has just arrived.
+      const receivedAt = this.o.clock.now();
       const w = this.waiting;
       this.waiting = [];
-      for (const resolve of w) resolve(f);
+      for (const resolve of w) resolve(f, receivedAt);
     });
     line.buffering = false;
     line.onData((chunk) => this.parser.push(chunk));
@@ -40,23 +42,28 @@ export class Cse7766Driver implements MeterDriver {
   }
 
   /** Resolves with the next valid frame to arrive. */
-  nextFrame(): Promise<Cse7766Frame> {
+  async nextFrame(): Promise<Cse7766Frame> {
+    return (await this.nextStampedFrame()).frame;
+  }
+
+  /** The next valid frame and the clock when it arrived. */
+  private nextStampedFrame(): Promise<{ frame: Cse7766Frame; receivedAt: number }> {
     const timeoutMs = this.o.timeoutMs ?? 500;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== done);
         reject(new TimeoutError('timeout', `no valid CSE7766 frame on ${this.line.options.path} within ${timeoutMs} ms (the chip should send one every ~50 ms at 4800 8E1)`));
       }, timeoutMs);
-      const done = (f: Cse7766Frame): void => {
+      const done = (frame: Cse7766Frame, receivedAt: number): void => {
         clearTimeout(timer);
-        resolve(f);
+        resolve({ frame, receivedAt });
       };
       this.waiting.push(done);
     });
   }
 
   async sample(): Promise<MeterSample> {
-    const f = await this.nextFrame();
+    const { frame: f, receivedAt } = await this.nextStampedFrame();
     const frameErrors = this.parser.stats.resyncs - this.resyncsReported;
     this.resyncsReported = this.parser.stats.resyncs;
     if (f.state === 'uncalibrated') {
@@ -67,7 +74,7 @@ export class Cse7766Driver implements MeterDriver {
     }
     const v = cse7766Instant(f);
     return {
-      at: this.o.clock.now(),
+      at: receivedAt,
       energy: {
         // The chip counts pulses whatever the direction of power: report it as import (see docs/uart-chips.md).
         import: { value: BigInt(f.cfPulses), whPerCount: cse7766WhPerCount(f.powerCoef), counterBits: 16, floatUlpWh: null },

@@ -1,5 +1,6 @@
 // An in-memory ModbusClient answering from a RegisterBank: tests the driver without sockets.
 import type { ModbusClient, ReadFunctionCode, RegisterBank } from '../../../drivers/modbus-client.js';
+import { systemClock, type Clock } from '../../../drivers/clock.js';
 import { DeviceError } from '../../../drivers/errors.js';
 
 export interface BankClient extends ModbusClient {
@@ -9,7 +10,8 @@ export interface BankClient extends ModbusClient {
   bump(frameErrors: number, retries: number): void;
 }
 
-export function bankClient(bank: RegisterBank): BankClient {
+/** `clock` stamps each reply as it is answered (tests that check sample times pass their own). */
+export function bankClient(bank: RegisterBank, clock: Clock = systemClock): BankClient {
   const s = { transactions: 0, frameErrors: 0, timeouts: 0, retries: 0, exceptions: 0 };
   const log: BankClient['log'] = [];
   return {
@@ -17,6 +19,11 @@ export function bankClient(bank: RegisterBank): BankClient {
     bump(fe, r) {
       s.frameErrors += fe;
       s.retries += r;
+    },
+    // Through readRegisters, so that a test that replaces readRegisters (a patched reply) changes stamped reads too.
+    async readRegistersStamped(unit, fc, address, count) {
+      const registers = await this.readRegisters(unit, fc, address, count);
+      return { registers, receivedAt: clock.now() };
     },
     async readRegisters(unit, fc, address, count) {
       s.transactions++;

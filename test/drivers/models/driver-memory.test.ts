@@ -32,19 +32,20 @@ function rig(id: string, powerW = 3000, initialImportWh = 0) {
   const physical = new PhysicalMeter({ clock, profile: constant(powerW, 1), phases: model.phases, random: () => 0.5 });
   if (initialImportWh) physical.setRegisters(initialImportWh, 0);
   const bank = new SimulatedBank(model, physical, { unit: 3 });
-  const client = bankClient(bank);
+  const client = bankClient(bank, clock);
   const driver = new ModbusMeterDriver({ client, model, unit: 3, clock });
   return { model, clock, physical, bank, client, driver };
 }
 
 const importWh = (s: Awaited<ReturnType<ModbusMeterDriver['sample']>>) => toNumber(s.energy.import!.whPerCount) * Number(s.energy.import!.value);
 
-test('plans: SDM630 one read of 76 registers, SDM120 two, EM340 three, B23 two (FC 03)', () => {
-  assert.equal(rig('sdm630').driver.plan.map((r) => [r.functionCode, r.address, r.count]), [[4, 0, 76]]);
-  assert.equal(rig('sdm120').driver.plan.map((r) => [r.address, r.count]), [[0, 32], [0x46, 6]]);
+test('plans: SDM630 one read of 76 registers, SDM120 two, EM340 three, B23 two (FC 03); energy blocks first', () => {
+  const plan = (id: string) => rig(id).driver.plan.map((r) => [r.functionCode, r.address, r.count, r.energy]);
+  assert.equal(plan('sdm630'), [[4, 0, 76, true]]);
+  assert.equal(plan('sdm120'), [[4, 0x46, 6, true], [4, 0, 32, false]]);
   // 50 registers is the EM340's (assumed) per-read limit: frequency and energy start a second read.
-  assert.equal(rig('em340').driver.plan.map((r) => [r.address, r.count]), [[0, 50], [0x33, 3], [0x4e, 2]]);
-  assert.equal(rig('b23').driver.plan.map((r) => [r.functionCode, r.address, r.count]), [[3, 0x5000, 8], [3, 0x5b00, 62]]);
+  assert.equal(plan('em340'), [[4, 0x33, 3, true], [4, 0x4e, 2, true], [4, 0, 50, false]]);
+  assert.equal(plan('b23'), [[3, 0x5000, 8, true], [3, 0x5b00, 62, false]]);
 });
 
 for (const id of ['sdm630', 'sdm120', 'em340', 'b23']) {
@@ -133,16 +134,21 @@ test('frame errors and retries are per-sample deltas of client.stats()', async (
   assert.is(s2.frameErrors, 3);
 });
 
-test('at is the clock time when the last read completed', async () => {
-  const { driver, client, clock } = rig('b23');
-  const real = client.readRegisters.bind(client);
-  client.readRegisters = async (...a) => {
-    clock.set(clock.now() + 500);
-    return real(...a);
-  };
-  const t0 = clock.now();
-  assert.is((await driver.sample()).at, t0 + 1000);
-});
+// Each reply takes 500 ms of clock time: the sample is stamped when the last reply carrying energy came, not when
+// the instantaneous blocks after it did (B23: energy in the first of two reads; EM340: in the first two of three).
+for (const [id, energyReads] of [['b23', 1], ['em340', 2]] as const) {
+  test(`${id}: at is the clock time when the last energy reply arrived`, async () => {
+    const { driver, client, clock } = rig(id);
+    const real = client.readRegisters.bind(client);
+    client.readRegisters = async (...a) => {
+      clock.set(clock.now() + 500);
+      return real(...a);
+    };
+    const t0 = clock.now();
+    assert.is((await driver.sample()).at, t0 + 500 * energyReads);
+    assert.is(clock.now(), t0 + 500 * driver.plan.length);
+  });
+}
 
 test('B23 "not available" on every energy register is a RegisterNotAvailableError; unavailable instant values are left out, not 0', async () => {
   const { driver, client } = rig('b23');
@@ -189,9 +195,9 @@ test('a model hole splits the plan, the bank refuses it, and the driver still re
   const clock = new ManualClock(0);
   const physical = new PhysicalMeter({ clock, profile: constant(3000, 1), phases: 3, random: () => 0.5 });
   const bank = new SimulatedBank(model, physical, { unit: 1 });
-  const client = bankClient(bank);
+  const client = bankClient(bank, clock);
   const driver = new ModbusMeterDriver({ client, model, unit: 1, clock });
-  assert.equal(driver.plan.map((r) => [r.address, r.count]), [[0, 0x12], [0x1e, 0x4c - 0x1e]]);
+  assert.equal(driver.plan.map((r) => [r.address, r.count]), [[0x1e, 0x4c - 0x1e], [0, 0x12]]);
   assert.is(bank.read(1, 4, 0x10, 4), 2);
   const s = await driver.sample();
   assert.is(s.instant.phasePowerFactor!.length, 3);

@@ -38,7 +38,7 @@ for (const id of ['sdm630', 'sdm120', 'em340', 'b23']) {
       const physical = new PhysicalMeter({ clock, profile: constant(0), phases: model.phases, random: () => 0.5 });
       physical.setRegisters(123_456, 7_890); // not at zero: a register far from its origin must still advance right
       physical.force(point);
-      const driver = new ModbusMeterDriver({ client: bankClient(new SimulatedBank(model, physical)), model, unit: 1, clock });
+      const driver = new ModbusMeterDriver({ client: bankClient(new SimulatedBank(model, physical), clock), model, unit: 1, clock });
       const first: MeterSample = await driver.sample();
       let last = first;
       let integralWh = 0;

@@ -18,7 +18,7 @@ function rigWith(id: string, patch: Record<number, number>) {
   const clock = new ManualClock(1_700_000_000_000);
   const physical = new PhysicalMeter({ clock, profile: constant(3000, 1), phases: model.phases, random: () => 0.5 });
   physical.setRegisters(5000, 2000);
-  const client = bankClient(new SimulatedBank(model, physical, { unit: 1 }));
+  const client = bankClient(new SimulatedBank(model, physical, { unit: 1 }), clock);
   const real = client.readRegisters.bind(client);
   client.readRegisters = async (unit, fc, address, count) => {
     const w = await real(unit, fc, address, count);

@@ -170,4 +170,35 @@ test('writeCalibration throws DeviceError when a register does not read back', a
   assert.match(e.message, /Ugain reads back 0x1111/);
 });
 
+// Issue 9: the two energy replies (read-and-clear) come first; the five instantaneous reads after them must not
+// move the stamp. Each reply here takes clock time while it is in flight (700 ms energy, 500 ms the others).
+test('ATM90E26: a sample is stamped with the clock at the second energy reply, not after the instantaneous reads', async () => {
+  const clock = new ManualClock(1_700_000_000_000);
+  const { drv, close } = await openPtyRig(
+    (b) => startAtm90e26Simulator({ listen: { serial: b }, clock, profile: 'constant', ratingW: 1000 }),
+    (a) => Atm90e26Driver.open({ serial: a }, { clock, timeoutMs: 1000 }),
+  );
+  try {
+    const c = drv.client;
+    const readAndClear = c.readAndClear.bind(c);
+    const readRegister = c.readRegister.bind(c);
+    c.readAndClear = async (addr) => {
+      const v = await readAndClear(addr);
+      clock.set(clock.now() + 700);
+      return v;
+    };
+    c.readRegister = async (addr) => {
+      const v = await readRegister(addr);
+      clock.set(clock.now() + 500);
+      return v;
+    };
+    const t0 = clock.now();
+    const s = await drv.sample();
+    assert.is(s.at, t0 + 2 * 700);
+    assert.is(clock.now(), t0 + 2 * 700 + 5 * 500);
+  } finally {
+    await close();
+  }
+});
+
 test.run();
