@@ -22,7 +22,7 @@ type Waiter = { check: () => boolean; timer: NodeJS.Timeout; reject: (e: Error) 
  * checked once more after a short grace instead of being taken as silence (and a retry then reading that reply as
  * the answer to the next request, one request late).
  */
-export const LATE_TIMER_MS = 20;
+const LATE_TIMER_MS = 20;
 const LATE_GRACE_MS = 50;
 
 export class SerialLine {

@@ -141,7 +141,12 @@ export class Recovery {
     this.restored = true;
     const alarmAfter = this.o.alarmAfter ?? 5;
     for (const r of await this.o.store.listResendRequests()) {
-      this.state.set(r.device, { firstSeen: r.firstAt, attempts: r.attempts, nextAt: r.nextAt, alarmed: r.attempts >= alarmAfter || r.why !== null, why: r.why, gaps: [], lastAt: r.lastAt, ranges: r.ranges });
+      // The ranges last asked for stand in for the gaps until the next chain report replaces them.
+      const gaps = r.ranges.split(',').filter(Boolean).map((x): SeqGap => {
+        const [from, to] = x.split('..').map(Number) as [number, number];
+        return { device: r.device, from, to, where: 'between' };
+      });
+      this.state.set(r.device, { firstSeen: r.firstAt, attempts: r.attempts, nextAt: r.nextAt, alarmed: r.attempts >= alarmAfter || r.why !== null, why: r.why, gaps, lastAt: r.lastAt, ranges: r.ranges });
     }
   }
 

@@ -157,4 +157,23 @@ test('recovery: the request state is kept in the store; a restarted collector go
   }
 });
 
+test('recovery: an alarmed episode taken over from the store closes with its own seq range once the records came', async () => {
+  const { store, cleanup } = await tempSqlite();
+  try {
+    const d = await registeredDevice(store, 'gw-q');
+    const ring = KeyRing.from(await store.listKeys());
+    const all = [0, 1, 2].map((i) => verifyMessage('amsgate/v1/gw-q/interval', d.interval({ start: T + i * H, energyWh: i }).compact, ring, T));
+    // A previous collector asked 6 times for 2..3 and raised the alarm; the records came while no collector ran.
+    await store.noteResendRequest({ device: 'gw-q', ranges: '2..3', firstAt: T, lastAt: T + 5000, nextAt: T + 9000, attempts: 6, why: null });
+    await store.ingest(all.map((v) => ok(v)), []);
+    const rc = new Recovery({ store, clock: fakeClock(T + 10_000), newId: () => 'id', graceMs: 0, publish: async () => undefined });
+    await rc.tick();
+    const alarms = await store.listAlarms(5, 'gw-q');
+    assert.equal(alarms.map((a) => [a.kind, a.fromSeq, a.toSeq]), [['recovered', 2, 3]]);
+    assert.equal(await store.listResendRequests(), []);
+  } finally {
+    await cleanup();
+  }
+});
+
 test.run();
