@@ -5,14 +5,17 @@
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4] [--store postgres|sqlite]
 //                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--inflight 60000]
-//                          [--chain-auth on|off] [--broker URL]
+//                          [--chain-auth on|off] [--broker URL] [--cli built|tsx]
+//
+// The collectors run as installed (`--cli built`, the default: `npm run build` first, then dist/host-cli/main.js);
+// `--cli tsx` runs them from the sources, whose start-up (compiling the CLI) delays the killed member's restart.
 //
 // Its own Mosquitto runs the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on a free loopback
 // port, in-flight window widened to --inflight. Progress is timed by the collectors' own "batch" log lines (each
 // written after its transaction committed); the database is counted only to confirm the end (a COUNT over the
 // records table every 100 ms cost PostgreSQL about half a core). Every wait is bounded and a watchdog names the
 // phase the bench is in, so a stall is reported, never waited on for ever (docs/collector.md "Scaling").
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { newIdentity, SimDevice } from '../host-cli/collector/sim-device.js';
 import { spawnCollector, stopCollector } from '../test/helpers/collector-process.js';
@@ -35,6 +38,7 @@ const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
 const BATCH = arg('batch', '25000');
 const INFLIGHT = arg('inflight', '60000');
 const CHAIN = arg('chain-auth', 'on') !== 'off';
+const CLI = arg('cli', 'built') === 'tsx' ? 'tsx' : 'built';
 const RUN = Date.now().toString(36);
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
@@ -72,6 +76,12 @@ interface Stats { accepted: number; signatures: number; linked: number; batches:
 
 async function main(): Promise<void> {
   console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, store ${STORE}, 2 collectors (--batch ${BATCH}, in-flight ${INFLIGHT}, chain ${CHAIN ? 'on' : 'off'}), kill one at ${Math.round(KILL_AT * 100)} %`);
+  if (CLI === 'built') {
+    enter('building the CLI');
+    const b0 = t();
+    execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    console.log(`CLI built (npm run build) in ${s1(t() - b0)} s; collectors run dist/host-cli/main.js`);
+  }
   enter('starting mosquitto');
   const given = arg('broker', '');
   const broker = given ? { url: given, pid: undefined, stop: async () => undefined } : await startHeadEndBroker({ max_inflight_messages: INFLIGHT });
@@ -116,7 +126,7 @@ async function main(): Promise<void> {
     const launch = async (member: string, tag = member): Promise<ChildProcess> => {
       let child: ChildProcess | null = null;
       child = await spawnCollector({
-        broker: broker.url, db: bs.dbFor(tag), group, clientId: `${group}-${member}`, args: collectorArgs, nodeArgs,
+        broker: broker.url, db: bs.dbFor(tag), group, clientId: `${group}-${member}`, args: collectorArgs, nodeArgs, cli: CLI,
         onEvent: (e) => {
           if (process.env.FLEET_TRACE && e.event !== 'rejected') console.log(`  [${s1(t() - start)} s ${tag}] ${JSON.stringify(e)}`);
           if (e.event === 'batch') {

@@ -19,13 +19,15 @@ export interface CollectorProcessOptions {
   onEvent?: (e: Record<string, unknown>) => void;
   /** How long to wait for "started" before killing the child and failing (default 60 s). */
   startTimeoutMs?: number;
+  /** 'built': the installed command (dist/host-cli/main.js, after `npm run build`); default 'tsx', the sources. */
+  cli?: 'tsx' | 'built';
 }
 
 /** Resolves with the running child; rejects (child killed) if it exits or stays silent before "started". */
 export function spawnCollector(o: CollectorProcessOptions): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'host-cli', 'main.ts'), 'collect', '--broker', o.broker, '--db', o.db,
+    [...(o.nodeArgs ?? []), ...(o.cli === 'built' ? [join(ROOT, 'dist', 'host-cli', 'main.js')] : ['--import', 'tsx', join(ROOT, 'host-cli', 'main.ts')]), 'collect', '--broker', o.broker, '--db', o.db,
       '--group', o.group, '--client-id', o.clientId, '--json-log', ...(o.args ?? [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
