@@ -4,7 +4,7 @@
 // checks nothing was lost or doubled.
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4] [--store postgres|sqlite]
-//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--inflight 60000]
+//                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--max-wait 1000] [--inflight 60000]
 //                          [--chain-auth on|off] [--broker URL] [--cli built|tsx]
 //
 // The collectors run as installed (`--cli built`, the default: `npm run build` first, then dist/host-cli/main.js);
@@ -36,6 +36,7 @@ const KILL_AT = Number(arg('kill-at', '0.4'));
 const STORE = arg('store', 'postgres') as 'postgres' | 'sqlite';
 const PG_BASE = arg('pg', 'postgres://postgres@127.0.0.1:5432/test');
 const BATCH = arg('batch', '25000');
+const MAX_WAIT = arg('max-wait', '1000');
 const INFLIGHT = arg('inflight', '60000');
 const CHAIN = arg('chain-auth', 'on') !== 'off';
 const CLI = arg('cli', 'built') === 'tsx' ? 'tsx' : 'built';
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     const reached: Record<'p10' | 'p90' | 'all', number> = { p10: 0, p90: 0, all: 0 };
     const last = new Map<ChildProcess, Stats>();
     const group = `fleet${RUN}`;
-    const collectorArgs = ['--batch', BATCH, ...(CHAIN ? [] : ['--no-chain-auth'])];
+    const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth'])];
     const nodeArgs = process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : [];
     // `tag` names the process's database sessions; the client id stays the member's (the restart reuses A's).
     const launch = async (member: string, tag = member): Promise<ChildProcess> => {

@@ -21,12 +21,17 @@ export interface BatchVerifyContext {
   stats: Pick<CollectorStats, 'signatures' | 'linked' | 'linkedByStore'>;
 }
 
-export async function verifyPending(batch: Incoming[], c: BatchVerifyContext): Promise<BatchVerdicts> {
+/**
+ * Verdicts for `batch`. `ahead`: messages received after it, queued for the next batch; they take part in the chain
+ * (a batch's newest records are vouched for by their queued successors) and are decided in their own batch.
+ */
+export async function verifyPending(batch: Incoming[], c: BatchVerifyContext, ahead: Incoming[] = []): Promise<BatchVerdicts> {
   let pre: Verdict[] | undefined;
   let stored: Map<string, StoredLink> | undefined;
+  const window = c.chain && ahead.length > 0 ? batch.concat(ahead) : batch;
   if (c.chain) {
     try {
-      pre = await precheckYielding(batch, c.ring);
+      pre = await precheckYielding(window, c.ring);
       const keys = successorKeys(pre, (device, seq) => c.tailOf(device) > seq);
       // Without the look-up (store error) each such record is verified by its own signature: slower, same verdict.
       if (keys.length > 0 && c.store.linksAt) stored = await c.store.linksAt(keys).catch(() => undefined);
@@ -34,7 +39,8 @@ export async function verifyPending(batch: Incoming[], c: BatchVerifyContext): P
       pre = undefined; // verifyForStore checks again and turns the fault into rejections
     }
   }
-  const v = await verifyForStore(batch, c.ring, c.chain, stored, pre);
+  // Were the look-ahead's precheck to fail, the batch is verified alone.
+  const v = pre ? await verifyForStore(window, c.ring, c.chain, stored, pre, batch.length) : await verifyForStore(batch, c.ring, c.chain);
   c.stats.signatures += v.stats.signatures;
   c.stats.linked += v.stats.linked;
   c.stats.linkedByStore += v.stats.linkedByStore;

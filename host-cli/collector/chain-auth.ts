@@ -20,6 +20,11 @@ export interface Incoming {
   topic: string;
   payload: Buffer | string;
   receivedAt: number;
+  /**
+   * What was found out about this message while it was looked ahead at (not yet in a batch), kept for its own batch:
+   * its record rules and, once checked, its signature, each valid for the key ring they were checked with.
+   */
+  memo?: { ring: KeyRing; pre: Verdict; signed?: Verdict };
 }
 
 export interface ChainAuthStats {
@@ -46,7 +51,15 @@ export async function precheckYielding(batch: Incoming[], ring: KeyRing): Promis
   const out: Verdict[] = [];
   for (let i = 0; i < batch.length; i += PRECHECK_SLICE) {
     if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    for (const m of batch.slice(i, i + PRECHECK_SLICE)) out.push(verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true }));
+    for (const m of batch.slice(i, i + PRECHECK_SLICE)) {
+      if (m.memo?.ring === ring) {
+        out.push(m.memo.pre);
+        continue;
+      }
+      const pre = verifyMessage(m.topic, m.payload, ring, m.receivedAt, { skipSignature: true });
+      m.memo = { ring, pre };
+      out.push(pre);
+    }
   }
   return out;
 }
@@ -93,11 +106,11 @@ function runsOf(verdicts: Verdict[]): Runs {
  * more, so every record in `need` is one whose signature the final verdicts need as well; the callers check them and
  * pass again until nothing is needed, and end with the verdicts of checking one signature at a time newest first.
  */
-function chainPass(pre: Verdict[], runs: Runs, stored: Map<string, StoredLink> | undefined, checked: Map<number, Verdict>): { verdicts: Verdict[]; need: number[]; linked: number; linkedByStore: number } {
+function chainPass(pre: Verdict[], runs: Runs, stored: Map<string, StoredLink> | undefined, checked: Map<number, Verdict>): { verdicts: Verdict[]; need: number[]; via: Uint8Array } {
   const verdicts = [...pre];
   const need: number[] = [];
-  let linked = 0;
-  let linkedByStore = 0;
+  /** Per index: 1 authenticated by a successor in the batch, 2 by a stored one. */
+  const via = new Uint8Array(pre.length);
   const authentic = new Set<number>();
   for (const [device, seqs] of runs) {
     for (const seq of [...seqs.keys()].sort((x, y) => y - x)) {
@@ -112,8 +125,7 @@ function chainPass(pre: Verdict[], runs: Runs, stored: Map<string, StoredLink> |
         const st = vouched ? undefined : stored?.get(seqKey(device, seq + 1));
         if (vouched || (st && st.prev === r.hash && st.kid === r.kid)) {
           authentic.add(i);
-          linked++;
-          if (!vouched) linkedByStore++;
+          via[i] = vouched ? 1 : 2;
           continue;
         }
         const full = checked.get(i);
@@ -123,7 +135,18 @@ function chainPass(pre: Verdict[], runs: Runs, stored: Map<string, StoredLink> |
       }
     }
   }
-  return { verdicts, need, linked, linkedByStore };
+  return { verdicts, need, via };
+}
+
+/** How the first `only` verdicts were authenticated by a link (the rest are looked ahead at, not decided). */
+function linkCounts(via: Uint8Array, only: number): { linked: number; linkedByStore: number } {
+  let linked = 0;
+  let linkedByStore = 0;
+  for (let i = 0; i < only; i++) {
+    if (via[i]) linked++;
+    if (via[i] === 2) linkedByStore++;
+  }
+  return { linked, linkedByStore };
 }
 
 export interface ChainVerdicts {
@@ -142,35 +165,55 @@ export function verifyBatchWithChain(batch: Incoming[], ring: KeyRing, chain = t
   const checked = new Map<number, Verdict>();
   for (;;) {
     const p = chainPass(first, runs, stored, checked);
-    if (p.need.length === 0) return { verdicts: p.verdicts, stats: { signatures: checked.size, linked: p.linked, linkedByStore: p.linkedByStore } };
+    if (p.need.length === 0) return { verdicts: p.verdicts, stats: { signatures: checked.size, ...linkCounts(p.via, batch.length) } };
     for (const i of p.need) checked.set(i, confirmSignature(batch[i]!.topic, batch[i]!.payload, first[i]!));
   }
 }
 
-/** verifyBatchWithChain with the signatures of each pass verified at once on the thread pool: the same result. */
-export async function verifyBatchWithChainAsync(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): Promise<ChainVerdicts> {
+/**
+ * verifyBatchWithChain with the signatures of each pass verified at once on the thread pool: the same result.
+ *
+ * Look-ahead: only the first `only` messages are decided (the batch); the rest (messages already received, queued
+ * for the next batch) take part in the chain, so a batch's newest record is vouched for by its successor in the
+ * queue instead of by its own signature. A signature checked for a queued message is kept in its `memo` (with the
+ * ring it was checked with) and not checked again in its own batch: for a backlog, one signature per device run
+ * instead of one per device and batch. The verdicts are those of checking every record alone (chain-auth.test.ts).
+ */
+export async function verifyBatchWithChainAsync(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[], only = batch.length): Promise<ChainVerdicts> {
   const first = pre ?? precheck(batch, ring);
   const confirm = (i: number): Promise<Verdict> => confirmSignatureAsync(batch[i]!.topic, batch[i]!.payload, first[i]!);
-  if (!chain) return { verdicts: await Promise.all(first.map((_v, i) => confirm(i))), stats: { signatures: batch.length, linked: 0, linkedByStore: 0 } };
+  if (!chain) return { verdicts: await Promise.all(first.slice(0, only).map((_v, i) => confirm(i))), stats: { signatures: only, linked: 0, linkedByStore: 0 } };
   const runs = runsOf(first);
   const checked = new Map<number, Verdict>();
+  let signatures = 0;
   for (;;) {
     const p = chainPass(first, runs, stored, checked);
-    if (p.need.length === 0) return { verdicts: p.verdicts, stats: { signatures: checked.size, linked: p.linked, linkedByStore: p.linkedByStore } };
-    const done = await Promise.all(p.need.map(confirm));
-    p.need.forEach((i, k) => checked.set(i, done[k]!));
+    if (p.need.length === 0) return { verdicts: p.verdicts.slice(0, only), stats: { signatures, ...linkCounts(p.via, only) } };
+    const known = (i: number): Verdict | undefined => {
+      const m = batch[i]!.memo;
+      return m?.ring === ring && m.pre === first[i] ? m.signed : undefined;
+    };
+    const fresh = p.need.filter((i) => !known(i));
+    const done = await Promise.all(fresh.map(confirm));
+    signatures += fresh.length;
+    fresh.forEach((i, k) => {
+      const m = batch[i]!.memo;
+      if (m?.ring === ring && m.pre === first[i]) m.signed = done[k];
+      checked.set(i, done[k]!);
+    });
+    for (const i of p.need) if (!checked.has(i)) checked.set(i, known(i)!);
   }
 }
 
 /** The batch split into records to store and rejections; a throw (never expected) refuses the batch, not the daemon. */
-export async function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats }> {
+export async function verifyForStore(batch: Incoming[], ring: KeyRing, chain = true, stored?: Map<string, StoredLink>, pre?: Verdict[], only = batch.length): Promise<{ records: VerifiedRecord[]; rejections: Rejection[]; unknownKey: boolean; stats: ChainAuthStats }> {
   let r: ChainVerdicts;
   try {
-    r = await verifyBatchWithChainAsync(batch, ring, chain, stored, pre);
+    r = await verifyBatchWithChainAsync(batch, ring, chain, stored, pre, only);
   } catch (e) {
     const detail = `internal error while verifying: ${(e as Error).message}`;
     r = {
-      verdicts: batch.map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail, raw: p.payload.toString('utf8').slice(0, 4096) } })),
+      verdicts: batch.slice(0, only).map((p) => ({ ok: false, rejection: { receivedAt: p.receivedAt, topic: p.topic, device: null, recordId: null, reason: 'malformed-jws', detail, raw: p.payload.toString('utf8').slice(0, 4096) } })),
       stats: { signatures: 0, linked: 0, linkedByStore: 0 },
     };
   }

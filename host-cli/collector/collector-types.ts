@@ -1,6 +1,7 @@
 // Options, counters and the queued-message type of the collector daemon (collector.ts).
 import type { Clock } from '../../drivers/clock.js';
 import type { CollectorStore, RejectReason } from './store-types.js';
+import type { Incoming } from './chain-auth.js';
 
 export interface CollectorOptions {
   broker: string;
@@ -61,6 +62,8 @@ export interface Pending {
   at: number;
   puback?: unknown;
   ack?: () => void;
+  /** Verification results kept from a look-ahead (chain-auth.ts Incoming). */
+  memo?: Incoming['memo'];
 }
 
 export type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;

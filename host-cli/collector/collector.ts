@@ -112,6 +112,7 @@ export class Collector {
         gen: this.gen,
         receivedAt: this.clock.now(),
         at: performance.now(),
+        memo: undefined,
       };
       this.lastArrival = p.at;
       this.stats.received++;
@@ -190,7 +191,8 @@ export class Collector {
           await this.gathered();
           const batch = this.queue.splice(0, this.o.batchSize ?? 500);
           const t0 = performance.now();
-          const verified = await this.verifyBatch(batch);
+          // What has already arrived behind the batch (up to a batch more) is looked ahead at: chain-auth.ts.
+          const verified = await this.verifyBatch(batch, this.queue.slice(0, this.o.batchSize ?? 500));
           if (committing) await committing;
           committing = this.commit(batch, verified, performance.now() - t0);
         }
@@ -210,17 +212,18 @@ export class Collector {
   /** Resolves when the next batch should be cut (batch-cut.ts). */
   private async gathered(): Promise<void> {
     const rule = { size: this.o.batchSize ?? 500, quietMs: this.o.flushMs ?? 5, maxMs: this.o.maxWaitMs ?? 500 };
-    for (let ms; !this.stopped && (ms = cutWaitMs(rule, this.queue.length, performance.now(), this.lastArrival, this.queue[0]?.at ?? 0)) > 0; ) {
+    const since = performance.now();
+    for (let ms; !this.stopped && (ms = cutWaitMs(rule, this.queue.length, performance.now(), this.lastArrival, this.queue[0]?.at ?? 0, since)) > 0; ) {
       await new Promise((r) => setTimeout(r, ms));
     }
   }
 
-  private async verifyAll(batch: Pending[]): Promise<BatchVerdicts> {
-    return verifyPending(batch, { ring: this.ring, store: this.o.store, chain: this.o.chainAuth ?? true, tailOf: (d) => this.tails.highest(d), stats: this.stats });
+  private async verifyAll(batch: Pending[], ahead: Pending[]): Promise<BatchVerdicts> {
+    return verifyPending(batch, { ring: this.ring, store: this.o.store, chain: this.o.chainAuth ?? true, tailOf: (d) => this.tails.highest(d), stats: this.stats }, ahead);
   }
 
-  private async verifyBatch(batch: Pending[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[] }> {
-    let v = await this.verifyAll(batch);
+  private async verifyBatch(batch: Pending[], ahead: Pending[]): Promise<{ records: VerifiedRecord[]; rejections: Rejection[] }> {
+    let v = await this.verifyAll(batch, ahead);
     if (v.unknownKey && this.clock.now() - this.ring.loadedAt >= (this.o.keyRefreshMs ?? 1000)) {
       // The registry must be read before an unknown kid is refused: wait for the database like a commit does.
       for (;;) {
@@ -234,7 +237,7 @@ export class Collector {
           await this.clock.sleep(1000);
         }
       }
-      v = await this.verifyAll(batch);
+      v = await this.verifyAll(batch, ahead);
     }
     return v;
   }

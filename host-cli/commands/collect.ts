@@ -28,6 +28,7 @@ interface CollectOpts {
   mqttVersion: number;
   shared: boolean;
   batch: number;
+  maxWait: number;
   gaps?: boolean;
   requestResend?: boolean;
   gapInterval?: number;
@@ -147,7 +148,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   const clientId = o.clientId ?? `amsgate-collector-${hostname()}-${o.group}`;
   let recovery: Recovery | null = null;
   const collector = new Collector({
-    broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, log,
+    broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, maxWaitMs: o.maxWait, log,
     connectAttempts: o.connectAttempts, chainAuth: o.chainAuth,
     onReply: (device, reply) => void recovery?.onReply(device, reply).catch((e: Error) => log({ event: 'recovery-error', error: e.message })),
   });
@@ -212,6 +213,7 @@ export function register(program: Command): void {
     .option('--mqtt-version <n>', 'MQTT protocol version: 5 (default) or 4 (3.1.1)', intArg('--mqtt-version', 4, 5), 5)
     .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
     .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 100_000), 500)
+    .option('--max-wait <ms>', 'cut a batch once its oldest message has waited this long (also once full, or 5 ms quiet)', intArg('--max-wait', 1, 60_000), 500)
     .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
     .option('--json-log', 'log one JSON object per line on stdout (each committed batch, rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
