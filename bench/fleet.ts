@@ -7,7 +7,8 @@
 //                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--max-wait 1000] [--inflight 60000]
 //                          [--chain-auth on|off] [--broker URL] [--cli built|tsx]
 //
-// The collectors run as installed (`--cli built`, the default: `npm run build` first, then dist/host-cli/main.js);
+// The collectors run as docs/collector.md "Running a collector" starts them (`--cli built`, the default: `npm run
+// build` first, then node --max-semi-space-size=32 dist/host-cli/main.js; FLEET_NODE_ARGS replaces the node options);
 // `--cli tsx` runs them from the sources, whose start-up (compiling the CLI) delays the killed member's restart.
 //
 // Its own Mosquitto runs the shipped head-end configuration (fixtures/mosquitto/head-end.conf) on a free loopback
@@ -76,7 +77,7 @@ const enter = (p: string): void => {
 interface Stats { accepted: number; signatures: number; linked: number; batches: number; received: number; duplicates: number }
 
 async function main(): Promise<void> {
-  console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, store ${STORE}, 2 collectors (--batch ${BATCH}, in-flight ${INFLIGHT}, chain ${CHAIN ? 'on' : 'off'}), kill one at ${Math.round(KILL_AT * 100)} %`);
+  console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, store ${STORE}, 2 collectors (--batch ${BATCH}, --max-wait ${MAX_WAIT}, in-flight ${INFLIGHT}, chain ${CHAIN ? 'on' : 'off'}, node ${process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32'}${CLI === 'tsx' ? ', from the sources' : ''}), kill one at ${Math.round(KILL_AT * 100)} %`);
   if (CLI === 'built') {
     enter('building the CLI');
     const b0 = t();
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
     const last = new Map<ChildProcess, Stats>();
     const group = `fleet${RUN}`;
     const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth'])];
-    const nodeArgs = process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : [];
+    // As docs/collector.md "Running a collector" starts it; FLEET_NODE_ARGS replaces these options.
+    const nodeArgs = [...(process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean), ...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : [])];
     // `tag` names the process's database sessions; the client id stays the member's (the restart reuses A's).
     const launch = async (member: string, tag = member): Promise<ChildProcess> => {
       let child: ChildProcess | null = null;

@@ -18,6 +18,7 @@ import type { ChainReport, CollectorStore } from '../collector/store-types.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { intArg } from './read.js';
+import { youngGenerationAdvice } from '../collector/heap-advice.js';
 
 interface CollectOpts {
   broker?: string;
@@ -173,6 +174,8 @@ async function runDaemon(o: CollectOpts): Promise<void> {
     ).finally(() => (recovering = false));
   }, o.recoverInterval * 1000);
   log({ event: 'started', clientId, group: o.group, store: store.kind, keys: collector.keyCount, ackMode: collector.ackMode });
+  const advice = youngGenerationAdvice(process.execArgv);
+  if (advice) log({ event: 'advice', advice });
   const statsTimer = setInterval(() => log({ event: 'stats', ...collector.stats }), 10_000);
   let gapTimer: NodeJS.Timeout | null = null;
   if (o.gapInterval) {
