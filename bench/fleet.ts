@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4] [--store postgres|sqlite]
 //                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--max-wait 1000] [--inflight 60000]
-//                          [--chain-auth on|off] [--broker URL] [--cli built|tsx]
+//                          [--chain-auth on|off] [--broker URL] [--cli built|tsx] [--adopt]
 //
 // The collectors run as docs/collector.md "Running a collector" starts them (`--cli built`, the default: `npm run
 // build` first, then node --max-semi-space-size=32 dist/host-cli/main.js; FLEET_NODE_ARGS replaces the node options);
@@ -40,6 +40,7 @@ const BATCH = arg('batch', '25000');
 const MAX_WAIT = arg('max-wait', '1000');
 const INFLIGHT = arg('inflight', '60000');
 const CHAIN = arg('chain-auth', 'on') !== 'off';
+const ADOPT = process.argv.includes('--adopt');
 const CLI = arg('cli', 'built') === 'tsx' ? 'tsx' : 'built';
 const RUN = Date.now().toString(36);
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -77,7 +78,7 @@ const enter = (p: string): void => {
 interface Stats { accepted: number; signatures: number; linked: number; batches: number; received: number; duplicates: number }
 
 async function main(): Promise<void> {
-  console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, store ${STORE}, 2 collectors (--batch ${BATCH}, --max-wait ${MAX_WAIT}, in-flight ${INFLIGHT}, chain ${CHAIN ? 'on' : 'off'}, node ${process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32'}${CLI === 'tsx' ? ', from the sources' : ''}), kill one at ${Math.round(KILL_AT * 100)} %`);
+  console.log(`fleet bench: ${DEVICES} devices x ${PER} intervals = ${DEVICES * PER} records, alg ${ALG}, store ${STORE}, 2 collectors (--batch ${BATCH}, --max-wait ${MAX_WAIT}, in-flight ${INFLIGHT}, chain ${CHAIN ? 'on' : 'off'}${ADOPT ? ', --adopt' : ''}, node ${process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32'}${CLI === 'tsx' ? ', from the sources' : ''}), kill one at ${Math.round(KILL_AT * 100)} %`);
   if (CLI === 'built') {
     enter('building the CLI');
     const b0 = t();
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     const reached: Record<'p10' | 'p90' | 'all', number> = { p10: 0, p90: 0, all: 0 };
     const last = new Map<ChildProcess, Stats>();
     const group = `fleet${RUN}`;
-    const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth'])];
+    const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth']), ...(ADOPT ? ['--adopt'] : [])];
     // As docs/collector.md "Running a collector" starts it; FLEET_NODE_ARGS replaces these options.
     const nodeArgs = [...(process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean), ...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : [])];
     // `tag` names the process's database sessions; the client id stays the member's (the restart reuses A's).

@@ -20,6 +20,14 @@ export const topics = {
   allReplies: `${TOPIC_ROOT}/+/reply`,
 } as const;
 
+/**
+ * Head-end collectors' presence, one retained message per member of a group (docs/mqtt-topics.md): "online" at
+ * connect, "offline" at a clean stop and as the last will. Under its own root, apart from the gateways' topics.
+ */
+export const COLLECTOR_ROOT = 'amsgate/head-end';
+export const collectorPresence = (group: string, clientId: string): string => `${COLLECTOR_ROOT}/${group}/${clientId}`;
+export const allCollectorPresence = (group: string): string => `${COLLECTOR_ROOT}/${group}/+`;
+
 /** Shared subscription so that several collectors split one fleet's stream. */
 export const shared = (group: string, topic: string): string => `$share/${group}/${topic}`;
 

@@ -2,6 +2,7 @@
 import type { Clock } from '../../drivers/clock.js';
 import type { CollectorStore, RejectReason } from './store-types.js';
 import type { Incoming } from './chain-auth.js';
+import type { MemberPresence } from './member-presence.js';
 
 export interface CollectorOptions {
   broker: string;
@@ -31,6 +32,16 @@ export interface CollectorOptions {
   chainAuth?: boolean;
   /** Replies to commands (resend) on amsgate/v1/+/reply, for the recovery loop. */
   onReply?: (device: string, reply: unknown) => void;
+  /**
+   * Announce this member's presence (retained online, offline as the last will) and hear the group's other members
+   * (adoption.ts): every presence message read is handed to onMemberPresence, `retained` when the broker kept it.
+   */
+  presence?: boolean;
+  onMemberPresence?: (p: MemberPresence, retained: boolean) => void;
+  /** An adopter: takes over the session under clientId (which must exist), never reconnects, announces nothing. */
+  adopter?: boolean;
+  /** Called once when the connection ends for good (an adopter's). */
+  onClosed?: () => void;
 }
 
 export interface CollectorStats {

@@ -8,9 +8,12 @@
 // is committed; held PUBACKs go out in arrival order, as MQTT requires. If the connection drops, held PUBACKs are
 // discarded: the broker redelivers those messages (persistent session) and storage is idempotent. When _sendPacket
 // is not there (another mqtt.js), "serial" mode acks through handleMessage's callback after each commit.
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
+import { COLLECTOR_ROOT, shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
+import { adoptSession, announce, withdraw } from './adopted-session.js';
+import { clientOptions } from './client-options.js';
+import { presenceCapable, readPresence } from './member-presence.js';
 import { systemClock, type Clock } from '../../drivers/clock.js';
 import { verifyPending, type BatchVerdicts } from './batch-verify.js';
 import type { CollectorOptions, CollectorStats, Pending, SendPacket } from './collector-types.js';
@@ -18,7 +21,7 @@ import { AnnouncedTails, readControl } from './control-messages.js';
 import { cutWaitMs } from './batch-cut.js';
 import { firstConnect } from './first-connect.js';
 import { KeyRing } from './key-ring.js';
-import { releaseAcks, type AckContext } from './puback-release.js';
+import { holdPubacks, releaseAcks, type AckContext } from './puback-release.js';
 import type { Rejection, VerifiedRecord } from './store-types.js';
 
 export type { CollectorOptions, CollectorStats } from './collector-types.js';
@@ -66,37 +69,23 @@ export class Collector {
    */
   async start(): Promise<void> {
     await this.refreshKeys();
-    const v = this.o.protocolVersion ?? 5;
     const minMs = this.o.reconnectMinMs ?? 1000;
     const maxMs = this.o.reconnectMaxMs ?? 30_000;
-    const opts: IClientOptions = {
-      clientId: this.clientId,
-      clean: false,
-      protocolVersion: v,
-      reconnectPeriod: minMs,
-      connectTimeout: 10_000,
-      ...(v === 5 ? { properties: { sessionExpiryInterval: this.o.sessionExpiry ?? 7 * 24 * 3600, receiveMaximum: 65535 } } : {}),
-    };
-    const client = mqtt.connect(this.o.broker, opts);
+    const client = mqtt.connect(this.o.broker, clientOptions(this.o, this.clientId, this.group, this.announces));
     this.client = client;
     const internal = client as unknown as { _sendPacket?: SendPacket; handleMessage: (packet: mqtt.IPublishPacket, cb: (err?: Error) => void) => void };
     if (this.ackMode === 'deferred' && typeof internal._sendPacket !== 'function') this.ackMode = 'serial';
-    if (this.ackMode === 'deferred') {
-      const orig = internal._sendPacket!.bind(client) as SendPacket;
-      this.origSend = orig;
-      internal._sendPacket = (packet, cb, ...rest) => {
-        if (packet.cmd === 'puback' && packet.messageId !== undefined) {
-          const p = this.byMessageId.get(packet.messageId);
-          if (p && p.gen === this.gen) {
-            p.puback = packet;
-            cb?.();
-            return;
-          }
-        }
-        orig(packet, cb, ...rest);
-      };
-    }
+    if (this.ackMode === 'deferred') this.origSend = holdPubacks(internal as { _sendPacket: SendPacket }, client, (id) => {
+      const p = this.byMessageId.get(id);
+      return p && p.gen === this.gen ? p : undefined;
+    });
     internal.handleMessage = (packet, cb) => {
+      if (packet.topic.startsWith(`${COLLECTOR_ROOT}/`)) {
+        const p = readPresence(packet.topic, packet.payload.toString());
+        if (p) this.o.onMemberPresence?.(p, packet.retain);
+        cb();
+        return;
+      }
       const kind = packet.topic.split('/')[3];
       if (kind === 'status' || kind === 'reply') {
         // Not records: read at once, acknowledged at once.
@@ -133,6 +122,12 @@ export class Collector {
       // Held PUBACKs belong to the connection that just ended; the broker will redeliver those messages.
       this.gen++;
       this.byMessageId.clear();
+      if (this.o.adopter) {
+        // Ended for good (client-options.ts): what is queued goes back to the member with its session.
+        this.stopped = true;
+        this.queue.length = 0;
+        return;
+      }
       client.options.reconnectPeriod = this.reconnectDelay;
       this.reconnectDelay = Math.min(this.reconnectDelay * 2, maxMs);
     });
@@ -140,13 +135,23 @@ export class Collector {
     client.on('error', (err) => this.log({ event: 'mqtt-error', error: err.message }));
     client.on('connect', (ack) => {
       this.reconnectDelay = minMs;
-      client.options.reconnectPeriod = minMs;
+      if (!this.o.adopter) client.options.reconnectPeriod = minMs;
       this.log({ event: 'connected', sessionPresent: ack.sessionPresent, clientId: this.clientId });
+      if (this.announces) announce(client, this.group, this.clientId);
     });
+    if (this.o.adopter) {
+      await adoptSession(client, this.o.onClosed);
+      return;
+    }
     const useShared = this.o.shared ?? true;
     // Status and replies are plain subscriptions (retained status is not sent to shared subscriptions).
     const subs = [...[topics.allIntervals, topics.allAlarms].map((t) => (useShared ? shared(this.group, t) : t)), STATUS_TOPIC, topics.allReplies];
     await firstConnect(client, this.o.connectAttempts ?? 5, subs);
+  }
+
+  /** Members announce their presence (adoption.ts); an adopter speaks for nobody. */
+  private get announces(): boolean {
+    return (this.o.presence ?? false) && !this.o.adopter && presenceCapable(this.clientId, this.group);
   }
 
   private reconnectDelay = 1000;
@@ -283,6 +288,7 @@ export class Collector {
     clearTimeout(t);
     this.stopped = true;
     const c = this.client;
+    if (c && this.announces && c.connected) await withdraw(c, this.group, this.clientId);
     if (c) await new Promise<void>((r) => c.end(false, {}, () => r()));
   }
 

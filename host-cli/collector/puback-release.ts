@@ -12,6 +12,24 @@ export interface AckContext {
   stream: { cork?: () => void; uncork: () => void } | undefined;
 }
 
+/**
+ * Holds back the PUBACKs mqtt.js writes through its internal `_sendPacket` for the messages `held` names (their
+ * packet kept on the message for releaseAcks); every other packet goes out as usual. Returns the original sender.
+ */
+export function holdPubacks(internal: { _sendPacket: SendPacket }, client: object, held: (messageId: number) => Pending | undefined): SendPacket {
+  const orig = internal._sendPacket.bind(client) as SendPacket;
+  internal._sendPacket = (packet, cb, ...rest) => {
+    const p = packet.cmd === 'puback' && packet.messageId !== undefined ? held(packet.messageId) : undefined;
+    if (p) {
+      p.puback = packet;
+      cb?.();
+      return;
+    }
+    orig(packet, cb, ...rest);
+  };
+  return orig;
+}
+
 export function releaseAcks(batch: Pending[], x: AckContext): void {
   // One write for the batch's PUBACKs instead of one per message: corked until this tick ends.
   const stream = x.stream;

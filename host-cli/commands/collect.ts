@@ -19,6 +19,8 @@ import { EXIT } from '../exit-codes.js';
 import { printJson, table } from '../output.js';
 import { intArg } from './read.js';
 import { youngGenerationAdvice } from '../collector/heap-advice.js';
+import { Adoptions } from '../collector/adoption.js';
+import { startAdopter } from '../collector/adopter.js';
 
 interface CollectOpts {
   broker?: string;
@@ -30,6 +32,7 @@ interface CollectOpts {
   shared: boolean;
   batch: number;
   maxWait: number;
+  adopt?: boolean;
   gaps?: boolean;
   requestResend?: boolean;
   gapInterval?: number;
@@ -148,9 +151,12 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   };
   const clientId = o.clientId ?? `amsgate-collector-${hostname()}-${o.group}`;
   let recovery: Recovery | null = null;
+  const base = { broker: o.broker, store, group: o.group, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, maxWaitMs: o.maxWait, log, chainAuth: o.chainAuth };
+  // --adopt: take over a dead member's session until it returns (docs/collector.md "Adoption").
+  const adoptions = o.adopt ? new Adoptions({ self: clientId, log, adopt: (member) => startAdopter(base, member, log) }) : null;
   const collector = new Collector({
-    broker: o.broker, store, group: o.group, clientId, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, maxWaitMs: o.maxWait, log,
-    connectAttempts: o.connectAttempts, chainAuth: o.chainAuth,
+    ...base, clientId, connectAttempts: o.connectAttempts,
+    presence: o.adopt, onMemberPresence: (p, retained) => adoptions?.onPresence(p, retained),
     onReply: (device, reply) => void recovery?.onReply(device, reply).catch((e: Error) => log({ event: 'recovery-error', error: e.message })),
   });
   try {
@@ -197,6 +203,7 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   clearInterval(statsTimer);
   clearInterval(recoverTimer);
   if (gapTimer) clearInterval(gapTimer);
+  await adoptions?.stopAll();
   await collector.stop();
   log({ event: 'stopped', ...collector.stats });
   await store.close();
@@ -217,6 +224,7 @@ export function register(program: Command): void {
     .option('--no-shared', 'subscribe to the plain topics instead of $share/<group>/... (a single collector)')
     .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 100_000), 500)
     .option('--max-wait <ms>', 'cut a batch once its oldest message has waited this long (also once full, or 5 ms quiet)', intArg('--max-wait', 1, 60_000), 500)
+    .option('--adopt', "take over the session of a group member that has gone offline until it returns, so that its share of the fleet is stored at once, not queued at the broker (docs/collector.md \"Adoption\")")
     .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
     .option('--json-log', 'log one JSON object per line on stdout (each committed batch, rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))
