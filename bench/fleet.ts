@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/fleet.ts [--devices 10000] [--per 10] [--alg ES256|EdDSA|mixed] [--kill-at 0.4] [--store postgres|sqlite]
 //                          [--pg postgres://postgres@127.0.0.1:5432/test] [--batch 25000] [--max-wait 1000] [--inflight 60000]
-//                          [--chain-auth on|off] [--broker URL] [--cli built|tsx] [--adopt]
+//                          [--chain-auth on|off] [--broker URL] [--cli built|tsx] [--adopt [--adopt-after 10]]
 //
 // The collectors run as docs/collector.md "Running a collector" starts them (`--cli built`, the default: `npm run
 // build` first, then node --max-semi-space-size=32 dist/host-cli/main.js; FLEET_NODE_ARGS replaces the node options);
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     const reached: Record<'p10' | 'p90' | 'all', number> = { p10: 0, p90: 0, all: 0 };
     const last = new Map<ChildProcess, Stats>();
     const group = `fleet${RUN}`;
-    const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth']), ...(ADOPT ? ['--adopt'] : [])];
+    const collectorArgs = ['--batch', BATCH, '--max-wait', MAX_WAIT, ...(CHAIN ? [] : ['--no-chain-auth']), ...(ADOPT ? ['--adopt', '--adopt-after', arg('adopt-after', '10')] : [])];
     // As docs/collector.md "Running a collector" starts it; FLEET_NODE_ARGS replaces these options.
     const nodeArgs = [...(process.env.FLEET_NODE_ARGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean), ...(process.env.FLEET_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLEET_PROF] : [])];
     // `tag` names the process's database sessions; the client id stays the member's (the restart reuses A's).

@@ -19,8 +19,10 @@ export interface AdoptionOptions {
   adopt: (member: string) => Promise<Adopter>;
   log: (e: Record<string, unknown>) => void;
   /**
-   * Wait before adopting: after a live "offline" (a will or a clean stop) and after a retained one (which may be
-   * stale: its member may be reconnecting and about to say "online"). Default 500 ms and 3 s.
+   * How long a member must have been offline before it is adopted: after a live "offline" (a will or a clean stop) and
+   * after a retained one (which may be stale: its member may be reconnecting). Default 10 s both: a member that a
+   * service manager restarts within seconds is not adopted, since taking its session back costs the adopter's
+   * uncommitted batch (done again by the member; docs/collector.md "Adoption").
    */
   liveDelayMs?: number;
   retainedDelayMs?: number;
@@ -48,7 +50,7 @@ export class Adoptions {
       return;
     }
     if (this.running.has(p.member) || this.pending.has(p.member)) return;
-    const ms = retained ? this.o.retainedDelayMs ?? 3000 : this.o.liveDelayMs ?? 500;
+    const ms = retained ? this.o.retainedDelayMs ?? 10_000 : this.o.liveDelayMs ?? 10_000;
     this.pending.set(p.member, setTimeout(() => void this.begin(p.member), ms));
   }
 

@@ -33,6 +33,7 @@ interface CollectOpts {
   batch: number;
   maxWait: number;
   adopt?: boolean;
+  adoptAfter: number;
   gaps?: boolean;
   requestResend?: boolean;
   gapInterval?: number;
@@ -153,7 +154,8 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   let recovery: Recovery | null = null;
   const base = { broker: o.broker, store, group: o.group, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, maxWaitMs: o.maxWait, log, chainAuth: o.chainAuth };
   // --adopt: take over a dead member's session until it returns (docs/collector.md "Adoption").
-  const adoptions = o.adopt ? new Adoptions({ self: clientId, log, adopt: (member) => startAdopter(base, member, log) }) : null;
+  const after = o.adoptAfter * 1000;
+  const adoptions = o.adopt ? new Adoptions({ self: clientId, log, liveDelayMs: after, retainedDelayMs: after, adopt: (member) => startAdopter(base, member, log) }) : null;
   const collector = new Collector({
     ...base, clientId, connectAttempts: o.connectAttempts,
     presence: o.adopt, onMemberPresence: (p, retained) => adoptions?.onPresence(p, retained),
@@ -225,6 +227,7 @@ export function register(program: Command): void {
     .option('--batch <n>', 'messages verified and committed per transaction', intArg('--batch', 1, 100_000), 500)
     .option('--max-wait <ms>', 'cut a batch once its oldest message has waited this long (also once full, or 5 ms quiet)', intArg('--max-wait', 1, 60_000), 500)
     .option('--adopt', "take over the session of a group member that has gone offline until it returns, so that its share of the fleet is stored at once, not queued at the broker (docs/collector.md \"Adoption\")")
+    .option('--adopt-after <s>', 'with --adopt: a member must have been offline this long before it is adopted (a quick restart is not)', intArg('--adopt-after', 0, 86_400), 10)
     .option('--no-chain-auth', "verify every record's own signature instead of the newest of each contiguous run (docs/collector.md)")
     .option('--json-log', 'log one JSON object per line on stdout (each committed batch, rejections, stats every 10 s)')
     .option('--gap-interval <s>', 'daemon: look for missing periods every S seconds and ask gateways to resend', intArg('--gap-interval', 10, 86_400))

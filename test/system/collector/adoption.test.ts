@@ -52,7 +52,7 @@ test('a dead member is adopted until it returns: its share stored at once, each 
   const log = (e: Record<string, unknown>): void => void events.push(e);
   const base: CollectorOptions = { broker: broker.url, store, group, batchSize: 50, log };
   const ids = { a: `${group}-A`, b: `${group}-B` };
-  const adoptions = new Adoptions({ self: ids.b, log, adopt: (m) => startAdopter(base, m, log) });
+  const adoptions = new Adoptions({ self: ids.b, log, liveDelayMs: 500, retainedDelayMs: 500, adopt: (m) => startAdopter(base, m, log) });
   const member = (clientId: string, onPresence?: Adoptions): Collector =>
     new Collector({ ...base, clientId, presence: true, onMemberPresence: (p, retained) => onPresence?.onPresence(p, retained) });
   const a = member(ids.a);
