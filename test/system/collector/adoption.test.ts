@@ -16,6 +16,10 @@ import type { CollectorOptions } from '../../../host-cli/collector/collector-typ
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { SqliteStore } from '../../../host-cli/collector/sqlite-store.js';
 import { startHeadEndBroker } from './mosquitto.js';
+import type { ChildProcess } from 'node:child_process';
+import { SimLink } from '../../../host-cli/collector/sim-link.js';
+import { spawnCollector } from '../../helpers/collector-process.js';
+import { tempPg } from './pg.js';
 
 const T = Date.parse('2026-06-01T00:00:00Z');
 const DEVICES = 40;
@@ -94,6 +98,56 @@ test('a dead member is adopted until it returns: its share stored at once, each 
     await store.close();
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('amsgate collect --adopt, stock queue limit: a SIGKILLed member never restarted; its share is stored by the survivor', async () => {
+  const broker = await startHeadEndBroker({ max_queued_messages: '1000' });
+  const { store, url, cleanup } = await tempPg('adopt');
+  const link = new SimLink(broker.url);
+  const children: ChildProcess[] = [];
+  const events: Record<string, unknown>[] = [];
+  const N = 30;
+  try {
+    const devs: SimDevice[] = [];
+    for (let i = 0; i < N; i++) {
+      const id = newIdentity(`adp-${i}`, 'EdDSA');
+      await store.addKey({ device: id.device, kid: id.kid, alg: id.alg, jwk: id.publicJwk, validFrom: 0, validTo: null, source: 'test', addedAt: 0 });
+      devs.push(new SimDevice(id));
+    }
+    let k = 0;
+    const send = async (rounds: number): Promise<number> => {
+      for (let r = 0; r < rounds; r++, k++) await Promise.all(devs.map((d) => link.publish(d.interval({ start: T + k * 1800_000, energyWh: 5 + k }).compact)));
+      await link.heartbeat();
+      return k * N;
+    };
+    await link.connect();
+    const group = `adp${Date.now().toString(36)}`;
+    const args = ['--adopt', '--adopt-after', '1', '--recover-interval', '1', '--recover-grace', '2', '--recover-backoff', '1'];
+    const spawn = (id: string): Promise<ChildProcess> => spawnCollector({ broker: broker.url, db: url, group, clientId: id, args, onEvent: (e) => void events.push({ ...e, from: id }) });
+    const a = await spawn(`${group}-A`);
+    const b = await spawn(`${group}-B`);
+    children.push(a, b);
+    let total = await send(3);
+    await until(async () => (await store.counts()).intervals === total, 30_000, () => 'the first records');
+    a.kill('SIGKILL');
+    await new Promise((r) => a.once('exit', r));
+    await until(() => events.some((e) => e.event === 'adopting' && e.from === `${group}-B`), 15_000, () => 'B to adopt A');
+    total = await send(60); // A's share, 900, is within what its session holds until the adoption
+    let last = 0;
+    await until(async () => (last = (await store.counts()).intervals) === total, 60_000, () => `all ${total} stored without A (have ${last})`);
+    const byAdopter = events.filter((e) => e.event === 'batch' && e.adoptedFor === `${group}-A`).reduce((n, e) => n + Number(e.accepted), 0);
+    assert.ok(byAdopter > 0, "B's adopter stored A's share");
+    const c = await store.counts();
+    assert.is(c.intervals, total);
+    assert.equal(await store.chainReport(), { gaps: [], breaks: [] });
+    console.log(`  ${total} records, A never restarted: B's adopter stored ${byAdopter}; ${link.resentRecords} resent; ${c.duplicates} duplicates absorbed`);
+  } finally {
+    for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGTERM');
+    await Promise.all(children.map((ch) => (ch.exitCode === null && ch.signalCode === null ? new Promise((r) => ch.once('exit', r)) : null)));
+    await link.close().catch(() => undefined);
+    await cleanup();
+    await broker.stop();
   }
 });
 
