@@ -1,13 +1,10 @@
 // The head-end collector daemon: a shared MQTT subscription to the fleet's signed records, verification, batched
 // storage, and a PUBACK for each message only after the transaction holding it (record or rejection) has committed.
 //
-// mqtt.js (5.16) handles incoming packets one at a time: the next PUBLISH is not parsed until the PUBACK of the
-// previous one has been written. Acknowledging after each commit would therefore cost one database commit per
-// message. Instead ("deferred" mode) handleMessage queues the message and returns at once, and the PUBACK that
-// mqtt.js then writes through its internal _sendPacket is held back (the packet pipeline goes on) until the batch
-// is committed; held PUBACKs go out in arrival order, as MQTT requires. If the connection drops, held PUBACKs are
-// discarded: the broker redelivers those messages (persistent session) and storage is idempotent. When _sendPacket
-// is not there (another mqtt.js), "serial" mode acks through handleMessage's callback after each commit.
+// mqtt.js (5.16) reads the next PUBLISH only after the previous PUBACK was written, so ("deferred" mode) each
+// message is queued at once and its PUBACK held back (puback-release.ts) until its batch has committed, then sent in
+// arrival order; held PUBACKs of a dropped connection are discarded (the broker redelivers, storage is idempotent).
+// Without mqtt.js's _sendPacket, "serial" mode acks through handleMessage's callback (docs/collector.md).
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { COLLECTOR_ROOT, shared, TOPIC_ROOT, topics } from '../../device/mqtt/topics.js';
@@ -231,20 +228,16 @@ export class Collector {
     let v = await this.verifyAll(batch, ahead);
     if (v.unknownKey && this.clock.now() - this.ring.loadedAt >= (this.o.keyRefreshMs ?? 1000)) {
       // The registry must be read before an unknown kid is refused: wait for the database like a commit does.
-      for (;;) {
-        try {
-          await this.refreshKeys();
-          break;
-        } catch (e) {
-          this.stats.storeErrors++;
-          this.log({ event: 'store-error', error: `reloading keys: ${(e as Error).message}` });
-          if (this.stopped) break;
-          await this.clock.sleep(1000);
-        }
-      }
+      while (!(await this.refreshKeys().then(() => true, (e: Error) => this.storeError(`reloading keys: ${e.message}`))) && !this.stopped) await this.clock.sleep(1000);
       v = await this.verifyAll(batch, ahead);
     }
     return v;
+  }
+
+  private storeError(error: string): false {
+    this.stats.storeErrors++;
+    this.log({ event: 'store-error', error });
+    return false;
   }
 
   private async commit(batch: Pending[], v: { records: VerifiedRecord[]; rejections: Rejection[] }, verifyMs: number): Promise<void> {
