@@ -18,7 +18,7 @@ import { SqliteStore } from '../../../host-cli/collector/sqlite-store.js';
 import { startHeadEndBroker } from './mosquitto.js';
 import type { ChildProcess } from 'node:child_process';
 import { SimLink } from '../../../host-cli/collector/sim-link.js';
-import { spawnCollector } from '../../helpers/collector-process.js';
+import { spawnCollector, stopCollector } from '../../helpers/collector-process.js';
 import { tempPg } from './pg.js';
 
 const T = Date.parse('2026-06-01T00:00:00Z');
@@ -143,8 +143,7 @@ test('amsgate collect --adopt, stock queue limit: a SIGKILLed member never resta
     assert.equal(await store.chainReport(), { gaps: [], breaks: [] });
     console.log(`  ${total} records, A never restarted: B's adopter stored ${byAdopter}; ${link.resentRecords} resent; ${c.duplicates} duplicates absorbed`);
   } finally {
-    for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGTERM');
-    await Promise.all(children.map((ch) => (ch.exitCode === null && ch.signalCode === null ? new Promise((r) => ch.once('exit', r)) : null)));
+    await Promise.all(children.map((ch) => stopCollector(ch)));
     await link.close().catch(() => undefined);
     await cleanup();
     await broker.stop();

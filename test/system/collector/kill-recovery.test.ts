@@ -9,7 +9,7 @@ import { SimLink } from '../../../host-cli/collector/sim-link.js';
 import { newIdentity, SimDevice } from '../../../host-cli/collector/sim-device.js';
 import { startHeadEndBroker } from './mosquitto.js';
 import { tempPg } from './pg.js';
-import { spawnCollector } from '../../helpers/collector-process.js';
+import { spawnCollector, stopCollector } from '../../helpers/collector-process.js';
 
 const T = Date.parse('2026-06-01T00:00:00Z');
 const DEVICES = 50;
@@ -87,8 +87,7 @@ test(`SIGKILLed collector, stock queue limit: every record stored within ${RECOV
         `(${((Date.now() - restarted) / 1000).toFixed(1)} s incl. start-up); ${link.resendCommands} resend commands, ${link.resentRecords} records resent, ${c.duplicates} duplicates absorbed`,
     );
   } finally {
-    for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGTERM');
-    await Promise.all(children.map((ch) => (ch.exitCode === null && ch.signalCode === null ? new Promise((r) => ch.once('exit', r)) : null)));
+    await Promise.all(children.map((ch) => stopCollector(ch)));
     await link.close().catch(() => undefined);
     await cleanup();
     await broker.stop();
