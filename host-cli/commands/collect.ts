@@ -21,6 +21,7 @@ import { intArg } from './read.js';
 import { youngGenerationAdvice } from '../collector/heap-advice.js';
 import { Adoptions } from '../collector/adoption.js';
 import { startAdopter } from '../collector/adopter.js';
+import { presenceCapable } from '../collector/member-presence.js';
 
 interface CollectOpts {
   broker?: string;
@@ -154,6 +155,10 @@ async function runDaemon(o: CollectOpts): Promise<void> {
   let recovery: Recovery | null = null;
   const base = { broker: o.broker, store, group: o.group, protocolVersion: o.mqttVersion as 4 | 5, shared: o.shared, batchSize: o.batch, maxWaitMs: o.maxWait, log, chainAuth: o.chainAuth };
   // --adopt: take over a dead member's session until it returns (docs/collector.md "Adoption").
+  if (o.adopt && !presenceCapable(clientId, o.group)) {
+    await store.close();
+    throw new ConfigError('option', `--adopt names each member by its client id and group in an MQTT topic: "${clientId}" / "${o.group}" must not contain "/", "+" or "#"`);
+  }
   const after = o.adoptAfter * 1000;
   const adoptions = o.adopt ? new Adoptions({ self: clientId, log, liveDelayMs: after, retainedDelayMs: after, adopt: (member) => startAdopter(base, member, log) }) : null;
   const collector = new Collector({

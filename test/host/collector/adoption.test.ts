@@ -3,6 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Adoptions, type Adopter } from '../../../host-cli/collector/adoption.js';
 import { presencePayload, presenceWill, readPresence, type MemberPresence } from '../../../host-cli/collector/member-presence.js';
+import { register } from '../../../host-cli/commands/collect.js';
+import { runInProcess } from '../../helpers/in-process-cli.js';
+import { tempSqlite } from './helpers.js';
 
 async function until(cond: () => boolean, what: string, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
@@ -87,6 +90,17 @@ test('no session to take over: logged, tried again at the next offline', async (
   r.adoptions.onPresence(p('D', 'offline'), false);
   await new Promise((res) => setImmediate(res));
   assert.is(r.started.length, 2, 'nothing adopted after stopAll');
+});
+
+test('collect --adopt with a client id that cannot name a topic: exit 2, the rule named, nothing started', async () => {
+  const { path, cleanup } = await tempSqlite();
+  try {
+    const r = await runInProcess(register, ['collect', '--db', path, '--broker', 'mqtt://127.0.0.1:1', '--adopt', '--client-id', 'site/a']);
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, /--adopt names each member .*"site\/a".*must not contain "\/", "\+" or "#"/);
+  } finally {
+    await cleanup();
+  }
 });
 
 test.run();
