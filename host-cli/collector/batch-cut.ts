@@ -20,3 +20,8 @@ export function cutWaitMs(rule: CutRule, queued: number, now: number, lastArriva
   const left = rule.maxMs - (now - oldestArrival);
   return quiet <= 0 || left <= 0 ? 0 : Math.ceil(Math.min(quiet, left));
 }
+
+/** Whether a cut due now would be for quiet alone (neither full nor old): the collector then looks once more. */
+export function quietOnly(rule: CutRule, queued: number, now: number, oldestArrival: number): boolean {
+  return queued > 0 && queued < rule.size && now - oldestArrival < rule.maxMs;
+}

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../../drivers/clock.js';
 import { verifyPending, type BatchVerdicts } from './batch-verify.js';
 import type { CollectorOptions, CollectorStats, Pending, SendPacket } from './collector-types.js';
 import { AnnouncedTails, readControl } from './control-messages.js';
-import { cutWaitMs } from './batch-cut.js';
+import { untilCut } from './batch-wait.js';
 import { firstConnect } from './first-connect.js';
 import { KeyRing } from './key-ring.js';
 import { holdPubacks, releaseAcks, type AckContext } from './puback-release.js';
@@ -214,10 +214,7 @@ export class Collector {
   /** Resolves when the next batch should be cut (batch-cut.ts). */
   private async gathered(): Promise<void> {
     const rule = { size: this.o.batchSize ?? 500, quietMs: this.o.flushMs ?? 5, maxMs: this.o.maxWaitMs ?? 500 };
-    const since = performance.now();
-    for (let ms; !this.stopped && (ms = cutWaitMs(rule, this.queue.length, performance.now(), this.lastArrival, this.queue[0]?.at ?? 0, since)) > 0; ) {
-      await new Promise((r) => setTimeout(r, ms));
-    }
+    await untilCut(rule, () => ({ queued: this.queue.length, lastArrival: this.lastArrival, oldestArrival: this.queue[0]?.at ?? 0, stopped: this.stopped }));
   }
 
   private async verifyAll(batch: Pending[], ahead: Pending[]): Promise<BatchVerdicts> {
