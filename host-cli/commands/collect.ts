@@ -260,7 +260,10 @@ Examples:
   amsgate collect --db collector.sqlite --stats --json
 
 Keys must be registered first: amsgate devices add --device ID --key FILE.
-Run several collectors with the same --group and distinct --client-id to share one broker's load.`,
+Run several collectors with the same --group and distinct --client-id to share one broker's load; with --adopt on
+each, a member that has been gone for --adopt-after seconds has its share taken over by another until it returns.
+A head-end daemon wants a larger V8 young generation than the amsgate command starts with:
+  node --max-semi-space-size=32 <amsgate>/dist/host-cli/main.js collect ...   (docs/collector.md "Running a collector")`,
     )
     .action(async (o: CollectOpts) => {
       if (o.gaps) return runGaps(o);
