@@ -64,7 +64,8 @@ export class Adoptions {
       this.o.log({ event: 'adopt-failed', member, error: (e as Error).message });
       return;
     }
-    if (this.stopped) {
+    // Back while the adopter was connecting (its connection then took the session from the member): hand it back.
+    if (this.stopped || this.latest.get(member) === 'online') {
       await a.stop();
       return;
     }

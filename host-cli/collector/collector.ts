@@ -25,6 +25,7 @@ export type { CollectorOptions, CollectorStats } from './collector-types.js';
 
 /** Plain (not shared) subscriptions: every collector sees every gateway's status and every reply. */
 const STATUS_TOPIC = `${TOPIC_ROOT}/+/status`;
+const PRESENCE_PREFIX = `${COLLECTOR_ROOT}/`;
 
 export class Collector {
   readonly stats: CollectorStats = { received: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: {}, batches: 0, storeErrors: 0, acked: 0, statuses: 0, signatures: 0, linked: 0, linkedByStore: 0 };
@@ -77,7 +78,7 @@ export class Collector {
       return p && p.gen === this.gen ? p : undefined;
     });
     internal.handleMessage = (packet, cb) => {
-      if (packet.topic.startsWith(`${COLLECTOR_ROOT}/`)) {
+      if (packet.topic.startsWith(PRESENCE_PREFIX)) {
         const p = readPresence(packet.topic, packet.payload.toString());
         if (p) this.o.onMemberPresence?.(p, packet.retain);
         cb();

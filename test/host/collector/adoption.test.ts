@@ -79,6 +79,27 @@ test('an offline followed by online before the delay (a retained, stale offline)
   await r.adoptions.stopAll();
 });
 
+test('a member back online while its adopter was connecting: the adopter is stopped at once, nothing adopted', async () => {
+  const stopped: string[] = [];
+  let connected!: () => void;
+  const adoptions = new Adoptions({
+    self: 'B',
+    log: () => undefined,
+    liveDelayMs: 1,
+    adopt: (member) =>
+      new Promise<Adopter>((resolve) => {
+        connected = () => resolve({ closed: new Promise<void>(() => undefined), stop: async () => void stopped.push(member) });
+      }),
+  });
+  adoptions.onPresence(p('A', 'offline'), false);
+  await until(() => connected !== undefined, 'the adopter to be connecting');
+  adoptions.onPresence(p('A', 'online'), false);
+  connected();
+  await until(() => stopped.length === 1, 'the adopter to be stopped');
+  assert.equal(stopped, ['A']);
+  assert.equal(adoptions.adopted, []);
+});
+
 test('no session to take over: logged, tried again at the next offline', async () => {
   const r = rig(true);
   r.adoptions.onPresence(p('A', 'offline'), false);
